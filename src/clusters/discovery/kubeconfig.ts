@@ -1,0 +1,226 @@
+// Reads kubeconfig YAML into a credential-free shape, and merges KUBECONFIG lists the way kubectl does.
+import { LineCounter, parseDocument } from "yaml";
+import { z } from "zod";
+import type { ClassicResult, KubeClusterRef, KubeContext, ParsedKubeconfig, Problem } from "./types.js";
+
+// A kubeconfig that cannot be used; the message names the source and never contains file contents.
+export class KubeconfigError extends Error {
+  readonly source: string;
+  constructor(source: string, what: string) {
+    super(`${source}: ${what}`);
+    this.name = "KubeconfigError";
+    this.source = source;
+  }
+}
+
+// Only the fields discovery needs; everything else (credentials included) is passed over, never read.
+const ContextEntry = z.object({
+  name: z.string().min(1),
+  context: z.looseObject({
+    cluster: z.string().min(1),
+    user: z.string().nullish(),
+    namespace: z.string().nullish(),
+  }),
+});
+const ClusterEntry = z.object({
+  name: z.string().min(1),
+  cluster: z
+    .looseObject({ server: z.string().nullish(), "insecure-skip-tls-verify": z.boolean().nullish() })
+    .nullish(),
+});
+const UserEntry = z.looseObject({ name: z.string().min(1) });
+const KubeconfigDoc = z.looseObject({
+  "current-context": z.string().nullish(),
+  contexts: z.array(ContextEntry).nullish(),
+  clusters: z.array(ClusterEntry).nullish(),
+  users: z.array(UserEntry).nullish(),
+});
+
+// yaml's own messages may quote source text (a token, say), so only the error code is turned into words.
+const YAML_CODE_WORDS: Readonly<Record<string, string>> = {
+  BAD_INDENT: "bad indentation",
+  TAB_AS_INDENT: "tab used for indentation",
+  DUPLICATE_KEY: "duplicate key",
+  MULTIPLE_DOCS: "more than one YAML document",
+  MISSING_CHAR: "missing character (unclosed quote or bracket?)",
+  UNEXPECTED_TOKEN: "unexpected token",
+  BLOCK_AS_IMPLICIT_KEY: "nested mapping in a compact mapping",
+  MULTILINE_IMPLICIT_KEY: "implicit key spans several lines",
+  BAD_SCALAR_START: "value starts with a reserved character",
+  BAD_DQ_ESCAPE: "invalid escape sequence",
+  BAD_ALIAS: "bad alias",
+};
+
+function yamlCodeWords(code: string): string {
+  return YAML_CODE_WORDS[code] ?? code.toLowerCase().replaceAll("_", " ");
+}
+
+/** Parses YAML to plain data; undefined for an empty document. Errors carry line/column, not content. */
+function readYaml(text: string, source: string): unknown {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const first = doc.errors[0];
+  if (first !== undefined) {
+    const { line, col } = lineCounter.linePos(first.pos[0]);
+    throw new KubeconfigError(
+      source,
+      `invalid YAML at line ${line}, column ${col}: ${yamlCodeWords(first.code)}`,
+    );
+  }
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    throw new KubeconfigError(source, "invalid YAML: unresolved or excessive aliases");
+  }
+}
+
+function describeType(value: unknown): string {
+  if (value === null || value === undefined) return "empty";
+  if (Array.isArray(value)) return "a list";
+  return `a ${typeof value}`;
+}
+
+function issuePath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out === "" ? String(key) : `.${String(key)}`;
+  }
+  return out === "" ? "document" : out;
+}
+
+/** Drops user:password from a server URL so it can be shown. */
+function safeServer(server: string): string {
+  if (!server.includes("@")) return server;
+  try {
+    const url = new URL(server);
+    if (url.username === "" && url.password === "") return server;
+    url.username = "";
+    url.password = "";
+    return url.href;
+  } catch {
+    return "(unparseable server URL)";
+  }
+}
+
+type Shape = { requireContexts: boolean };
+
+/** Shared by the strict (one file per cluster) and lenient (KUBECONFIG list member) readers. */
+function parseWith(text: string, source: string, shape: Shape): ParsedKubeconfig {
+  const raw = readYaml(text, source);
+  if (raw === null || raw === undefined) {
+    if (shape.requireContexts) throw new KubeconfigError(source, "not a kubeconfig (empty file)");
+    return { contexts: [], clusters: new Map(), users: new Set() };
+  }
+  if (typeof raw !== "object" || Array.isArray(raw)) {
+    throw new KubeconfigError(
+      source,
+      `not a kubeconfig (the document is ${describeType(raw)}, not a mapping)`,
+    );
+  }
+  const parsed = KubeconfigDoc.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue === undefined ? "document" : issuePath(issue.path);
+    const what = issue === undefined ? "invalid" : issue.message;
+    throw new KubeconfigError(source, `not a valid kubeconfig (${where}: ${what})`);
+  }
+  const data = parsed.data;
+  const contexts: KubeContext[] = [];
+  const seen = new Set<string>();
+  for (const entry of data.contexts ?? []) {
+    if (seen.has(entry.name)) continue; // first definition wins, as across files
+    seen.add(entry.name);
+    const ctx: KubeContext = {
+      name: entry.name,
+      cluster: entry.context.cluster,
+      user: entry.context.user ?? "",
+    };
+    if (entry.context.namespace) ctx.namespace = entry.context.namespace;
+    contexts.push(ctx);
+  }
+  if (shape.requireContexts && contexts.length === 0) {
+    throw new KubeconfigError(source, "not a kubeconfig (no contexts)");
+  }
+  const clusters = new Map<string, KubeClusterRef>();
+  for (const entry of data.clusters ?? []) {
+    if (clusters.has(entry.name)) continue;
+    const ref: KubeClusterRef = { name: entry.name };
+    const server = entry.cluster?.server;
+    if (server) ref.server = safeServer(server);
+    const insecure = entry.cluster?.["insecure-skip-tls-verify"];
+    if (typeof insecure === "boolean") ref.insecure = insecure;
+    clusters.set(entry.name, ref);
+  }
+  const users = new Set<string>((data.users ?? []).map((u) => u.name));
+  const result: ParsedKubeconfig = { contexts, clusters, users };
+  const current = data["current-context"];
+  if (current) result.currentContext = current;
+  return result;
+}
+
+// Reads one per-cluster kubeconfig (directory mode), where a file without contexts is a mistake.
+export function parseKubeconfig(text: string, source: string): ParsedKubeconfig {
+  return parseWith(text, source, { requireContexts: true });
+}
+
+function errorCode(err: unknown): string | undefined {
+  if (typeof err === "object" && err !== null && "code" in err && typeof err.code === "string") {
+    return err.code;
+  }
+  return undefined;
+}
+
+type FileRead =
+  | { path: string; text: string }
+  | { path: string; missing: true }
+  | { path: string; problem: Problem };
+
+async function readOne(path: string, readFile: (p: string) => Promise<string>): Promise<FileRead> {
+  try {
+    return { path, text: await readFile(path) };
+  } catch (err) {
+    const code = errorCode(err);
+    if (code === "ENOENT" || code === "ENOTDIR") return { path, missing: true };
+    const message = `${path}: cannot be read (${code ?? "read error"})`;
+    return { path, problem: { kind: "malformed", message, file: path } };
+  }
+}
+
+// Backward compatibility with --kubeconfig / KUBECONFIG: merges the list kubectl-style, never failing outright.
+export async function loadClassicKubeconfig(
+  paths: string[],
+  readFile: (p: string) => Promise<string>,
+): Promise<ClassicResult> {
+  const unique = [...new Set(paths.filter((p) => p !== ""))];
+  const reads = await Promise.all(unique.map((p) => readOne(p, readFile)));
+  const result: ClassicResult = { contexts: [], missing: [], problems: [] };
+  const seen = new Set<string>();
+  for (const read of reads) {
+    if ("missing" in read) {
+      result.missing.push(read.path);
+      continue;
+    }
+    if ("problem" in read) {
+      result.problems.push(read.problem);
+      continue;
+    }
+    let parsed: ParsedKubeconfig;
+    try {
+      parsed = parseWith(read.text, read.path, { requireContexts: false });
+    } catch (err) {
+      const message = err instanceof KubeconfigError ? err.message : `${read.path}: not a valid kubeconfig`;
+      result.problems.push({ kind: "malformed", message, file: read.path });
+      continue;
+    }
+    if (result.currentContext === undefined && parsed.currentContext) {
+      result.currentContext = parsed.currentContext;
+    }
+    for (const ctx of parsed.contexts) {
+      if (seen.has(ctx.name)) continue;
+      seen.add(ctx.name);
+      result.contexts.push({ ...ctx, file: read.path });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,89 @@
+// Combines directory and classic kubeconfig sources into one index of visible cluster names.
+import { KUBECONFIG_EXTENSIONS } from "./scan.js";
+import type { ClassicResult, ClusterIndex, ClusterSource, DirEntry, Problem } from "./types.js";
+
+/** .yaml before .yml before .kubeconfig, so the winner of a stem collision is predictable. */
+function extRank(entry: DirEntry): number {
+  const rank = KUBECONFIG_EXTENSIONS.findIndex((ext) => entry.path.endsWith(`${entry.stem}${ext}`));
+  return rank < 0 ? KUBECONFIG_EXTENSIONS.length : rank;
+}
+
+function byPath(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// Builds the visible cluster set: filtered names vanish (only counted) and collisions are reported, not hidden.
+export function buildClusterIndex(input: {
+  dirEntries: DirEntry[];
+  classic?: ClassicResult;
+  filter: (name: string) => boolean;
+}): ClusterIndex {
+  const problems: Problem[] = [];
+  const hiddenNames = new Set<string>();
+  const found = new Map<string, ClusterSource>();
+
+  const byStem = new Map<string, DirEntry[]>();
+  for (const entry of input.dirEntries) {
+    if (!input.filter(entry.stem)) {
+      hiddenNames.add(entry.stem);
+      continue;
+    }
+    const group = byStem.get(entry.stem);
+    if (group === undefined) byStem.set(entry.stem, [entry]);
+    else group.push(entry);
+  }
+  for (const [name, group] of byStem) {
+    group.sort((a, b) => extRank(a) - extRank(b) || byPath(a.path, b.path));
+    const [winner, ...losers] = group;
+    if (winner === undefined) continue;
+    found.set(name, { kind: "dir", name, file: winner.path, mtimeMs: winner.mtimeMs });
+    if (losers.length > 0) {
+      const others = losers.map((e) => e.path).join(", ");
+      problems.push({
+        kind: "collision",
+        message: `cluster '${name}' is defined by ${winner.path} and ${others}; using ${winner.path}`,
+        file: winner.path,
+        cluster: name,
+      });
+    }
+  }
+
+  if (input.classic !== undefined) {
+    problems.push(...input.classic.problems);
+    for (const ctx of input.classic.contexts) {
+      const name = ctx.name;
+      if (!input.filter(name)) {
+        hiddenNames.add(name);
+        continue;
+      }
+      const existing = found.get(name);
+      if (existing !== undefined) {
+        problems.push({
+          kind: "collision",
+          message:
+            `cluster '${name}' is defined by ${existing.file} and by context '${ctx.name}' in ${ctx.file}; ` +
+            `using ${existing.file}`,
+          file: existing.file,
+          cluster: name,
+        });
+        continue;
+      }
+      found.set(name, { kind: "classic", name, file: ctx.file, context: ctx.name });
+    }
+  }
+
+  const names = [...found.keys()].sort(byPath);
+  const clusters = new Map<string, ClusterSource>();
+  for (const name of names) {
+    const source = found.get(name);
+    if (source !== undefined) clusters.set(name, source);
+  }
+  return { clusters, problems, hidden: hiddenNames.size };
+}
+
+// Directory clusters expose their non-current contexts as `<file-stem>/<context>`; this splits such a name.
+export function splitContextAddress(name: string): { stem: string; context?: string } {
+  const slash = name.indexOf("/");
+  if (slash < 0) return { stem: name };
+  return { stem: name.slice(0, slash), context: name.slice(slash + 1) };
+}

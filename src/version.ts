@@ -1,0 +1,5 @@
+// The package version, injected at build time (esbuild/vitest `define`).
+declare const __K8S_MCP_VERSION__: string;
+
+/** Why: one place that knows the version, for --version, serverInfo and User-Agent. */
+export const VERSION: string = typeof __K8S_MCP_VERSION__ === "string" ? __K8S_MCP_VERSION__ : "0.0.0-dev";
