@@ -1,17 +1,74 @@
 #!/usr/bin/env node
-// Entry point: parses flags and starts the server. The only module that exits the process.
+// Entry point: flags -> config -> deps -> server -> transport. The only module that exits the process.
 import { Command } from "commander";
+import {
+  addConfigOptions,
+  ConfigError,
+  controlFlags,
+  flagOverrides,
+  loadConfig,
+  renderConfigToml,
+} from "./config/index.js";
+import { createLogger } from "./log.js";
 import { VERSION } from "./version.js";
 
-/** Why: the bin entry; kept tiny so `--version` and `--help` answer instantly. */
-export async function main(argv: string[]): Promise<void> {
-  const program = new Command("k8s-mcp")
-    .description("MCP server for a fleet of Kubernetes clusters")
-    .version(VERSION, "-v, --version");
-  await program.parseAsync(argv);
+/** Why: the bin entry; heavy modules load only after flags are parsed, so --version/--help are instant. */
+export async function main(argv: string[]): Promise<number> {
+  const program = addConfigOptions(
+    new Command("k8s-mcp")
+      .description(
+        "MCP server for a fleet of Kubernetes clusters (stdio by default, Streamable HTTP with --port)",
+      )
+      .version(VERSION, "-v, --version"),
+  );
+  program.configureOutput({
+    writeOut: (s) => process.stderr.write(s),
+    writeErr: (s) => process.stderr.write(s),
+  });
+  program.exitOverride();
+  try {
+    program.parse(argv);
+  } catch (err) {
+    const code = (err as { exitCode?: number }).exitCode;
+    return typeof code === "number" ? code : 2;
+  }
+  const control = controlFlags(program);
+  const { config } = await loadConfig({
+    configPath: control.configPath,
+    env: process.env,
+    flags: flagOverrides(program),
+  });
+  if (control.printConfig) {
+    process.stderr.write(renderConfigToml(config));
+    return 0;
+  }
+  const logger = createLogger({ level: config.log_level, file: config.log_file });
+  const [{ buildDeps }, { createServer }] = await Promise.all([
+    import("./app.js"),
+    import("./mcp/server.js"),
+  ]);
+  const deps = await buildDeps(config, logger, process.env);
+  const server = createServer(deps);
+  if (config.port !== undefined) {
+    logger.error("HTTP transport is not available in this build yet; run without --port for stdio");
+    return 2;
+  }
+  const { serveStdio } = await import("./transports/stdio.js");
+  await serveStdio(server, logger);
+  deps.clusters.close();
+  return 0;
 }
 
-main(process.argv).catch((err: unknown) => {
-  process.stderr.write(`k8s-mcp: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+main(process.argv).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const msg =
+      err instanceof ConfigError
+        ? `configuration error:\n${err.message}`
+        : err instanceof Error
+          ? err.message
+          : String(err);
+    process.stderr.write(`k8s-mcp: ${msg}\n`);
+    process.exit(err instanceof ConfigError ? 2 : 1);
+  },
+);

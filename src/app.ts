@@ -1,0 +1,35 @@
+// Builds the server's dependencies from a loaded configuration (the composition root, no transport).
+import { homedir } from "node:os";
+import { ClusterManager } from "./clusters/manager.js";
+import { SessionStore } from "./clusters/sessions.js";
+import { type Config, classicKubeconfigPaths, parseDuration } from "./config/index.js";
+import type { Logger } from "./log.js";
+import type { ServerDeps } from "./mcp/deps.js";
+
+/** Why: the CLI and the tests assemble the server the same way. */
+export async function buildDeps(
+  config: Config,
+  logger: Logger,
+  env: Record<string, string | undefined>,
+): Promise<ServerDeps> {
+  logger.addSecret(config.nsk?.rancher_token);
+  logger.addSecret(config.http_token);
+  const patterns = [config.cluster_pattern, config.nsk?.cluster_pattern].filter((p): p is string =>
+    Boolean(p),
+  );
+  const clusters = new ClusterManager({
+    kubeconfigDir: config.kubeconfig_dir,
+    classicPaths: classicKubeconfigPaths(config, env, homedir()),
+    aliases: config.cluster_aliases,
+    defaultCluster: config.default_cluster,
+    patterns,
+    excludes: [...config.exclude_clusters, ...(config.nsk?.exclude_clusters ?? [])],
+    autoDiscovery: config.auto_discovery,
+    requestTimeoutMs: parseDuration(config.request_timeout),
+    logger,
+  });
+  await clusters.load();
+  for (const p of clusters.problems()) logger.warn(p.message, { kind: p.kind });
+  const sessions = new SessionStore(() => clusters.initialCluster());
+  return { config, clusters, sessions, logger };
+}

@@ -1,0 +1,11 @@
+// Public API of the configuration module.
+export { formatDuration, parseDuration } from "./duration.js";
+export { ENV_SETTINGS } from "./env.js";
+export { ConfigError } from "./errors.js";
+export { FLAG_SETTINGS, type FlagOverrides } from "./flag-table.js";
+export { addConfigOptions, controlFlags, flagOverrides } from "./flags.js";
+export { classicKubeconfigPaths } from "./kubeconfig-paths.js";
+export { type ConfigSource, type LoadedConfig, type LoadInput, loadConfig } from "./load.js";
+export { expandHome } from "./paths.js";
+export { redactConfig, renderConfigToml } from "./redact.js";
+export { type Config, ConfigSchema, DeniedResourceSchema, type NskConfig, NskSchema } from "./schema.js";

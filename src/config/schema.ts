@@ -1,0 +1,223 @@
+// The single source of truth for every setting: name, type, default and documentation.
+import { z } from "zod";
+import { parseDuration } from "./duration.js";
+
+function durationText(fallback: string, description: string, allowZero = false) {
+  return z
+    .string()
+    .superRefine((value, ctx) => {
+      let ms: number;
+      try {
+        ms = parseDuration(value);
+      } catch {
+        ctx.addIssue({
+          code: "custom",
+          message: 'must be a duration such as "500ms", "30s", "5m" or "1h30m"',
+        });
+        return;
+      }
+      if (ms === 0 && !allowZero) ctx.addIssue({ code: "custom", message: "must be longer than zero" });
+    })
+    .default(fallback)
+    .describe(description);
+}
+
+function regexText(description: string) {
+  return z
+    .string()
+    .superRefine((value, ctx) => {
+      try {
+        new RegExp(value);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        ctx.addIssue({ code: "custom", message: `is not a valid JavaScript regular expression (${reason})` });
+      }
+    })
+    .optional()
+    .describe(description);
+}
+
+const nameList = (description: string) => z.array(z.string()).default([]).describe(description);
+
+/** Why: one entry of `denied_resources`; tools refuse any API call touching a matching kind. */
+export const DeniedResourceSchema = z
+  .object({
+    group: z.string().default("").describe('API group; "" is the core group (Pods, Secrets, ...).'),
+    version: z.string().optional().describe("API version; omitted means every version of the group."),
+    kind: z.string().min(1, { error: "must not be empty" }).describe('Kind, e.g. "Secret".'),
+  })
+  .strict();
+
+/** Why: the `[nsk]` table; its presence enables Rancher/NSK kubeconfig refresh and the nsk_* tools. */
+export const NskSchema = z
+  .object({
+    rancher_url: z
+      .url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://rancher.example.com" })
+      .optional()
+      .describe("Rancher server URL. Environment: RANCHER_URL. Flag: --nsk-rancher-url."),
+    rancher_token: z.string().optional().describe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: documents the ${VAR} syntax of config files
+      'Rancher API token ("token-xxxxx:secret"). Prefer "${VAR}" or RANCHER_TOKEN over a literal. Never shown.',
+    ),
+    rancher_insecure: z
+      .boolean()
+      .default(false)
+      .describe("Skip TLS verification of the Rancher server. Environment: RANCHER_INSECURE."),
+    profile: z
+      .string()
+      .optional()
+      .describe("NSK profile name. Environment: NSK_PROFILE. Flag: --nsk-profile."),
+    config_dir: z
+      .string()
+      .optional()
+      .describe(
+        "Directory NSK/Rancher refresh writes <cluster>.yaml files into; also the default kubeconfig_dir. " +
+          "Environment: NSK_CONFDIR. Flag: --nsk-config-dir.",
+      ),
+    auto_refresh: z
+      .boolean()
+      .default(false)
+      .describe("Refresh kubeconfigs every refresh_interval in the background. Flag: --nsk-auto-refresh."),
+    refresh_interval: durationText("1h", 'How often auto_refresh runs, e.g. "30m", "1h".'),
+    nsk_path: z
+      .string()
+      .min(1, { error: "must not be empty" })
+      .default("nsk")
+      .describe("Path or name (looked up in PATH) of the nsk binary."),
+    cluster_pattern: regexText(
+      "Only Rancher clusters whose name matches this regular expression are fetched.",
+    ),
+    exclude_clusters: nameList("Rancher cluster names or globs never fetched."),
+    driver: z
+      .enum(["auto", "nsk", "rancher-api"])
+      .default("auto")
+      .describe(
+        'How to refresh: the nsk CLI, Rancher\'s HTTP API, or "auto" (nsk when installed, else the API).',
+      ),
+    min_refresh_interval: durationText(
+      "1m",
+      "A refresh requested sooner than this after the previous one is skipped unless forced.",
+      true,
+    ),
+    refresh_timeout: durationText("5m", "Maximum duration of one refresh run."),
+    refresh_args: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "Arguments for `nsk` when refreshing; placeholders {config_dir}, {profile}, {cluster_pattern}. " +
+          'Default: ["cluster","kubeconfig","--confdir","{config_dir}","--profile","{profile}"].',
+      ),
+    list_args: z
+      .array(z.string())
+      .optional()
+      .describe('Arguments for `nsk` when listing clusters. Default: ["cluster","list"].'),
+  })
+  .strict();
+
+/** Why: validates the merged configuration and, through .describe(), documents every key. */
+export const ConfigSchema = z
+  .object({
+    kubeconfig: z
+      .string()
+      .optional()
+      .describe(
+        "Classic kubeconfig path(s), separated like KUBECONFIG. Each context becomes a cluster. Flag: --kubeconfig.",
+      ),
+    kubeconfig_dir: z
+      .string()
+      .optional()
+      .describe(
+        "Directory of kubeconfig files, one cluster per file (*.yaml, *.yml, *.kubeconfig). " +
+          "Defaults to nsk.config_dir. Flag: --kubeconfig-dir.",
+      ),
+    default_cluster: z
+      .string()
+      .optional()
+      .describe("Cluster (or alias) active at start. Flag: --default-cluster."),
+    cluster_aliases: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe('Alternative names for clusters: alias = "cluster".'),
+    auto_discovery: z
+      .boolean()
+      .default(true)
+      .describe("Pick up kubeconfig files added to or removed from kubeconfig_dir without a restart."),
+    cluster_pattern: regexText(
+      "Only clusters whose name matches this regular expression exist for this server.",
+    ),
+    exclude_clusters: nameList("Cluster names or globs that are invisible and unreachable."),
+
+    read_only: z.boolean().default(false).describe("Expose only read-only tools. Flag: --read-only."),
+    disable_destructive: z
+      .boolean()
+      .default(false)
+      .describe("Hide tools that delete or overwrite. Flag: --disable-destructive."),
+    denied_resources: z
+      .array(DeniedResourceSchema)
+      .default([])
+      .describe('Resource kinds no tool may read or change, e.g. { kind = "Secret" }.'),
+    read_only_clusters: nameList("Cluster names or globs that accept only read-only tools."),
+    allow_secret_values: z
+      .boolean()
+      .default(false)
+      .describe("Show Secret data values instead of redacting them."),
+    audit_log: z
+      .string()
+      .optional()
+      .describe("File receiving one JSON line per tool call (time, session, tool, cluster, outcome)."),
+
+    list_output: z
+      .enum(["table", "yaml"])
+      .default("table")
+      .describe("Format of list results. Flag: --list-output."),
+    request_timeout: durationText("30s", "Timeout of each Kubernetes API request."),
+    max_output_bytes: z
+      .number()
+      .int({ error: "must be an integer" })
+      .positive({ error: "must be greater than 0" })
+      .default(65536)
+      .describe("Tool output longer than this is truncated with a note on how to narrow the query."),
+
+    log_level: z
+      .enum(["error", "warn", "info", "debug"])
+      .default("info")
+      .describe("Minimum level logged (to stderr or log_file). Flag: --log-level."),
+    log_file: z.string().optional().describe("Write logs to this file instead of stderr. Flag: --log-file."),
+
+    port: z
+      .number()
+      .int({ error: "must be an integer" })
+      .min(0, { error: "must be between 0 and 65535" })
+      .max(65535, { error: "must be between 0 and 65535" })
+      .optional()
+      .describe("Serve Streamable HTTP on this port instead of stdio. Flag: --port."),
+    host: z
+      .string()
+      .min(1, { error: "must not be empty" })
+      .default("127.0.0.1")
+      .describe("Address the HTTP server binds to. Flag: --host."),
+    http_token: z
+      .string()
+      .optional()
+      .describe("Bearer token HTTP clients must send. Environment: K8S_MCP_HTTP_TOKEN. Never shown."),
+    session_idle_timeout: durationText("30m", "HTTP sessions idle for longer than this are closed."),
+
+    nsk: NskSchema.optional().describe(
+      "Rancher/NSK integration; setting any key enables it. kubeconfig_dir, default_cluster and " +
+        "auto_discovery written after the [nsk] header are accepted and moved to the top level.",
+    ),
+  })
+  .strict();
+
+/** Why: the validated configuration with defaults applied, as every other module consumes it. */
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Why: the `[nsk]` part of Config, handed to the Rancher refresh drivers. */
+export type NskConfig = z.infer<typeof NskSchema>;
+
+/** Why: the hoisting step and its errors need to know which keys may be written inside [nsk]. */
+export const HOISTED_NSK_KEYS: readonly ["kubeconfig_dir", "default_cluster", "auto_discovery"] = [
+  "kubeconfig_dir",
+  "default_cluster",
+  "auto_discovery",
+];

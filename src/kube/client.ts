@@ -1,0 +1,130 @@
+// A cluster client: one kubeconfig context, a keep-alive HTTPS agent, and requests with timeouts and cancellation.
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+import { Agent as HttpAgent, request as httpRequest } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from "node:https";
+import { VERSION } from "../version.js";
+import { fromNetworkError, fromResponse, KubeError } from "./errors.js";
+
+/** Why: everything one API call needs; handlers build these, the client does transport. */
+export interface KubeRequest {
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  contentType?: string;
+  accept?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Return non-2xx responses instead of throwing (for callers that inspect the status). */
+  allowErrorStatus?: boolean;
+}
+
+/** Why: a buffered response; lists are bounded by `limit`, so buffering is safe. */
+export interface KubeResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** Why: the handle every cluster-aware tool receives; it never looks clusters up itself. */
+export interface ClusterClient {
+  readonly name: string;
+  readonly server: string;
+  readonly defaultNamespace: string;
+  request(req: KubeRequest): Promise<KubeResponse>;
+  json<T>(req: KubeRequest): Promise<T>;
+  close(): void;
+}
+
+/** Why: the parts of a kubeconfig context the transport needs, resolved once. */
+export interface ClientSettings {
+  name: string;
+  server: string;
+  defaultNamespace: string;
+  tls: Pick<
+    RequestOptions,
+    "ca" | "cert" | "key" | "pfx" | "passphrase" | "rejectUnauthorized" | "servername"
+  >;
+  /** Auth headers; re-evaluated per request for exec/auth-provider credentials. */
+  headers: () => Promise<OutgoingHttpHeaders>;
+  defaultTimeoutMs: number;
+}
+
+function buildUrl(server: string, path: string, query?: KubeRequest["query"]): URL {
+  const base = server.endsWith("/") ? server.slice(0, -1) : server;
+  const url = new URL(base + path);
+  for (const [k, v] of Object.entries(query ?? {}))
+    if (v !== undefined && v !== "") url.searchParams.set(k, String(v));
+  return url;
+}
+
+/** Why: creates the transport for one cluster; shared keep-alive connections make fan-out cheap. */
+export function createClusterClient(s: ClientSettings): ClusterClient {
+  const isHttps = s.server.startsWith("https:");
+  const agent = isHttps
+    ? new HttpsAgent({ keepAlive: true, maxSockets: 32, ...s.tls })
+    : new HttpAgent({ keepAlive: true, maxSockets: 32 });
+  const send = isHttps ? httpsRequest : httpRequest;
+
+  const request = async (req: KubeRequest): Promise<KubeResponse> => {
+    if (req.signal?.aborted) throw new KubeError("cancelled", "request cancelled");
+    const url = buildUrl(s.server, req.path, req.query);
+    const method = req.method ?? "GET";
+    const payload =
+      req.body === undefined ? undefined : typeof req.body === "string" ? req.body : JSON.stringify(req.body);
+    const timeoutMs = req.timeoutMs ?? s.defaultTimeoutMs;
+    const headers: OutgoingHttpHeaders = {
+      ...(await s.headers()),
+      Accept: req.accept ?? "application/json",
+      "User-Agent": `k8s-mcp/${VERSION}`,
+    };
+    if (payload !== undefined) {
+      headers["Content-Type"] = req.contentType ?? "application/json";
+      headers["Content-Length"] = Buffer.byteLength(payload);
+    }
+    return new Promise<KubeResponse>((resolve, reject) => {
+      let settled = false;
+      const finish = (fn: () => void): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        req.signal?.removeEventListener("abort", onAbort);
+        fn();
+      };
+      const r = send(url, { method, headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", (e) => finish(() => reject(fromNetworkError(e, s.server))));
+        res.on("end", () => {
+          const body = Buffer.concat(chunks).toString("utf8");
+          const status = res.statusCode ?? 0;
+          finish(() => {
+            if ((status < 200 || status >= 300) && !req.allowErrorStatus) reject(fromResponse(status, body));
+            else resolve({ status, headers: res.headers, body });
+          });
+        });
+      });
+      const timer = setTimeout(() => {
+        finish(() => reject(new KubeError("timeout", `no answer from ${s.server} within ${timeoutMs} ms`)));
+        r.destroy();
+      }, timeoutMs);
+      const onAbort = (): void => {
+        finish(() => reject(new KubeError("cancelled", "request cancelled")));
+        r.destroy();
+      };
+      req.signal?.addEventListener("abort", onAbort, { once: true });
+      r.on("error", (e) => finish(() => reject(fromNetworkError(e, s.server))));
+      if (payload !== undefined) r.write(payload);
+      r.end();
+    });
+  };
+
+  return {
+    name: s.name,
+    server: s.server,
+    defaultNamespace: s.defaultNamespace,
+    request,
+    json: async <T>(req: KubeRequest): Promise<T> => JSON.parse((await request(req)).body) as T,
+    close: () => agent.destroy(),
+  };
+}

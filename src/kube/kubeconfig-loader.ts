@@ -1,0 +1,80 @@
+// Turns kubeconfig text + a context name into ClientSettings, using client-node (loaded lazily) for auth.
+import type { OutgoingHttpHeaders } from "node:http";
+import type { RequestOptions } from "node:https";
+import { dirname } from "node:path";
+import type { ClientSettings } from "./client.js";
+import { KubeError } from "./errors.js";
+
+/** Why: clients are built from a file on disk; relative cert paths resolve against that file's folder. */
+export interface KubeconfigSource {
+  name: string;
+  file: string;
+  text: string;
+  /** Context to use; default: the file's current-context. */
+  context?: string;
+}
+
+/** Why: client-node is heavy; importing it only when a cluster is first used keeps startup fast. */
+export async function loadClientSettings(
+  src: KubeconfigSource,
+  defaultTimeoutMs: number,
+): Promise<ClientSettings> {
+  const k8s = await import("@kubernetes/client-node");
+  const kc = new k8s.KubeConfig();
+  try {
+    kc.loadFromString(src.text, { onInvalidEntry: "filter" });
+    kc.makePathsAbsolute(dirname(src.file));
+  } catch (err) {
+    throw new KubeError(
+      "kubeconfig",
+      `kubeconfig ${src.file} could not be parsed: ${(err as Error).message.split("\n")[0]}`,
+    );
+  }
+  const contextName = src.context ?? kc.getCurrentContext();
+  if (!contextName) throw new KubeError("kubeconfig", `kubeconfig ${src.file} has no current-context`);
+  const ctx = kc.getContextObject(contextName);
+  if (!ctx) throw new KubeError("kubeconfig", `kubeconfig ${src.file} has no context '${contextName}'`);
+  kc.setCurrentContext(contextName);
+  const cluster = kc.getCurrentCluster();
+  if (!cluster?.server)
+    throw new KubeError("kubeconfig", `context '${contextName}' in ${src.file} has no cluster server`);
+  const user = kc.getCurrentUser();
+  const dynamic = Boolean(user?.exec || user?.authProvider);
+
+  const apply = async (): Promise<RequestOptions> => {
+    const opts: RequestOptions = {};
+    try {
+      await kc.applyToHTTPSOptions(opts);
+    } catch (err) {
+      throw new KubeError(
+        "kubeconfig",
+        `credentials for '${src.name}' could not be loaded: ${(err as Error).message.split("\n")[0]}`,
+      );
+    }
+    return opts;
+  };
+  const first = await apply();
+  const headersOf = (o: RequestOptions): OutgoingHttpHeaders => {
+    const h: OutgoingHttpHeaders = { ...(o.headers as OutgoingHttpHeaders | undefined) };
+    if (o.auth) h.Authorization = `Basic ${Buffer.from(o.auth).toString("base64")}`;
+    if (user?.impersonateUser) h["Impersonate-User"] = user.impersonateUser;
+    return h;
+  };
+  const staticHeaders = headersOf(first);
+  return {
+    name: src.name,
+    server: cluster.server,
+    defaultNamespace: ctx.namespace || "default",
+    tls: {
+      ca: first.ca,
+      cert: first.cert,
+      key: first.key,
+      pfx: first.pfx,
+      passphrase: first.passphrase,
+      rejectUnauthorized: cluster.skipTLSVerify ? false : first.rejectUnauthorized,
+      servername: cluster.tlsServerName ?? first.servername ?? undefined,
+    },
+    headers: dynamic ? async () => headersOf(await apply()) : async () => staticHeaders,
+    defaultTimeoutMs,
+  };
+}

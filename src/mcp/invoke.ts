@@ -1,0 +1,79 @@
+// Runs one tool call: session, cluster resolution, policy, handler, result, audit record. Shared by fan-out.
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { ToolError } from "../errors.js";
+import type { CallRecord, ServerDeps } from "./deps.js";
+import { assertClusterAllows } from "./policy.js";
+import { redactArgs } from "./redact-args.js";
+import { describeError, errorResult, okResult } from "./results.js";
+import type { AnyTool, ToolContext, ToolOutput } from "./tool.js";
+
+/** Why: the transport-level facts of a call, independent of how it arrived (direct or fan-out leg). */
+export interface CallMeta {
+  sessionId: string;
+  signal: AbortSignal;
+  progress: ToolContext["progress"];
+  fanoutId?: string;
+}
+
+/** Why: the `cluster` argument, described once for every cluster-aware tool. */
+export const CLUSTER_ARG_DESCRIPTION =
+  "Cluster name or alias (see clusters_list). Optional: defaults to this session's active cluster (clusters_switch).";
+
+/** Why: also used by clusters_exec_all to run a leg with an explicit cluster. */
+export async function runTool(
+  deps: ServerDeps,
+  tool: AnyTool,
+  rawArgs: Record<string, unknown>,
+  meta: CallMeta,
+): Promise<CallToolResult> {
+  const started = performance.now();
+  const session = deps.sessions.get(meta.sessionId);
+  const { cluster: requested, ...args } = rawArgs;
+  const ctx: ToolContext = {
+    deps,
+    session,
+    signal: meta.signal,
+    progress: meta.progress,
+    fanoutId: meta.fanoutId,
+  };
+  let clusterName: string | undefined;
+  let result: CallToolResult;
+  try {
+    let out: ToolOutput;
+    if (tool.kind === "cluster") {
+      const wanted = typeof requested === "string" && requested.trim() ? requested : session.activeCluster;
+      if (!wanted) {
+        throw new ToolError(
+          "no cluster selected",
+          `pass \`cluster\` or call clusters_switch first; known clusters: ${deps.clusters.names().join(", ") || "(none)"}`,
+        );
+      }
+      clusterName = await deps.clusters.resolve(wanted);
+      assertClusterAllows(tool, clusterName, deps.config);
+      const cluster = await deps.clusters.client(clusterName);
+      out = await tool.handler(args, { ...ctx, cluster });
+    } else {
+      out = await tool.handler(rawArgs, ctx);
+    }
+    result = okResult(out, deps.config.max_output_bytes);
+  } catch (err) {
+    const text = deps.logger.scrub(describeError(err, { tool: tool.name, cluster: clusterName }));
+    result = errorResult(text);
+  }
+  const record: CallRecord = {
+    time: new Date().toISOString(),
+    session: meta.sessionId,
+    tool: tool.name,
+    cluster: clusterName,
+    args: redactArgs(rawArgs),
+    outcome: result.isError ? "error" : "ok",
+    error: result.isError
+      ? String(result.content[0]?.type === "text" ? result.content[0].text : "")
+      : undefined,
+    durationMs: Math.round(performance.now() - started),
+    fanoutId: meta.fanoutId,
+  };
+  deps.logger.debug("tool call", { ...record, args: undefined });
+  deps.onCall?.(record);
+  return result;
+}

@@ -1,0 +1,72 @@
+// Tools are data: a name, a zod input schema, the four annotations and a handler.
+import type { z } from "zod";
+import type { SessionState } from "../clusters/sessions.js";
+import type { ClusterClient } from "../kube/client.js";
+import type { ServerDeps } from "./deps.js";
+
+/** Why: all four MCP annotations are required on every tool; policy is derived from them. */
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+/** Why: what a handler returns; the registration layer turns it into a CallToolResult. */
+export interface ToolOutput {
+  text: string;
+  structured?: Record<string, unknown>;
+  /** How to narrow the query if the text must be truncated. */
+  narrowHint?: string;
+}
+
+/** Why: the per-call context every handler gets (never the raw MCP request). */
+export interface ToolContext {
+  deps: ServerDeps;
+  session: SessionState;
+  signal: AbortSignal;
+  /** Sends a progress notification when the client asked for progress; otherwise a no-op. */
+  progress: (progress: number, total?: number, message?: string) => Promise<void>;
+  /** Set when this call is one leg of a fan-out. */
+  fanoutId?: string;
+}
+
+/** Why: cluster-aware handlers receive the resolved cluster client; they never look clusters up. */
+export interface ClusterToolContext extends ToolContext {
+  cluster: ClusterClient;
+}
+
+interface ToolBase<S extends z.ZodRawShape> {
+  name: string;
+  title: string;
+  description: string;
+  input: z.ZodObject<S>;
+  annotations: ToolAnnotations;
+}
+
+/** Why: a tool that runs on one cluster; the `cluster` argument is added at registration, not here. */
+export interface ClusterTool<S extends z.ZodRawShape = z.ZodRawShape> extends ToolBase<S> {
+  kind: "cluster";
+  handler: (args: z.infer<z.ZodObject<S>>, ctx: ClusterToolContext) => Promise<ToolOutput>;
+}
+
+/** Why: a tool about the fleet or the session itself (clusters_*, nsk_*). */
+export interface FleetTool<S extends z.ZodRawShape = z.ZodRawShape> extends ToolBase<S> {
+  kind: "fleet";
+  /** Changes only session state (clusters_switch): allowed in read-only mode. */
+  sessionOnly?: boolean;
+  handler: (args: z.infer<z.ZodObject<S>>, ctx: ToolContext) => Promise<ToolOutput>;
+}
+
+/** Why: heterogeneous tool lists need one erased type; the define* helpers keep handlers typed. */
+export type AnyTool = ClusterTool<z.ZodRawShape> | FleetTool<z.ZodRawShape>;
+
+/** Why: typed definition of a cluster-aware tool, erased for the tool list. */
+export function defineClusterTool<S extends z.ZodRawShape>(t: Omit<ClusterTool<S>, "kind">): AnyTool {
+  return { ...t, kind: "cluster" } as unknown as AnyTool;
+}
+
+/** Why: typed definition of a fleet tool, erased for the tool list. */
+export function defineFleetTool<S extends z.ZodRawShape>(t: Omit<FleetTool<S>, "kind">): AnyTool {
+  return { ...t, kind: "fleet" } as unknown as AnyTool;
+}

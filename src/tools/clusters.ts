@@ -1,0 +1,188 @@
+// Cluster tools: list, switch and status. Not cluster-aware: they are about the fleet and the session.
+import { z } from "zod";
+import { type ClusterHealth, checkCluster } from "../clusters/health.js";
+import { selectClusters } from "../clusters/select.js";
+import { type AnyTool, defineFleetTool } from "../mcp/tool.js";
+import { mapPool } from "../util/pool.js";
+import { formatTable } from "../util/table.js";
+
+const READ = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+} as const;
+
+interface ListRow {
+  name: string;
+  active: boolean;
+  aliases: string[];
+  source?: "dir" | "classic";
+  file?: string;
+  context?: string;
+  server?: string;
+  namespace?: string;
+  otherContexts?: string[];
+  error?: string;
+}
+
+function aliasesOf(aliases: Record<string, string>, name: string): string[] {
+  return Object.entries(aliases)
+    .filter(([, target]) => target === name)
+    .map(([alias]) => alias)
+    .sort();
+}
+
+const clustersList = defineFleetTool({
+  name: "clusters_list",
+  title: "Clusters: List",
+  description:
+    "List the Kubernetes clusters this server can reach (one per kubeconfig file, plus classic kubeconfig contexts), with aliases and which one is active in this session. Reads local files only; use clusters_status to check connectivity.",
+  input: z.object({
+    show_details: z
+      .boolean()
+      .optional()
+      .describe(
+        "Also show each cluster's API server URL, context, default namespace and other contexts (default false).",
+      ),
+  }),
+  annotations: READ,
+  handler: async (args, ctx) => {
+    const { clusters } = ctx.deps;
+    const names = clusters.names();
+    const active = ctx.session.activeCluster;
+    const aliases = clusters.aliases();
+    const rows: ListRow[] = await Promise.all(
+      names.map(async (name): Promise<ListRow> => {
+        const row: ListRow = { name, active: name === active, aliases: aliasesOf(aliases, name) };
+        if (!args.show_details) return row;
+        try {
+          const d = await clusters.details(name);
+          return {
+            ...row,
+            source: d.source,
+            file: d.file,
+            context: d.context,
+            server: d.server,
+            namespace: d.namespace,
+            otherContexts: d.otherContexts,
+          };
+        } catch (err) {
+          return { ...row, error: (err as Error).message };
+        }
+      }),
+    );
+    const headers = args.show_details
+      ? ["ACTIVE", "NAME", "ALIASES", "SOURCE", "SERVER", "NAMESPACE", "OTHER CONTEXTS"]
+      : ["ACTIVE", "NAME", "ALIASES"];
+    const table = formatTable(
+      headers,
+      rows.map((r) => {
+        const base = [r.active ? "*" : "", r.name, r.aliases.join(",")];
+        if (!args.show_details) return base;
+        return [
+          ...base,
+          r.source ?? "error",
+          r.server ?? r.error ?? "",
+          r.namespace ?? "",
+          (r.otherContexts ?? []).join(","),
+        ];
+      }),
+    );
+    const problems = clusters.problems();
+    const hidden = clusters.hiddenCount();
+    const lines = [
+      names.length ? table : "No clusters found. Check --kubeconfig-dir / --kubeconfig (or run nsk_refresh).",
+      `${names.length} cluster(s); active: ${active ?? "none (pass `cluster` or call clusters_switch)"}`,
+    ];
+    if (hidden) lines.push(`${hidden} cluster(s) hidden by cluster_pattern/exclude_clusters.`);
+    for (const p of problems) lines.push(`problem (${p.kind}): ${p.message}`);
+    return {
+      text: lines.join("\n"),
+      structured: { active: active ?? null, clusters: rows, hidden, problems },
+    };
+  },
+});
+
+const clustersSwitch = defineFleetTool({
+  name: "clusters_switch",
+  title: "Clusters: Switch Context",
+  description:
+    "Make a cluster the active one for this session, so tools called without `cluster` run there. Changes only this session's state: no kubeconfig file is modified and other sessions are unaffected.",
+  input: z.object({
+    cluster: z
+      .string()
+      .min(1)
+      .describe("Cluster name or alias to make active, e.g. 'c1-sv5' or 'production'."),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  sessionOnly: true,
+  handler: async (args, ctx) => {
+    const name = await ctx.deps.clusters.resolve(args.cluster);
+    const previous = ctx.session.activeCluster;
+    ctx.session.activeCluster = name;
+    const via = name !== args.cluster ? ` ('${args.cluster}' resolves to it)` : "";
+    return {
+      text: `Active cluster for this session is now '${name}'${via}; previously ${previous ? `'${previous}'` : "none"}.`,
+      structured: { active: name, previous: previous ?? null },
+    };
+  },
+});
+
+const clustersStatus = defineFleetTool({
+  name: "clusters_status",
+  title: "Clusters: Status",
+  description:
+    "Check clusters in parallel: reachability, TLS, credentials and RBAC, server version and latency. Each cluster is classified as ok, unreachable, tls-error, unauthorized, forbidden, timeout or bad-kubeconfig. The whole call is bounded by timeout_seconds.",
+  input: z.object({
+    clusters: z
+      .array(z.string().min(1))
+      .optional()
+      .describe("Cluster names, aliases or globs (e.g. ['c1-*']) to check; default all clusters."),
+    timeout_seconds: z
+      .number()
+      .positive()
+      .max(120)
+      .optional()
+      .describe("Bound for the whole check, in seconds (default 5, max 120)."),
+  }),
+  annotations: { ...READ, idempotentHint: true, openWorldHint: true },
+  handler: async (args, ctx) => {
+    const names = await selectClusters(ctx.deps.clusters, args.clusters);
+    const timeoutMs = Math.round((args.timeout_seconds ?? 5) * 1000);
+    const deadline = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]);
+    const started = performance.now();
+    const outcomes = await mapPool(
+      names,
+      64,
+      (name) => checkCluster(ctx.deps.clusters, name, timeoutMs, deadline),
+      deadline,
+    );
+    const results: ClusterHealth[] = outcomes.map((o, i) =>
+      o.status === "done"
+        ? o.value
+        : { cluster: names[i] ?? "", status: "timeout", detail: "not checked before the deadline" },
+    );
+    const ok = results.filter((r) => r.status === "ok").length;
+    const elapsed = Math.round(performance.now() - started);
+    const table = formatTable(
+      ["CLUSTER", "STATUS", "VERSION", "LATENCY", "DETAIL"],
+      results.map((r) => [
+        r.cluster,
+        r.status,
+        r.version ?? "-",
+        r.latencyMs === undefined ? "-" : `${r.latencyMs}ms`,
+        r.detail ?? "",
+      ]),
+    );
+    return {
+      text: `${ok}/${results.length} clusters ok (checked in ${elapsed} ms, timeout ${timeoutMs / 1000}s)\n${table}`,
+      structured: { ok, total: results.length, elapsedMs: elapsed, clusters: results },
+    };
+  },
+});
+
+/** Why: the cluster tool group, listed explicitly in tools/index.ts. */
+export function clusterTools(): AnyTool[] {
+  return [clustersList, clustersSwitch, clustersStatus];
+}

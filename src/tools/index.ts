@@ -1,0 +1,9 @@
+// The one list of tool groups. Adding a group means adding one line here.
+import type { ServerDeps } from "../mcp/deps.js";
+import type { AnyTool } from "../mcp/tool.js";
+import { clusterTools } from "./clusters.js";
+
+/** Why: createServer registers exactly these; policy filtering happens at registration. */
+export function allTools(_deps: ServerDeps): AnyTool[] {
+  return [...clusterTools()];
+}
