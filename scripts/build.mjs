@@ -1,8 +1,48 @@
 // Bundles the CLI with esbuild: one small entry chunk plus lazily loaded chunks, so startup stays fast.
+
+import { readFileSync, rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { readFileSync } from "node:fs";
+
+// The MCP SDK's server imports ajv only to validate elicitation answers; swap in our small validator.
+const flatValidator = {
+  name: "flat-schema-validator",
+  setup(b) {
+    b.onResolve({ filter: /validation\/ajv-provider\.js$/ }, (args) =>
+      args.importer.includes("@modelcontextprotocol/sdk") && args.importer.includes("/server/")
+        ? { path: fileURLToPath(new URL("../src/mcp/flat-schema-validator.ts", import.meta.url)) }
+        : undefined,
+    );
+  },
+};
+
+// The SDK keeps zod v3 support (zod/v3 + zod-to-json-schema) for v3 schemas; every schema here is zod v4.
+const zodV3Shim = {
+  name: "zod-v3-shim",
+  setup(b) {
+    b.onResolve({ filter: /^(zod\/v3|zod-to-json-schema)$/ }, (args) =>
+      args.importer.includes("@modelcontextprotocol/sdk")
+        ? { path: fileURLToPath(new URL("../src/mcp/zod-v3-shim.ts", import.meta.url)) }
+        : undefined,
+    );
+  },
+};
+
+// zod re-exports every locale (~50) from its index; only English is ever used.
+const zodLocalesShim = {
+  name: "zod-locales-shim",
+  setup(b) {
+    b.onResolve({ filter: /locales\/index\.js$/ }, (args) =>
+      /node_modules\/zod\//.test(args.importer)
+        ? { path: fileURLToPath(new URL("../src/mcp/zod-locales-shim.ts", import.meta.url)) }
+        : undefined,
+    );
+  },
+};
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+
+rmSync("dist", { recursive: true, force: true });
 
 await build({
   entryPoints: { cli: "src/cli.ts" },
@@ -14,9 +54,13 @@ await build({
   target: "node20",
   sourcemap: true,
   legalComments: "none",
+  minify: true,
   // client-node is CommonJS with many transitive requires: load it from node_modules, lazily.
   external: ["@kubernetes/client-node"],
   define: { __K8S_MCP_VERSION__: JSON.stringify(pkg.version) },
-  banner: { js: "import { createRequire as __k8sMcpCreateRequire } from 'node:module';\nconst require = __k8sMcpCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __k8sMcpCreateRequire } from 'node:module';\nconst require = __k8sMcpCreateRequire(import.meta.url);",
+  },
+  plugins: [flatValidator, zodV3Shim, zodLocalesShim],
   logLevel: "warning",
 });

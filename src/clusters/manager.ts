@@ -4,20 +4,22 @@ import { readFile, stat } from "node:fs/promises";
 import { ToolError } from "../errors.js";
 import type { ClusterClient } from "../kube/client.js";
 import type { Logger } from "../log.js";
-import { mergeKubeconfigTexts } from "./classic-merge.js";
-import {
-  buildClusterIndex,
-  type ClassicResult,
-  type ClusterIndex,
-  type ClusterSource,
-  compileClusterFilter,
-  loadClassicKubeconfig,
-  type Problem,
-  parseKubeconfig,
-  resolveClusterName,
-  scanKubeconfigDir,
-  splitContextAddress,
-} from "./discovery/index.js";
+import { compileClusterFilter } from "./discovery/filter.js";
+import { buildClusterIndex, splitContextAddress } from "./discovery/registry.js";
+import { resolveClusterName } from "./discovery/resolve.js";
+import { scanKubeconfigDir } from "./discovery/scan.js";
+import type {
+  ClassicResult,
+  ClusterIndex,
+  ClusterSource,
+  ParsedKubeconfig,
+  Problem,
+} from "./discovery/types.js";
+
+// YAML parsing is loaded on first use only: startup reads file names, nothing more.
+async function parseKubeconfig(text: string, source: string): Promise<ParsedKubeconfig> {
+  return (await import("./discovery/kubeconfig.js")).parseKubeconfig(text, source);
+}
 
 /** Why: what the registry needs from configuration, already resolved to plain values. */
 export interface ClusterManagerOptions {
@@ -66,6 +68,7 @@ export class ClusterManager {
   /** Reads names only (directory listing, classic files); never contacts a cluster. */
   async load(): Promise<void> {
     if (this.opts.classicPaths.length > 0) {
+      const { loadClassicKubeconfig } = await import("./discovery/kubeconfig.js");
       this.classic = await loadClassicKubeconfig(this.opts.classicPaths, (p) => readFile(p, "utf8"));
     }
     await this.rescan();
@@ -177,7 +180,7 @@ export class ClusterManager {
       const base = resolveClusterName(stem, this.names(), this.opts.aliases);
       const src = base.ok ? this.index.clusters.get(base.name) : undefined;
       if (base.ok && src?.kind === "dir") {
-        const parsed = parseKubeconfig(await readFile(src.file, "utf8"), src.file);
+        const parsed = await parseKubeconfig(await readFile(src.file, "utf8"), src.file);
         if (parsed.contexts.some((c) => c.name === context)) return `${base.name}/${context}`;
         throw new ToolError(
           `cluster '${base.name}' has no context '${context}'`,
@@ -201,6 +204,7 @@ export class ClusterManager {
   private async kubeconfigText(src: ClusterSource): Promise<string> {
     if (src.kind === "dir") return readFile(src.file, "utf8");
     const texts = await Promise.all(this.opts.classicPaths.map((p) => readFile(p, "utf8").catch(() => "")));
+    const { mergeKubeconfigTexts } = await import("./classic-merge.js");
     return mergeKubeconfigTexts(texts, src.context);
   }
 
@@ -235,10 +239,21 @@ export class ClusterManager {
     return { client: createClusterClient(settings), mtimeMs };
   }
 
+  /** The kubeconfig behind a cluster (file, text, context), for configuration_view; no network. */
+  async kubeconfig(name: string): Promise<{ file: string; text: string; context: string }> {
+    const { src, context } = this.source(name);
+    const text = await this.kubeconfigText(src);
+    const ctx =
+      context ??
+      (src.kind === "classic" ? src.context : (await parseKubeconfig(text, src.file)).currentContext) ??
+      "";
+    return { file: src.file, text, context: ctx };
+  }
+
   /** Kubeconfig facts for clusters_list details; no network. */
   async details(name: string): Promise<ClusterDetails> {
     const { src, context } = this.source(name);
-    const parsed = parseKubeconfig(await this.kubeconfigText(src), src.file);
+    const parsed = await parseKubeconfig(await this.kubeconfigText(src), src.file);
     const ctxName = context ?? (src.kind === "classic" ? src.context : parsed.currentContext) ?? "";
     const ctx = parsed.contexts.find((c) => c.name === ctxName);
     return {

@@ -1,0 +1,103 @@
+// Startup: spawn -> tools/list answered, for k8s-mcp (empty dir, 1000 kubeconfigs) vs a minimal SDK server.
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { median, ms } from "./stats.js";
+import type { BenchScenario } from "./types.js";
+
+const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const MINIMAL = fileURLToPath(new URL("./fixtures/minimal-server.mjs", import.meta.url));
+const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 15);
+
+interface Sample {
+  ms: number;
+  peakRssKb: number;
+}
+
+async function peakRss(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+}
+
+function once(args: string[]): Promise<Sample> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "ignore"] });
+    let buf = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`no tools/list answer from ${args.join(" ")}`));
+    }, 20_000);
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", async (c: string) => {
+      buf += c;
+      if (buf.includes('"id":2')) {
+        const elapsed = performance.now() - started;
+        clearTimeout(timer);
+        const rss = await peakRss(child.pid ?? 0);
+        child.kill("SIGKILL");
+        resolve({ ms: elapsed, peakRssKb: rss });
+      }
+    });
+    const init = {
+      protocolVersion: "2025-06-18",
+      capabilities: {},
+      clientInfo: { name: "bench", version: "1" },
+    };
+    child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: init })}\n`);
+    child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" })}\n`);
+    child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" })}\n`);
+  });
+}
+
+async function measure(args: string[]): Promise<{ median: number; rssMb: number }> {
+  await once(args); // warm the page cache
+  const samples: Sample[] = [];
+  for (let i = 0; i < RUNS; i++) samples.push(await once(args));
+  return {
+    median: median(samples.map((s) => s.ms)),
+    rssMb: Math.max(...samples.map((s) => s.peakRssKb)) / 1024,
+  };
+}
+
+async function kubeconfigDir(n: number): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "k8s-mcp-bench-"));
+  for (let i = 0; i < n; i++) {
+    const name = `c${i}-site${i % 37}`;
+    await writeFile(
+      join(dir, `${name}.yaml`),
+      `apiVersion: v1\nkind: Config\nclusters:\n- name: ${name}\n  cluster:\n    server: https://10.0.${i % 250}.1:6443\nusers:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: ${name}\n  context: {cluster: ${name}, user: u}\ncurrent-context: ${name}\n`,
+    );
+  }
+  return dir;
+}
+
+/** Why: startup speed is a feature; this keeps it measured against the SDK's own floor. */
+export const scenario: BenchScenario = {
+  name: "startup",
+  description: `spawn -> tools/list answered, median of ${RUNS} spawns (Node ${process.version})`,
+  run: async (print) => {
+    const empty = await kubeconfigDir(0);
+    const big = await kubeconfigDir(1000);
+    try {
+      const base = await measure([MINIMAL]);
+      const e = await measure([CLI, "--kubeconfig-dir", empty]);
+      const k = await measure([CLI, "--kubeconfig-dir", big]);
+      print(
+        `minimal SDK server        ${ms(base.median).padStart(10)}   peak RSS ${base.rssMb.toFixed(0)} MB   (baseline)`,
+      );
+      print(
+        `k8s-mcp, empty dir        ${ms(e.median).padStart(10)}   peak RSS ${e.rssMb.toFixed(0)} MB   ratio ${(e.median / base.median).toFixed(2)}x  (target <= 0.70x)`,
+      );
+      print(
+        `k8s-mcp, 1000 kubeconfigs ${ms(k.median).padStart(10)}   peak RSS ${k.rssMb.toFixed(0)} MB   ratio ${(k.median / base.median).toFixed(2)}x`,
+      );
+      print(`1000 files add            ${ms(k.median - e.median).padStart(10)}   (target < 30 ms)`);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+      await rm(big, { recursive: true, force: true });
+    }
+  },
+};

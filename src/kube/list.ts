@@ -1,0 +1,122 @@
+// Lists of any kind as a compact server-side Table (default) or sanitized YAML, with paging.
+import type { Config } from "../config/index.js";
+import type { ToolOutput } from "../mcp/tool.js";
+import { formatTable } from "../util/table.js";
+import { loadYaml } from "../util/yaml.js";
+import { age } from "./age.js";
+import { type ApiResource, resourcePath } from "./api-resources.js";
+import type { ClusterClient } from "./client.js";
+import { sanitizeObject } from "./sanitize.js";
+
+/** Why: the paging and filter parameters every list tool shares. */
+export interface ListParams {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+}
+
+/** Why: default page size; a 10 000-pod cluster must not flood the agent. */
+export const DEFAULT_LIST_LIMIT = 500;
+
+const TABLE_ACCEPT =
+  "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+
+interface TableColumn {
+  name: string;
+  type: string;
+  format?: string;
+  priority?: number;
+}
+
+interface TableResponse {
+  kind?: string;
+  columnDefinitions?: TableColumn[];
+  rows?: { cells: unknown[]; object?: { metadata?: { namespace?: string } } }[];
+  metadata?: { continue?: string; remainingItemCount?: number };
+  items?: unknown[];
+}
+
+function cell(v: unknown, col: TableColumn): string {
+  if (v === null || v === undefined) return "<none>";
+  if (col.type === "date" || col.format === "date-time") return age(String(v));
+  if (typeof v === "object") return JSON.stringify(v);
+  return String(v);
+}
+
+function pagingNote(meta: TableResponse["metadata"], shown: number): string {
+  if (!meta?.continue) return "";
+  const rest = meta.remainingItemCount ? ` (${meta.remainingItemCount} more)` : "";
+  return `\n${shown} shown; more available${rest}: call again with continue="${meta.continue}" (or narrow with labelSelector/fieldSelector/namespace)`;
+}
+
+function renderTable(t: TableResponse, withNamespace: boolean): { text: string; count: number } {
+  const cols = (t.columnDefinitions ?? [])
+    .map((c, i) => ({ c, i }))
+    .filter(({ c }) => (c.priority ?? 0) === 0);
+  const rows = t.rows ?? [];
+  const headers = [...(withNamespace ? ["NAMESPACE"] : []), ...cols.map(({ c }) => c.name.toUpperCase())];
+  const body = rows.map((r) => [
+    ...(withNamespace ? [r.object?.metadata?.namespace ?? ""] : []),
+    ...cols.map(({ c, i }) => cell(r.cells[i], c)),
+  ]);
+  return { text: formatTable(headers, body), count: rows.length };
+}
+
+/** Why: one list implementation for pods, namespaces, events and any kind (CRDs included). */
+export async function listResources(
+  client: ClusterClient,
+  config: Config,
+  r: ApiResource,
+  p: ListParams,
+  signal?: AbortSignal,
+): Promise<ToolOutput> {
+  const allNamespaces = r.namespaced && !p.namespace;
+  const query = {
+    labelSelector: p.labelSelector,
+    fieldSelector: p.fieldSelector,
+    limit: p.limit ?? DEFAULT_LIST_LIMIT,
+    continue: p.continue,
+  };
+  const path = resourcePath(r, { namespace: p.namespace });
+  const where = r.namespaced ? (p.namespace ? ` in namespace ${p.namespace}` : " in all namespaces") : "";
+  const what = `${r.kind}${r.group ? `.${r.group}` : ""}`;
+  if (config.list_output === "table") {
+    const t = await client.json<TableResponse>({
+      path,
+      accept: TABLE_ACCEPT,
+      query: { ...query, includeObject: allNamespaces ? "Metadata" : "None" },
+      signal,
+    });
+    if (t.kind === "Table") {
+      const { text, count } = renderTable(t, allNamespaces);
+      const body = count ? text : `No ${what} found${where} on cluster '${client.name}'.`;
+      return {
+        text: body + pagingNote(t.metadata, count),
+        structured: { cluster: client.name, kind: r.kind, count, continue: t.metadata?.continue ?? null },
+      };
+    }
+  }
+  const list = await client.json<{ items?: Record<string, unknown>[]; metadata?: TableResponse["metadata"] }>(
+    { path, query, signal },
+  );
+  const items = (list.items ?? []).map((it) =>
+    sanitizeObject(
+      { apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind, ...it },
+      config.allow_secret_values,
+    ),
+  );
+  const text = items.length
+    ? (await loadYaml()).stringify(items)
+    : `No ${what} found${where} on cluster '${client.name}'.`;
+  return {
+    text: text + pagingNote(list.metadata, items.length),
+    structured: {
+      cluster: client.name,
+      kind: r.kind,
+      count: items.length,
+      continue: list.metadata?.continue ?? null,
+    },
+  };
+}

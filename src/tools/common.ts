@@ -1,0 +1,60 @@
+// Input fields and annotations shared by the Kubernetes tools, described once for the model.
+import { z } from "zod";
+
+/** Why: reads that talk to a cluster. */
+export const READ_ONLY = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: true,
+} as const;
+
+/** Why: writes that may overwrite or remove state. */
+export const DESTRUCTIVE = {
+  readOnlyHint: false,
+  destructiveHint: true,
+  idempotentHint: true,
+  openWorldHint: true,
+} as const;
+
+/** Why: writes that only add state. */
+export const ADDITIVE = {
+  readOnlyHint: false,
+  destructiveHint: false,
+  idempotentHint: false,
+  openWorldHint: true,
+} as const;
+
+/** Why: the same filter/paging fields on every list tool. */
+export const listFields = {
+  labelSelector: z.string().optional().describe("Kubernetes label selector, e.g. 'app=nginx,tier!=cache'."),
+  fieldSelector: z
+    .string()
+    .optional()
+    .describe("Kubernetes field selector, e.g. 'status.phase=Running' or 'spec.nodeName=node-1'."),
+  limit: z
+    .number()
+    .int()
+    .positive()
+    .max(5000)
+    .optional()
+    .describe(
+      "Maximum items per page (default 500). If more exist, the output says how to get the next page.",
+    ),
+  continue: z.string().optional().describe("Continue token from a previous page of the same query."),
+};
+
+/** Why: apiVersion/kind describe any resource, CRDs included. */
+export const typeFields = {
+  apiVersion: z
+    .string()
+    .min(1)
+    .describe(
+      "API version: 'v1' for core kinds, or 'group/version' such as 'apps/v1', 'networking.k8s.io/v1'.",
+    ),
+  kind: z.string().min(1).describe("Kind, e.g. 'Deployment', 'ConfigMap', or a CRD kind."),
+};
+
+/** Why: namespace text used by many tools. */
+export const namespaceField = (what: string): z.ZodOptional<z.ZodString> =>
+  z.string().min(1).optional().describe(`Namespace ${what}`);

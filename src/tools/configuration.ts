@@ -1,0 +1,69 @@
+// configuration_view: the kubeconfig behind a cluster, with every credential and certificate removed.
+import { z } from "zod";
+import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
+import { loadYaml } from "../util/yaml.js";
+import { READ_ONLY } from "./common.js";
+
+type Obj = Record<string, unknown>;
+const SECRET_KEYS =
+  /^(token|password|client-key-data|client-certificate-data|certificate-authority-data|id-token|refresh-token|client-secret|access-token)$/i;
+
+function scrub(v: unknown, parentKey = ""): unknown {
+  if (Array.isArray(v)) return v.map((x) => scrub(x, parentKey));
+  if (!v || typeof v !== "object") return v;
+  const out: Obj = {};
+  for (const [k, val] of Object.entries(v as Obj)) {
+    if (SECRET_KEYS.test(k)) out[k] = "REDACTED";
+    else if (parentKey === "auth-provider" && k === "config") out[k] = "REDACTED";
+    else if (k === "env" && Array.isArray(val)) {
+      out[k] = val.map((e) => (e && typeof e === "object" ? { ...(e as Obj), value: "REDACTED" } : e));
+    } else out[k] = scrub(val, k);
+  }
+  return out;
+}
+
+function named(list: unknown, name: unknown): Obj[] {
+  return Array.isArray(list)
+    ? list.filter((x): x is Obj => Boolean(x) && typeof x === "object" && (x as Obj).name === name)
+    : [];
+}
+
+const configurationView = defineClusterTool({
+  name: "configuration_view",
+  title: "Configuration: View",
+  description:
+    "Show the kubeconfig used for a cluster (server, context, namespace, user and auth method). Tokens, passwords, keys and certificates are never shown.",
+  input: z.object({
+    minified: z
+      .boolean()
+      .optional()
+      .describe(
+        "Only the context in use and its cluster and user (default true); false shows every context of the file.",
+      ),
+  }),
+  annotations: { ...READ_ONLY, openWorldHint: false },
+  handler: async (args, ctx) => {
+    const kc = await ctx.deps.clusters.kubeconfig(ctx.cluster.name);
+    const { parse, stringify } = await loadYaml();
+    const doc = (parse(kc.text) ?? {}) as Obj;
+    let view: Obj = doc;
+    if (args.minified !== false) {
+      const context = named(doc.contexts, kc.context)[0];
+      const c = (context?.context ?? {}) as Obj;
+      view = {
+        apiVersion: "v1",
+        kind: "Config",
+        "current-context": kc.context,
+        contexts: context ? [context] : [],
+        clusters: named(doc.clusters, c.cluster),
+        users: named(doc.users, c.user),
+      };
+    }
+    return { text: `# cluster '${ctx.cluster.name}' from ${kc.file}\n${stringify(scrub(view))}` };
+  },
+});
+
+/** Why: the configuration tool group, listed in tools/index.ts. */
+export function configurationTools(): AnyTool[] {
+  return [configurationView];
+}

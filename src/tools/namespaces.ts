@@ -1,0 +1,51 @@
+// Namespaces and events: the first things an agent looks at on a cluster.
+import { z } from "zod";
+import { coreResource } from "../kube/api-resources.js";
+import { listResources } from "../kube/list.js";
+import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
+import { listFields, namespaceField, READ_ONLY } from "./common.js";
+
+const namespacesList = defineClusterTool({
+  name: "namespaces_list",
+  title: "Namespaces: List",
+  description: "List the namespaces of a cluster.",
+  input: z.object({
+    labelSelector: listFields.labelSelector,
+    limit: listFields.limit,
+    continue: listFields.continue,
+  }),
+  annotations: READ_ONLY,
+  handler: async (args, ctx) =>
+    listResources(
+      ctx.cluster,
+      ctx.deps.config,
+      coreResource(ctx.deps.config, "Namespace", "namespaces", false),
+      args,
+      ctx.signal,
+    ),
+});
+
+const eventsList = defineClusterTool({
+  name: "events_list",
+  title: "Events: List",
+  description:
+    "List Kubernetes events (warnings, scheduling, image pulls...) in a namespace or in all namespaces. Use fieldSelector 'type=Warning' or 'involvedObject.name=<pod>' to focus.",
+  input: z.object({
+    namespace: namespaceField("to list events from (default: all namespaces)."),
+    ...listFields,
+  }),
+  annotations: READ_ONLY,
+  handler: async (args, ctx) =>
+    listResources(
+      ctx.cluster,
+      ctx.deps.config,
+      coreResource(ctx.deps.config, "Event", "events", true),
+      args,
+      ctx.signal,
+    ),
+});
+
+/** Why: the namespace/event tool group, listed in tools/index.ts. */
+export function namespaceTools(): AnyTool[] {
+  return [namespacesList, eventsList];
+}

@@ -1,0 +1,146 @@
+// Generic resource tools: any kind the cluster serves, CRDs included (discovery cached per cluster).
+import { z } from "zod";
+import { resolveResource, resourcePath } from "../kube/api-resources.js";
+import { listResources } from "../kube/list.js";
+import {
+  applyObject,
+  describeObject,
+  getObject,
+  namespaceFor,
+  parseManifests,
+  toYaml,
+} from "../kube/objects.js";
+import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
+import { DESTRUCTIVE, listFields, namespaceField, READ_ONLY, typeFields } from "./common.js";
+
+const resourcesList = defineClusterTool({
+  name: "resources_list",
+  title: "Resources: List",
+  description:
+    "List resources of any kind (built-in or CRD) in a namespace or across all namespaces, as a compact table (or YAML when the server is configured so).",
+  input: z.object({
+    ...typeFields,
+    namespace: namespaceField("to list from; omit for all namespaces (namespaced kinds)."),
+    ...listFields,
+  }),
+  annotations: READ_ONLY,
+  handler: async (args, ctx) => {
+    const r = await resolveResource(ctx.cluster, ctx.deps.config, args.apiVersion, args.kind, ctx.signal);
+    return listResources(ctx.cluster, ctx.deps.config, r, args, ctx.signal);
+  },
+});
+
+const resourcesGet = defineClusterTool({
+  name: "resources_get",
+  title: "Resources: Get",
+  description: "Get one resource of any kind as YAML (managedFields removed; Secret values redacted).",
+  input: z.object({
+    ...typeFields,
+    name: z.string().min(1).describe("Name of the resource."),
+    namespace: namespaceField("of the resource (namespaced kinds; default: the context's namespace)."),
+  }),
+  annotations: READ_ONLY,
+  handler: async (args, ctx) => {
+    const r = await resolveResource(ctx.cluster, ctx.deps.config, args.apiVersion, args.kind, ctx.signal);
+    const obj = await getObject(ctx.cluster, r, args.name, args.namespace, ctx.signal);
+    return { text: await toYaml(obj, ctx.deps.config) };
+  },
+});
+
+const resourcesCreateOrUpdate = defineClusterTool({
+  name: "resources_create_or_update",
+  title: "Resources: Create or Update",
+  description:
+    "Create or update resources from YAML or JSON (one or more documents separated by '---') using server-side apply. Returns the applied objects.",
+  input: z.object({
+    resource: z
+      .string()
+      .min(1)
+      .describe("YAML or JSON manifest(s); each needs apiVersion, kind and metadata.name."),
+  }),
+  annotations: DESTRUCTIVE,
+  handler: async (args, ctx) => {
+    const objs = await parseManifests(args.resource);
+    const applied: string[] = [];
+    const docs: string[] = [];
+    for (const obj of objs) {
+      const result = await applyObject(ctx.cluster, ctx.deps.config, obj, ctx.signal);
+      applied.push(describeObject(result));
+      docs.push(await toYaml(result, ctx.deps.config));
+    }
+    return {
+      text: `Applied on cluster '${ctx.cluster.name}': ${applied.join(", ")}\n---\n${docs.join("---\n")}`,
+      structured: { cluster: ctx.cluster.name, applied },
+    };
+  },
+});
+
+const resourcesDelete = defineClusterTool({
+  name: "resources_delete",
+  title: "Resources: Delete",
+  description: "Delete one resource of any kind.",
+  input: z.object({
+    ...typeFields,
+    name: z.string().min(1).describe("Name of the resource to delete."),
+    namespace: namespaceField("of the resource (namespaced kinds; default: the context's namespace)."),
+  }),
+  annotations: DESTRUCTIVE,
+  handler: async (args, ctx) => {
+    const r = await resolveResource(ctx.cluster, ctx.deps.config, args.apiVersion, args.kind, ctx.signal);
+    const namespace = namespaceFor(r, ctx.cluster, args.namespace);
+    await ctx.cluster.request({
+      method: "DELETE",
+      path: resourcePath(r, { name: args.name, namespace }),
+      signal: ctx.signal,
+    });
+    const where = namespace ? `${namespace}/` : "";
+    return { text: `Deleted ${r.kind} ${where}${args.name} on cluster '${ctx.cluster.name}'.` };
+  },
+});
+
+const resourcesScale = defineClusterTool({
+  name: "resources_scale",
+  title: "Resources: Scale",
+  description:
+    "Get or set the replica count of a scalable resource (Deployment, StatefulSet, ReplicaSet, or a CRD with a scale subresource). Without `scale`, only reports the current replicas.",
+  input: z.object({
+    ...typeFields,
+    name: z.string().min(1).describe("Name of the resource."),
+    namespace: namespaceField("of the resource (default: the context's namespace)."),
+    scale: z.number().int().min(0).optional().describe("Desired replica count; omit to just read it."),
+  }),
+  annotations: DESTRUCTIVE,
+  handler: async (args, ctx) => {
+    const r = await resolveResource(ctx.cluster, ctx.deps.config, args.apiVersion, args.kind, ctx.signal);
+    const path = resourcePath(r, {
+      name: args.name,
+      namespace: namespaceFor(r, ctx.cluster, args.namespace),
+      subresource: "scale",
+    });
+    type Scale = { spec?: { replicas?: number }; status?: { replicas?: number } };
+    const before = await ctx.cluster.json<Scale>({ path, signal: ctx.signal });
+    const current = before.spec?.replicas ?? 0;
+    if (args.scale === undefined) {
+      return {
+        text: `${r.kind} ${args.name}: ${current} desired replicas, ${before.status?.replicas ?? 0} current.`,
+        structured: { cluster: ctx.cluster.name, replicas: current },
+      };
+    }
+    await ctx.cluster.request({
+      method: "PATCH",
+      path,
+      contentType: "application/merge-patch+json",
+      body: { spec: { replicas: args.scale } },
+      signal: ctx.signal,
+    });
+    return {
+      text: `Scaled ${r.kind} ${args.name} on cluster '${ctx.cluster.name}' from ${current} to ${args.scale} replicas.`,
+      structured: { cluster: ctx.cluster.name, previous: current, replicas: args.scale },
+    };
+  },
+});
+
+/** Why: the generic resource tool group, listed in tools/index.ts. */
+export function resourceTools(): AnyTool[] {
+  return [resourcesList, resourcesGet, resourcesCreateOrUpdate, resourcesDelete, resourcesScale];
+}

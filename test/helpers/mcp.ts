@@ -1,0 +1,61 @@
+// Connects a real MCP Client to an in-process server built exactly like the CLI builds it.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { buildDeps } from "../../src/app.js";
+import { type Config, ConfigSchema } from "../../src/config/index.js";
+import { createLogger, type Logger } from "../../src/log.js";
+import type { CallRecord, ServerDeps } from "../../src/mcp/deps.js";
+import { createServer } from "../../src/mcp/server.js";
+
+/** Why: config input as a test writes it (TOML-shaped, defaults filled by the real schema). */
+export type ConfigInput = Partial<Record<keyof Config, unknown>>;
+
+/** Why: a connected client plus what tests inspect (deps, logs, audit records) and a cleanup. */
+export interface TestServer {
+  client: Client;
+  deps: ServerDeps;
+  logs: string[];
+  records: CallRecord[];
+  close: () => Promise<void>;
+  call: (name: string, args?: Record<string, unknown>) => Promise<CallToolResult>;
+  text: (name: string, args?: Record<string, unknown>) => Promise<string>;
+}
+
+/** Why: the text of a tool result, for assertions. */
+export function resultText(r: CallToolResult): string {
+  return r.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+}
+
+/** Why: every integration test starts the server the same way, against real clusters. */
+export async function startTestServer(
+  input: ConfigInput,
+  env: Record<string, string | undefined> = {},
+): Promise<TestServer> {
+  const config = ConfigSchema.parse(input);
+  const logs: string[] = [];
+  const logger: Logger = createLogger({ level: "debug", write: (l) => logs.push(l) });
+  const deps = await buildDeps(config, logger, env);
+  const records: CallRecord[] = [];
+  deps.onCall = (r) => records.push(r);
+  const server = createServer(deps);
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  const client = new Client({ name: "k8s-mcp-test", version: "1.0.0" });
+  await client.connect(clientSide);
+  const call = async (name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> =>
+    (await client.callTool({ name, arguments: args })) as CallToolResult;
+  return {
+    client,
+    deps,
+    logs,
+    records,
+    call,
+    text: async (name, args) => resultText(await call(name, args)),
+    close: async () => {
+      await client.close();
+      await server.close();
+      deps.clusters.close();
+    },
+  };
+}

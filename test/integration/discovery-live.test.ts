@@ -1,0 +1,78 @@
+// auto_discovery and credential changes on disk take effect without a restart.
+import { copyFile, mkdtemp, rm, utimes } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { writeKubeconfig } from "../helpers/fleet.js";
+import { resultText, startTestServer, type TestServer } from "../helpers/mcp.js";
+
+const cp = inject("controlplane");
+const [sv5, lax1] = cp.clusters;
+
+async function names(ts: TestServer): Promise<string[]> {
+  const res = await ts.call("clusters_list", {});
+  return (res.structuredContent as { clusters: { name: string }[] }).clusters.map((c) => c.name);
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe("live kubeconfig directory", () => {
+  let dir: string;
+  let ts: TestServer;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "k8s-mcp-live-"));
+    await copyFile(sv5!.kubeconfig, join(dir, "c1-sv5.yaml"));
+    ts = await startTestServer({ kubeconfig_dir: dir, auto_discovery: true });
+  });
+  afterAll(async () => {
+    await ts?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("picks up added files and drops removed ones without restart", async () => {
+    expect(await names(ts)).toEqual(["c1-sv5"]);
+    await copyFile(lax1!.kubeconfig, join(dir, "c1-lax1.yaml"));
+    await until("c1-lax1 to appear", async () => (await names(ts)).includes("c1-lax1"));
+    expect(resultText(await ts.call("namespaces_list", { cluster: "c1-lax1" }))).toContain("kube-system");
+    await rm(join(dir, "c1-lax1.yaml"));
+    await until("c1-lax1 to disappear", async () => !(await names(ts)).includes("c1-lax1"));
+    expect((await ts.call("namespaces_list", { cluster: "c1-lax1" })).isError).toBe(true);
+  });
+
+  it("uses new credentials on the next call after the file changes", async () => {
+    const file = join(dir, "c1-sv5.yaml");
+    const caData = Buffer.from(sv5!.ca).toString("base64");
+    expect((await ts.call("namespaces_list", { cluster: "c1-sv5" })).isError).toBeFalsy();
+    await writeKubeconfig(file, "c1-sv5", sv5!.server, "revoked-token", caData);
+    await utimes(file, new Date(), new Date(Date.now() + 2000));
+    const denied = await ts.call("namespaces_list", { cluster: "c1-sv5" });
+    expect(denied.isError).toBe(true);
+    expect(resultText(denied)).toMatch(/401 Unauthorized/);
+    await writeKubeconfig(file, "c1-sv5", sv5!.server, sv5!.adminToken, caData);
+    await utimes(file, new Date(), new Date(Date.now() + 4000));
+    expect((await ts.call("namespaces_list", { cluster: "c1-sv5" })).isError).toBeFalsy();
+  });
+
+  it("addresses a file's other contexts as <file>/<context>", async () => {
+    const file = join(dir, "multi.yaml");
+    const caData = Buffer.from(lax1!.ca).toString("base64");
+    await writeKubeconfig(file, "multi", "https://127.0.0.1:1", lax1!.adminToken, caData, [
+      { name: "multi-fqdn", server: lax1!.server },
+    ]);
+    await until("multi to appear", async () => (await names(ts)).includes("multi"));
+    const via = await ts.call("namespaces_list", { cluster: "multi/multi-fqdn" });
+    expect(via.isError).toBeFalsy();
+    expect(resultText(via)).toContain("kube-system");
+    const direct = await ts.call("namespaces_list", { cluster: "multi" });
+    expect(resultText(direct)).toMatch(/cannot connect|ECONNREFUSED/);
+    const missing = await ts.call("namespaces_list", { cluster: "multi/nope" });
+    expect(resultText(missing)).toMatch(/has no context 'nope'.*multi-fqdn/);
+  });
+});
