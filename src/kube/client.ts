@@ -33,6 +33,8 @@ export interface ClusterClient {
   readonly defaultNamespace: string;
   request(req: KubeRequest): Promise<KubeResponse>;
   json<T>(req: KubeRequest): Promise<T>;
+  /** TLS options and auth headers, for streaming protocols (exec over WebSocket). */
+  connection(): Promise<{ tls: ClientSettings["tls"]; headers: OutgoingHttpHeaders }>;
   close(): void;
 }
 
@@ -125,6 +127,7 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
     defaultNamespace: s.defaultNamespace,
     request,
     json: async <T>(req: KubeRequest): Promise<T> => JSON.parse((await request(req)).body) as T,
+    connection: async () => ({ tls: s.tls, headers: await s.headers() }),
     close: () => agent.destroy(),
   };
 }

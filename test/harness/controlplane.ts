@@ -1,4 +1,5 @@
-// Starts a real multi-cluster Kubernetes control plane: one etcd, N isolated kube-apiservers, RBAC and tokens.
+// Starts a real multi-cluster Kubernetes control plane: one etcd, N isolated kube-apiservers, RBAC and tokens,
+// plus per cluster a simulated node (kubelet API stub + node simulator) and a metrics API stub.
 import { type ChildProcess, spawn } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
@@ -7,8 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ControlPlaneBinaries } from "./binaries.js";
+import { type ClusterNode, startClusterNode } from "./cluster-node.js";
 import { apiRequest } from "./https.js";
 import { type Endpoint, writeClassicKubeconfig, writeClusterKubeconfig } from "./kubeconfig-files.js";
+import { createKubeletCert } from "./kubelet.js";
 import { freePort } from "./ports.js";
 
 const SUPERVISE = fileURLToPath(new URL("./supervise.sh", import.meta.url));
@@ -22,6 +25,10 @@ export interface TestCluster {
   viewerToken: string;
   kubeconfig: string;
   viewerKubeconfig: string;
+  /** The simulated node pods are bound to (see node-sim.ts). */
+  nodeName: string;
+  /** Loopback port of that node's kubelet API stub (see kubelet.ts). */
+  kubeletPort: number;
 }
 
 /** Why: the whole control plane, serialisable so vitest can hand it to test files. */
@@ -31,6 +38,8 @@ export interface ControlPlaneInfo {
   viewerKubeconfigDir: string;
   classicKubeconfig: string;
   clusters: TestCluster[];
+  /** PEM of the self-signed certificate every kubelet stub serves. */
+  kubeletCa: string;
   startupMs: number;
 }
 
@@ -90,7 +99,7 @@ async function stopProc(p: Proc): Promise<void> {
   clearTimeout(timer);
 }
 
-async function startEtcd(bin: string, dir: string): Promise<{ proc: Proc; url: string }> {
+async function startEtcd(bin: string, dir: string, procs: Proc[]): Promise<{ url: string }> {
   const [client, peer] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${client}`;
   const proc = startProc(
@@ -109,8 +118,9 @@ async function startEtcd(bin: string, dir: string): Promise<{ proc: Proc; url: s
     ],
     join(dir, "etcd.log"),
   );
+  procs.push(proc);
   await waitFor("etcd health", proc, async () => (await fetch(`${url}/health`)).ok, 30_000);
-  return { proc, url };
+  return { url };
 }
 
 interface ApiserverSpec {
@@ -120,9 +130,9 @@ interface ApiserverSpec {
   etcdUrl: string;
 }
 
-async function startApiserver(
-  s: ApiserverSpec,
-): Promise<{ proc: Proc; cluster: Omit<TestCluster, "kubeconfig" | "viewerKubeconfig"> }> {
+type ApiserverCluster = Omit<TestCluster, "kubeconfig" | "viewerKubeconfig" | "nodeName" | "kubeletPort">;
+
+async function startApiserver(s: ApiserverSpec, procs: Proc[]): Promise<ApiserverCluster> {
   const dir = join(s.dir, s.name);
   await mkdir(join(dir, "certs"), { recursive: true });
   const adminToken = randomBytes(24).toString("hex");
@@ -157,12 +167,17 @@ async function startApiserver(
       "--disable-admission-plugins=ServiceAccount",
       "--enable-priority-and-fairness=false",
       "--endpoint-reconciler-type=none",
+      // pods/log is proxied to the simulated node's kubelet stub at its InternalIP (127.0.0.1). Without
+      // --kubelet-certificate-authority / --kubelet-client-certificate the apiserver skips verifying the
+      // stub's certificate and presents none itself.
+      "--kubelet-preferred-address-types=InternalIP",
       "--allow-privileged=true",
       "--profiling=false",
       "--v=0",
     ],
     join(s.dir, `${s.name}.log`),
   );
+  procs.push(proc);
   const server = `https://127.0.0.1:${port}`;
   const certFile = join(dir, "certs", "apiserver.crt");
   let ca = "";
@@ -209,7 +224,7 @@ async function startApiserver(
   );
   if (res.status !== 201)
     throw new Error(`${s.name}: creating viewer binding failed: ${res.status} ${res.body}`);
-  return { proc, cluster: { name: s.name, server, ca, adminToken, viewerToken } };
+  return { name: s.name, server, ca, adminToken, viewerToken };
 }
 
 /** Why: the default cluster names mirror the proposal's Rancher fleet. */
@@ -223,24 +238,44 @@ export async function startControlPlane(
   const started = Date.now();
   const root = await mkdtemp(join(tmpdir(), "k8s-mcp-cp-"));
   const procs: Proc[] = [];
+  const nodes: ClusterNode[] = [];
   const stop = async (): Promise<void> => {
+    await Promise.all(nodes.map((n) => n.stop()));
     await Promise.all(procs.filter((p) => p.name !== "etcd").map(stopProc));
     await Promise.all(procs.filter((p) => p.name === "etcd").map(stopProc));
     if (!process.env.K8S_MCP_KEEP_CONTROLPLANE) await rm(root, { recursive: true, force: true });
   };
   try {
-    const etcd = await startEtcd(bins.etcd, root);
-    procs.push(etcd.proc);
+    const certPromise = createKubeletCert(root);
+    certPromise.catch(() => {}); // awaited below; this only keeps an early etcd failure from leaving it unhandled
+    const etcd = await startEtcd(bins.etcd, root, procs);
+    const kubeletCert = await certPromise;
     const kubeconfigDir = join(root, "kubeconfigs");
     const viewerKubeconfigDir = join(root, "viewer-kubeconfigs");
     await mkdir(kubeconfigDir);
     await mkdir(viewerKubeconfigDir);
-    const started2 = await Promise.all(
-      names.map((name) => startApiserver({ name, bin: bins.apiserver, dir: root, etcdUrl: etcd.url })),
+    const log = (line: string): void => {
+      process.stderr.write(`[controlplane] ${line}\n`);
+    };
+    // Each cluster's node add-ons start as soon as its own apiserver is ready. allSettled, so that on a failure
+    // nothing is still starting when stop() runs.
+    const settled = await Promise.allSettled(
+      names.map(async (name) => {
+        const cluster = await startApiserver(
+          { name, bin: bins.apiserver, dir: root, etcdUrl: etcd.url },
+          procs,
+        );
+        const target = { server: cluster.server, ca: cluster.ca, token: cluster.adminToken };
+        const node = await startClusterNode(target, kubeletCert, (l) => log(`${name}: ${l}`));
+        nodes.push(node);
+        return { cluster, node };
+      }),
     );
+    const failed = settled.find((r) => r.status === "rejected");
+    if (failed) throw failed.reason;
+    const started2 = settled.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
     const clusters: TestCluster[] = [];
-    for (const { proc, cluster } of started2) {
-      procs.push(proc);
+    for (const { cluster, node } of started2) {
       const caData = Buffer.from(cluster.ca).toString("base64");
       const admin: Endpoint = {
         name: cluster.name,
@@ -254,7 +289,13 @@ export async function startControlPlane(
       const viewerKubeconfig = join(viewerKubeconfigDir, `${cluster.name}.yaml`);
       await writeClusterKubeconfig(kubeconfig, admin);
       await writeClusterKubeconfig(viewerKubeconfig, viewer);
-      clusters.push({ ...cluster, kubeconfig, viewerKubeconfig });
+      clusters.push({
+        ...cluster,
+        kubeconfig,
+        viewerKubeconfig,
+        nodeName: node.nodeName,
+        kubeletPort: node.kubeletPort,
+      });
     }
     const classicKubeconfig = join(root, "classic.yaml");
     await writeClassicKubeconfig(
@@ -275,6 +316,7 @@ export async function startControlPlane(
         viewerKubeconfigDir,
         classicKubeconfig,
         clusters,
+        kubeletCa: kubeletCert.cert,
         startupMs: Date.now() - started,
       },
       stop,

@@ -23,6 +23,7 @@ export function apiRequest(
   body?: unknown,
   contentType = "application/json",
   timeoutMs = 10_000,
+  headers: Record<string, string> = {},
 ): Promise<ApiResponse> {
   return new Promise((resolve, reject) => {
     const url = new URL(path, target.server);
@@ -36,6 +37,7 @@ export function apiRequest(
           Authorization: `Bearer ${target.token}`,
           Accept: "application/json",
           ...(payload ? { "Content-Type": contentType, "Content-Length": Buffer.byteLength(payload) } : {}),
+          ...headers,
         },
         timeout: timeoutMs,
       },

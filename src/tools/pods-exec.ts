@@ -1,0 +1,47 @@
+// pods_exec: run a command in a container and return its output and exit code.
+import { z } from "zod";
+import { parseDuration } from "../config/index.js";
+import { assertNotDenied } from "../kube/api-resources.js";
+import { execInPod } from "../kube/exec.js";
+import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
+import { DESTRUCTIVE, namespaceField } from "./common.js";
+
+const podsExec = defineClusterTool({
+  name: "pods_exec",
+  title: "Pods: Exec",
+  description:
+    "Run a command in a pod's container (non-interactive, no shell unless you call one: use ['sh','-c','...'] for pipes). Returns stdout, stderr and the exit code.",
+  input: z.object({
+    name: z.string().min(1).describe("Name of the pod."),
+    namespace: namespaceField("of the pod (default: the context's namespace)."),
+    container: z.string().min(1).optional().describe("Container name (default: the pod's first container)."),
+    command: z.array(z.string()).min(1).describe("Command and arguments, e.g. ['ls', '-l', '/tmp']."),
+  }),
+  annotations: { ...DESTRUCTIVE, idempotentHint: false },
+  handler: async (args, ctx) => {
+    assertNotDenied(ctx.deps.config, { group: "", version: "v1", kind: "Pod" });
+    const namespace = args.namespace || ctx.cluster.defaultNamespace;
+    const r = await execInPod(ctx.cluster, {
+      namespace,
+      pod: args.name,
+      container: args.container,
+      command: args.command,
+      timeoutMs: parseDuration(ctx.deps.config.request_timeout),
+      maxBytes: ctx.deps.config.max_output_bytes,
+      signal: ctx.signal,
+    });
+    const parts = [`exit code ${r.exitCode}`];
+    if (r.stdout) parts.push(`--- stdout ---\n${r.stdout}`);
+    if (r.stderr) parts.push(`--- stderr ---\n${r.stderr}`);
+    if (r.truncated) parts.push("(output truncated; narrow the command's output, e.g. with head or grep)");
+    return {
+      text: parts.join("\n"),
+      structured: { cluster: ctx.cluster.name, exitCode: r.exitCode, truncated: r.truncated },
+    };
+  },
+});
+
+/** Why: the exec tool, listed in tools/index.ts. */
+export function execTools(): AnyTool[] {
+  return [podsExec];
+}

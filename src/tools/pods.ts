@@ -1,0 +1,203 @@
+// Pod tools: list, get, delete, logs, run. Exec and top live in their own files.
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { coreResource, resourcePath } from "../kube/api-resources.js";
+import type { ClusterClient } from "../kube/client.js";
+import { listResources } from "../kube/list.js";
+import { applyObject, describeObject, getObject, toYaml } from "../kube/objects.js";
+import type { ServerDeps } from "../mcp/deps.js";
+import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
+import { ADDITIVE, DESTRUCTIVE, listFields, namespaceField, READ_ONLY } from "./common.js";
+
+const podResource = (deps: ServerDeps) => coreResource(deps.config, "Pod", "pods", true);
+
+const podName = z.string().min(1).describe("Name of the pod.");
+const podNamespace = namespaceField("of the pod (default: the context's namespace, usually 'default').");
+
+const podsList = defineClusterTool({
+  name: "pods_list",
+  title: "Pods: List",
+  description:
+    "List pods in all namespaces of a cluster, as a kubectl-like table. Filter with labelSelector/fieldSelector.",
+  input: z.object(listFields),
+  annotations: READ_ONLY,
+  handler: async (args, ctx) =>
+    listResources(ctx.cluster, ctx.deps.config, podResource(ctx.deps), args, ctx.signal),
+});
+
+const podsListInNamespace = defineClusterTool({
+  name: "pods_list_in_namespace",
+  title: "Pods: List in Namespace",
+  description: "List pods in one namespace, as a kubectl-like table.",
+  input: z.object({ namespace: z.string().min(1).describe("Namespace to list pods from."), ...listFields }),
+  annotations: READ_ONLY,
+  handler: async (args, ctx) =>
+    listResources(ctx.cluster, ctx.deps.config, podResource(ctx.deps), args, ctx.signal),
+});
+
+const podsGet = defineClusterTool({
+  name: "pods_get",
+  title: "Pods: Get",
+  description: "Get one pod as YAML (spec and status; managedFields removed).",
+  input: z.object({ name: podName, namespace: podNamespace }),
+  annotations: READ_ONLY,
+  handler: async (args, ctx) => {
+    const pod = await getObject(ctx.cluster, podResource(ctx.deps), args.name, args.namespace, ctx.signal);
+    return { text: await toYaml(pod, ctx.deps.config) };
+  },
+});
+
+const podsDelete = defineClusterTool({
+  name: "pods_delete",
+  title: "Pods: Delete",
+  description: "Delete a pod (its controller, if any, will usually replace it).",
+  input: z.object({ name: podName, namespace: podNamespace }),
+  annotations: DESTRUCTIVE,
+  handler: async (args, ctx) => {
+    const namespace = args.namespace || ctx.cluster.defaultNamespace;
+    const path = resourcePath(podResource(ctx.deps), { name: args.name, namespace });
+    await ctx.cluster.request({ method: "DELETE", path, signal: ctx.signal });
+    return { text: `Deleted pod ${namespace}/${args.name} on cluster '${ctx.cluster.name}'.` };
+  },
+});
+
+type PodSpec = {
+  metadata?: { annotations?: Record<string, string> };
+  spec?: { containers?: { name: string }[] };
+};
+
+async function defaultContainer(
+  client: ClusterClient,
+  deps: ServerDeps,
+  name: string,
+  namespace: string,
+  signal: AbortSignal,
+) {
+  const pod = (await getObject(client, podResource(deps), name, namespace, signal)) as PodSpec;
+  const containers = pod.spec?.containers?.map((c) => c.name) ?? [];
+  const annotated = pod.metadata?.annotations?.["kubectl.kubernetes.io/default-container"];
+  const chosen = annotated && containers.includes(annotated) ? annotated : containers[0];
+  return { chosen, containers };
+}
+
+const podsLog = defineClusterTool({
+  name: "pods_log",
+  title: "Pods: Log",
+  description:
+    "Get the logs of a pod's container (the last 100 lines by default). For multi-container pods without `container`, the default container is used and the others are named in the output.",
+  input: z.object({
+    name: podName,
+    namespace: podNamespace,
+    container: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Container name (default: the pod's default or first container)."),
+    previous: z
+      .boolean()
+      .optional()
+      .describe("Logs of the previous, terminated instance of the container (after a restart)."),
+    tail: z
+      .number()
+      .int()
+      .positive()
+      .max(100_000)
+      .optional()
+      .describe("Number of lines from the end (default 100)."),
+  }),
+  annotations: READ_ONLY,
+  handler: async (args, ctx) => {
+    const namespace = args.namespace || ctx.cluster.defaultNamespace;
+    let container = args.container;
+    let note = "";
+    if (!container) {
+      const d = await defaultContainer(ctx.cluster, ctx.deps, args.name, namespace, ctx.signal);
+      container = d.chosen;
+      if (d.containers.length > 1)
+        note = `(container '${container}'; others: ${d.containers.filter((c) => c !== container).join(", ")})\n`;
+    }
+    const tail = args.tail ?? 100;
+    const res = await ctx.cluster.request({
+      path: `${resourcePath(podResource(ctx.deps), { name: args.name, namespace, subresource: "log" })}`,
+      query: {
+        container,
+        previous: args.previous || undefined,
+        tailLines: tail,
+        limitBytes: ctx.deps.config.max_output_bytes * 2,
+      },
+      accept: "text/plain, */*",
+      signal: ctx.signal,
+    });
+    const body = res.body.length
+      ? res.body
+      : `(no log output from ${namespace}/${args.name}${container ? ` container ${container}` : ""})`;
+    return {
+      text: note + body,
+      narrowHint: "pass a smaller `tail` to see fewer lines",
+    };
+  },
+});
+
+const podsRun = defineClusterTool({
+  name: "pods_run",
+  title: "Pods: Run",
+  description:
+    "Run a pod from a container image (like `kubectl run`). With `port`, also creates a ClusterIP Service exposing that port.",
+  input: z.object({
+    image: z.string().min(1).describe("Container image, e.g. 'nginx:1.27'."),
+    name: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Pod name (default: derived from the image plus a random suffix)."),
+    namespace: namespaceField("to run the pod in (default: the context's namespace)."),
+    port: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .optional()
+      .describe("Container port to expose through a Service."),
+  }),
+  annotations: ADDITIVE,
+  handler: async (args, ctx) => {
+    const base =
+      (args.image.split("/").pop() ?? "pod").split(/[:@]/)[0]?.replace(/[^a-z0-9-]/g, "-") || "pod";
+    const name = args.name ?? `${base}-${randomBytes(3).toString("hex")}`;
+    const namespace = args.namespace || ctx.cluster.defaultNamespace;
+    const labels = { "app.kubernetes.io/name": name, "app.kubernetes.io/managed-by": "k8s-mcp" };
+    const container = {
+      name,
+      image: args.image,
+      ...(args.port ? { ports: [{ containerPort: args.port }] } : {}),
+    };
+    const objs: Record<string, unknown>[] = [
+      {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name, namespace, labels },
+        spec: { containers: [container] },
+      },
+    ];
+    if (args.port) {
+      objs.push({
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name, namespace, labels },
+        spec: { selector: labels, ports: [{ port: args.port, targetPort: args.port }] },
+      });
+    }
+    const created: string[] = [];
+    for (const o of objs)
+      created.push(describeObject(await applyObject(ctx.cluster, ctx.deps.config, o, ctx.signal)));
+    return {
+      text: `Created on cluster '${ctx.cluster.name}': ${created.join(", ")}`,
+      structured: { cluster: ctx.cluster.name, created },
+    };
+  },
+});
+
+/** Why: the pod tool group, listed in tools/index.ts. */
+export function podTools(): AnyTool[] {
+  return [podsList, podsListInNamespace, podsGet, podsDelete, podsLog, podsRun];
+}

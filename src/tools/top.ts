@@ -1,0 +1,153 @@
+// pods_top and nodes_top: CPU and memory from the metrics API (metrics.k8s.io), like `kubectl top`.
+import { z } from "zod";
+import { ToolError } from "../errors.js";
+import { assertNotDenied } from "../kube/api-resources.js";
+import type { ClusterClient } from "../kube/client.js";
+import { KubeError } from "../kube/errors.js";
+import { formatMebibytes, formatMillicores, parseQuantity } from "../kube/quantity.js";
+import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
+import { formatTable } from "../util/table.js";
+import { READ_ONLY } from "./common.js";
+
+const METRICS = "/apis/metrics.k8s.io/v1beta1";
+
+type Usage = { cpu?: string; memory?: string };
+interface PodMetrics {
+  metadata: { name: string; namespace?: string };
+  containers?: { name: string; usage?: Usage }[];
+}
+interface NodeMetrics {
+  metadata: { name: string };
+  usage?: Usage;
+}
+
+async function metrics<T>(
+  client: ClusterClient,
+  path: string,
+  query: Record<string, string | undefined>,
+  signal: AbortSignal,
+): Promise<T> {
+  try {
+    return await client.json<T>({ path: METRICS + path, query, signal });
+  } catch (err) {
+    if (err instanceof KubeError && (err.status === 404 || err.status === 503)) {
+      throw new ToolError(
+        `the metrics API (metrics.k8s.io) is not available on cluster '${client.name}' (${err.message})`,
+        "install metrics-server on the cluster, or use pods_list/resources_get for requests and limits",
+      );
+    }
+    throw err;
+  }
+}
+
+const podsTop = defineClusterTool({
+  name: "pods_top",
+  title: "Pods: Top",
+  description:
+    "CPU (millicores) and memory (MiB) used by pods, from the metrics API, like `kubectl top pods`.",
+  input: z.object({
+    namespace: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Namespace (default: the context's namespace unless all_namespaces)."),
+    name: z.string().min(1).optional().describe("A single pod's name."),
+    label_selector: z.string().optional().describe("Label selector, e.g. 'app=web'."),
+    all_namespaces: z.boolean().optional().describe("All namespaces (default false)."),
+  }),
+  annotations: READ_ONLY,
+  handler: async (args, ctx) => {
+    assertNotDenied(ctx.deps.config, { group: "metrics.k8s.io", version: "v1beta1", kind: "PodMetrics" });
+    const ns = args.all_namespaces && !args.name ? undefined : args.namespace || ctx.cluster.defaultNamespace;
+    const base = ns ? `/namespaces/${encodeURIComponent(ns)}/pods` : "/pods";
+    const q = { labelSelector: args.label_selector };
+    const items = args.name
+      ? [await metrics<PodMetrics>(ctx.cluster, `${base}/${encodeURIComponent(args.name)}`, {}, ctx.signal)]
+      : ((await metrics<{ items?: PodMetrics[] }>(ctx.cluster, base, q, ctx.signal)).items ?? []);
+    const rows = items.map((p) => {
+      const cpu = (p.containers ?? []).reduce((a, c) => a + parseQuantity(c.usage?.cpu), 0);
+      const mem = (p.containers ?? []).reduce((a, c) => a + parseQuantity(c.usage?.memory), 0);
+      return { namespace: p.metadata.namespace ?? "", name: p.metadata.name, cpu, mem };
+    });
+    rows.sort((a, b) => b.cpu - a.cpu);
+    const headers = [...(ns ? [] : ["NAMESPACE"]), "NAME", "CPU(cores)", "MEMORY(bytes)"];
+    const table = formatTable(
+      headers,
+      rows.map((r) => [
+        ...(ns ? [] : [r.namespace]),
+        r.name,
+        formatMillicores(r.cpu),
+        formatMebibytes(r.mem),
+      ]),
+    );
+    return {
+      text: rows.length
+        ? table
+        : `No pod metrics found${ns ? ` in namespace ${ns}` : ""} on cluster '${ctx.cluster.name}'.`,
+      structured: {
+        cluster: ctx.cluster.name,
+        pods: rows.map((r) => ({ ...r, cpuMillicores: Math.round(r.cpu * 1000), memoryBytes: r.mem })),
+      },
+    };
+  },
+});
+
+const nodesTop = defineClusterTool({
+  name: "nodes_top",
+  title: "Nodes: Top",
+  description:
+    "CPU and memory used by nodes and the share of their allocatable capacity, like `kubectl top nodes`.",
+  input: z.object({
+    name: z.string().min(1).optional().describe("A single node's name."),
+    label_selector: z.string().optional().describe("Label selector for nodes."),
+  }),
+  annotations: READ_ONLY,
+  handler: async (args, ctx) => {
+    assertNotDenied(ctx.deps.config, { group: "metrics.k8s.io", version: "v1beta1", kind: "NodeMetrics" });
+    assertNotDenied(ctx.deps.config, { group: "", version: "v1", kind: "Node" });
+    const path = args.name ? `/nodes/${encodeURIComponent(args.name)}` : "/nodes";
+    const [m, nodes] = await Promise.all([
+      args.name
+        ? metrics<NodeMetrics>(ctx.cluster, path, {}, ctx.signal).then((x) => [x])
+        : metrics<{ items?: NodeMetrics[] }>(
+            ctx.cluster,
+            path,
+            { labelSelector: args.label_selector },
+            ctx.signal,
+          ).then((x) => x.items ?? []),
+      ctx.cluster.json<{ items?: { metadata: { name: string }; status?: { allocatable?: Usage } }[] }>({
+        path: "/api/v1/nodes",
+        query: {
+          labelSelector: args.label_selector,
+          fieldSelector: args.name ? `metadata.name=${args.name}` : undefined,
+        },
+        signal: ctx.signal,
+      }),
+    ]);
+    const alloc = new Map((nodes.items ?? []).map((n) => [n.metadata.name, n.status?.allocatable ?? {}]));
+    const pct = (used: number, total: number): string =>
+      total > 0 ? `${Math.round((used / total) * 100)}%` : "<unknown>";
+    const rows = m.map((n) => {
+      const cpu = parseQuantity(n.usage?.cpu);
+      const mem = parseQuantity(n.usage?.memory);
+      const a = alloc.get(n.metadata.name) ?? {};
+      return [
+        n.metadata.name,
+        formatMillicores(cpu),
+        pct(cpu, parseQuantity(a.cpu)),
+        formatMebibytes(mem),
+        pct(mem, parseQuantity(a.memory)),
+      ];
+    });
+    return {
+      text: rows.length
+        ? formatTable(["NAME", "CPU(cores)", "CPU%", "MEMORY(bytes)", "MEMORY%"], rows)
+        : `No node metrics found on cluster '${ctx.cluster.name}'.`,
+    };
+  },
+});
+
+/** Why: the metrics tool group, listed in tools/index.ts. */
+export function topTools(): AnyTool[] {
+  return [podsTop, nodesTop];
+}

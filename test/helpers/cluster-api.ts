@@ -1,0 +1,41 @@
+// Direct access to a test cluster (bypassing the server under test), to set up and verify state.
+import type { TestCluster } from "../harness/controlplane.js";
+import { type ApiResponse, type ApiTarget, apiRequest } from "../harness/https.js";
+
+/** Why: the admin identity of a test cluster as an ApiTarget. */
+export function admin(c: TestCluster): ApiTarget {
+  return { server: c.server, ca: c.ca, token: c.adminToken };
+}
+
+/** Why: creates an object and fails the test setup loudly if the API refuses. */
+export async function create(c: TestCluster, path: string, body: unknown): Promise<ApiResponse> {
+  const res = await apiRequest(admin(c), "POST", path, body);
+  if (res.status !== 201) throw new Error(`create ${path} on ${c.name}: ${res.status} ${res.body}`);
+  return res;
+}
+
+/** Why: the HTTP status of a GET, to assert presence (200) or absence (404) on a cluster. */
+export async function statusOf(c: TestCluster, path: string): Promise<number> {
+  return (await apiRequest(admin(c), "GET", path)).status;
+}
+
+/** Why: waits for a condition on a cluster, bounded (CRDs and deletions complete asynchronously). */
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** Why: a fresh namespace per test file keeps files independent. */
+export async function freshNamespace(c: TestCluster, prefix: string): Promise<string> {
+  const name = `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+  await create(c, "/api/v1/namespaces", { metadata: { name } });
+  return name;
+}
