@@ -11,6 +11,7 @@ import { freePort } from "../harness/ports.js";
 export interface HangingServer {
   port: number;
   connections: () => number;
+  open: () => number;
   close: () => Promise<void>;
 }
 
@@ -21,6 +22,7 @@ export async function startHangingServer(): Promise<HangingServer> {
   const srv: Server = createServer((s) => {
     count++;
     sockets.add(s);
+    s.resume(); // drain what the client sends, so its FIN is seen
     s.on("error", () => {});
     s.on("close", () => sockets.delete(s));
   });
@@ -30,6 +32,7 @@ export async function startHangingServer(): Promise<HangingServer> {
   return {
     port,
     connections: () => count,
+    open: () => sockets.size,
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => srv.close(() => r()));

@@ -1,0 +1,269 @@
+// Safety: Secret redaction, read-only and disable-destructive modes, denied_resources, read_only_clusters,
+// configuration_view hygiene, cancellation, concurrency and the tools/list contract.
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { freshNamespace, statusOf } from "../helpers/cluster-api.js";
+import { startHangingServer, writeKubeconfig } from "../helpers/fleet.js";
+import { resultText, startTestServer, type TestServer } from "../helpers/mcp.js";
+
+const cp = inject("controlplane");
+const [sv5, lax1, dfw1] = cp.clusters;
+const SECRET_VALUE = "hunter2-very-secret-value";
+
+function secretManifest(ns: string, name: string): string {
+  return `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: ${ns}}\nstringData:\n  password: ${SECRET_VALUE}\n`;
+}
+
+describe("Secret values never leave the server", () => {
+  let ts: TestServer;
+  let ns: string;
+  beforeAll(async () => {
+    ns = await freshNamespace(lax1!, "sec");
+    ts = await startTestServer({ kubeconfig_dir: cp.kubeconfigDir, default_cluster: "c1-lax1" });
+  });
+  afterAll(async () => ts?.close());
+
+  it("redacts Secret data in apply results, get, and YAML/table lists, and in logs and audit records", async () => {
+    const outputs: string[] = [];
+    const applied = await ts.call("resources_create_or_update", { resource: secretManifest(ns, "db") });
+    expect(applied.isError).toBeFalsy();
+    outputs.push(resultText(applied));
+    const got = await ts.text("resources_get", {
+      apiVersion: "v1",
+      kind: "Secret",
+      name: "db",
+      namespace: ns,
+    });
+    expect(got).toMatch(/password: "?<redacted: 25 bytes>"?/);
+    outputs.push(got, await ts.text("resources_list", { apiVersion: "v1", kind: "Secret", namespace: ns }));
+    const yaml = await startTestServer({
+      kubeconfig_dir: cp.kubeconfigDir,
+      default_cluster: "c1-lax1",
+      list_output: "yaml",
+    });
+    try {
+      const list = await yaml.text("resources_list", { apiVersion: "v1", kind: "Secret", namespace: ns });
+      expect(list).toContain("name: db");
+      outputs.push(list, ...yaml.logs, JSON.stringify(yaml.records));
+    } finally {
+      await yaml.close();
+    }
+    outputs.push(...ts.logs, JSON.stringify(ts.records));
+    const encoded = Buffer.from(SECRET_VALUE).toString("base64");
+    for (const o of outputs) {
+      expect(o).not.toContain(SECRET_VALUE);
+      expect(o).not.toContain(encoded);
+    }
+    expect(ts.records.find((r) => r.tool === "resources_create_or_update")?.args.resource).toMatch(
+      /redacted/,
+    );
+  });
+
+  it("shows values only when allow_secret_values is set", async () => {
+    const open = await startTestServer({
+      kubeconfig_dir: cp.kubeconfigDir,
+      default_cluster: "c1-lax1",
+      allow_secret_values: true,
+    });
+    try {
+      const got = await open.text("resources_get", {
+        apiVersion: "v1",
+        kind: "Secret",
+        name: "db",
+        namespace: ns,
+      });
+      expect(got).toContain(Buffer.from(SECRET_VALUE).toString("base64"));
+    } finally {
+      await open.close();
+    }
+  });
+
+  it("never shows tokens or certificates in configuration_view", async () => {
+    for (const minified of [true, false]) {
+      const text = await ts.text("configuration_view", { minified });
+      expect(text).toContain(lax1!.server);
+      expect(text).toContain("token: REDACTED");
+      expect(text).not.toContain(lax1!.adminToken);
+      expect(text).not.toContain(Buffer.from(lax1!.ca).toString("base64").slice(0, 40));
+    }
+  });
+});
+
+describe("policy modes", () => {
+  const names = async (ts: TestServer): Promise<string[]> =>
+    (await ts.client.listTools()).tools.map((t) => t.name);
+
+  it("read_only exposes only read-only tools (plus clusters_switch); writes are not callable", async () => {
+    const ts = await startTestServer({ kubeconfig_dir: cp.kubeconfigDir, read_only: true });
+    try {
+      const tools = (await ts.client.listTools()).tools;
+      for (const t of tools) {
+        if (t.name !== "clusters_switch") expect(t.annotations?.readOnlyHint, t.name).toBe(true);
+      }
+      const list = tools.map((t) => t.name);
+      expect(list).toContain("clusters_switch");
+      for (const w of [
+        "resources_delete",
+        "resources_create_or_update",
+        "pods_delete",
+        "pods_run",
+        "pods_exec",
+        "resources_scale",
+      ]) {
+        expect(list).not.toContain(w);
+      }
+      const res = await ts.call("resources_delete", {
+        cluster: "c1-sv5",
+        apiVersion: "v1",
+        kind: "Namespace",
+        name: "default",
+      });
+      expect(res.isError).toBe(true);
+      expect(resultText(res)).toMatch(/resources_delete/);
+      expect(await statusOf(sv5!, "/api/v1/namespaces/default")).toBe(200);
+    } finally {
+      await ts.close();
+    }
+  });
+
+  it("disable_destructive hides destructive tools but keeps additive ones", async () => {
+    const ts = await startTestServer({ kubeconfig_dir: cp.kubeconfigDir, disable_destructive: true });
+    try {
+      const list = await names(ts);
+      expect(list).toContain("pods_run");
+      expect(list).not.toContain("resources_delete");
+      expect(list).not.toContain("pods_delete");
+    } finally {
+      await ts.close();
+    }
+  });
+
+  it("denied_resources blocks a kind in every tool that touches it", async () => {
+    const ts = await startTestServer({
+      kubeconfig_dir: cp.kubeconfigDir,
+      default_cluster: "c1-sv5",
+      denied_resources: [{ kind: "Secret" }, { group: "apps", kind: "Deployment" }, { kind: "Pod" }],
+    });
+    try {
+      const calls: [string, Record<string, unknown>][] = [
+        ["resources_list", { apiVersion: "v1", kind: "Secret" }],
+        ["resources_get", { apiVersion: "v1", kind: "Secret", name: "x", namespace: "default" }],
+        ["resources_delete", { apiVersion: "v1", kind: "Secret", name: "x", namespace: "default" }],
+        ["resources_create_or_update", { resource: secretManifest("default", "x") }],
+        ["resources_scale", { apiVersion: "apps/v1", kind: "Deployment", name: "x", namespace: "default" }],
+        ["pods_list", {}],
+        ["pods_log", { name: "x" }],
+        ["pods_exec", { name: "x", command: ["ls"] }],
+      ];
+      for (const [tool, args] of calls) {
+        const res = await ts.call(tool, args);
+        expect(res.isError, tool).toBe(true);
+        expect(resultText(res), tool).toMatch(/denied by this server's configuration \(denied_resources\)/);
+      }
+      expect(await statusOf(sv5!, "/api/v1/namespaces/default/secrets/x")).toBe(404);
+      expect((await ts.call("resources_list", { apiVersion: "v1", kind: "ConfigMap" })).isError).toBeFalsy();
+    } finally {
+      await ts.close();
+    }
+  });
+
+  it("read_only_clusters accept reads but refuse writes, other clusters accept both", async () => {
+    const ts = await startTestServer({ kubeconfig_dir: cp.kubeconfigDir, read_only_clusters: ["c1-lax*"] });
+    try {
+      const cm = (n: string) =>
+        `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: roc-${n}, namespace: default}`;
+      const refused = await ts.call("resources_create_or_update", { cluster: "c1-lax1", resource: cm("a") });
+      expect(resultText(refused)).toMatch(
+        /refused on cluster 'c1-lax1': it is configured read-only \(read_only_clusters\)/,
+      );
+      expect(await statusOf(lax1!, "/api/v1/namespaces/default/configmaps/roc-a")).toBe(404);
+      expect((await ts.call("namespaces_list", { cluster: "c1-lax1" })).isError).toBeFalsy();
+      expect(
+        (await ts.call("resources_create_or_update", { cluster: "c1-dfw1", resource: cm("b") })).isError,
+      ).toBeFalsy();
+      expect(await statusOf(dfw1!, "/api/v1/namespaces/default/configmaps/roc-b")).toBe(200);
+    } finally {
+      await ts.close();
+    }
+  });
+});
+
+describe("concurrency, cancellation and the tools/list contract", () => {
+  let ts: TestServer;
+  beforeAll(async () => {
+    ts = await startTestServer({ kubeconfig_dir: cp.kubeconfigDir });
+    for (const c of cp.clusters) {
+      const res = await ts.call("resources_create_or_update", {
+        cluster: c.name,
+        resource: `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: whoami, namespace: default}\ndata: {cluster: ${c.name}}`,
+      });
+      expect(res.isError).toBeFalsy();
+    }
+  });
+  afterAll(async () => ts?.close());
+
+  it("routes 50 concurrent calls spread over 3 clusters correctly", async () => {
+    const names = cp.clusters.map((c) => c.name);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => {
+        const cluster = names[i % 3]!;
+        return ts
+          .text("resources_get", {
+            cluster,
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            name: "whoami",
+            namespace: "default",
+          })
+          .then((text) => ({ cluster, text }));
+      }),
+    );
+    for (const r of results) expect(r.text).toContain(`cluster: ${r.cluster}`);
+  });
+
+  it("aborts the Kubernetes request when the client cancels the call", async () => {
+    const hang = await startHangingServer();
+    const dir = `${cp.root}/cancel-${Date.now()}`;
+    await import("node:fs/promises").then((fs) => fs.mkdir(dir));
+    await writeKubeconfig(`${dir}/hung.yaml`, "hung", `https://127.0.0.1:${hang.port}`, "t");
+    const hts = await startTestServer({ kubeconfig_dir: dir, request_timeout: "60s" });
+    try {
+      const controller = new AbortController();
+      const pending = hts.client.callTool(
+        { name: "namespaces_list", arguments: { cluster: "hung" } },
+        undefined,
+        {
+          signal: controller.signal,
+        },
+      );
+      const deadline = Date.now() + 5000;
+      while (hang.open() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(hang.open()).toBe(1);
+      controller.abort();
+      await expect(pending).rejects.toThrow();
+      while (hang.open() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(hang.open()).toBe(0);
+      const rec = await new Promise<(typeof hts.records)[number] | undefined>((resolve) => {
+        const check = () => {
+          const r = hts.records.find((x) => x.tool === "namespaces_list");
+          if (r || Date.now() > deadline) resolve(r);
+          else setTimeout(check, 10);
+        };
+        check();
+      });
+      expect(rec?.error).toMatch(/cancelled/);
+    } finally {
+      await hts.close();
+      await hang.close();
+    }
+  });
+
+  it("matches the tools/list snapshot (names, annotations, input schemas)", async () => {
+    const tools = (await ts.client.listTools()).tools.map((t) => ({
+      name: t.name,
+      title: t.title,
+      annotations: t.annotations,
+      input: t.inputSchema,
+    }));
+    expect(tools).toMatchSnapshot();
+  });
+});
