@@ -2,7 +2,12 @@
 import type { BenchScenario } from "./types.js";
 
 async function scenarios(): Promise<BenchScenario[]> {
-  const mods = await Promise.all([import("./startup.js")]);
+  const mods = await Promise.all([
+    import("./startup.js"),
+    import("./pods-list.js"),
+    import("./fanout.js"),
+    import("./http.js"),
+  ]);
   return mods.map((m) => m.scenario);
 }
 

@@ -4,6 +4,7 @@ import { ClusterManager } from "./clusters/manager.js";
 import { SessionStore } from "./clusters/sessions.js";
 import { type Config, classicKubeconfigPaths, parseDuration } from "./config/index.js";
 import type { Logger } from "./log.js";
+import { createAuditSink } from "./mcp/audit.js";
 import type { ServerDeps } from "./mcp/deps.js";
 
 /** Why: the CLI and the tests assemble the server the same way. */
@@ -31,5 +32,20 @@ export async function buildDeps(
   await clusters.load();
   for (const p of clusters.problems()) logger.warn(p.message, { kind: p.kind });
   const sessions = new SessionStore(() => clusters.initialCluster());
-  return { config, clusters, sessions, logger };
+  const audit = createAuditSink({ file: config.audit_log, logger });
+  const deps: ServerDeps = { config, clusters, sessions, logger, onCall: audit.record, audit };
+  if (config.nsk) {
+    const { createRancherService } = await import("./rancher/index.js");
+    deps.rancher = await createRancherService({ config, clusters, logger, env });
+    // Timers only (unref'd); the first refresh is deferred, so nothing touches the network before initialize.
+    deps.rancher.start();
+  }
+  return deps;
+}
+
+/** Why: the one close path for everything buildDeps started (auto-refresh timer, connections). */
+export function closeDeps(deps: ServerDeps): void {
+  deps.rancher?.close();
+  deps.audit?.close();
+  deps.clusters.close();
 }

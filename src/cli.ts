@@ -43,19 +43,22 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const logger = createLogger({ level: config.log_level, file: config.log_file });
-  const [{ buildDeps }, { createServer }] = await Promise.all([
-    import("./app.js"),
-    import("./mcp/server.js"),
-  ]);
+  const { buildDeps, closeDeps } = await import("./app.js");
   const deps = await buildDeps(config, logger, process.env);
-  const server = createServer(deps);
-  if (config.port !== undefined) {
-    logger.error("HTTP transport is not available in this build yet; run without --port for stdio");
-    return 2;
+  try {
+    if (config.port !== undefined) {
+      const { runHttp } = await import("./transports/http.js");
+      await runHttp(deps, logger);
+    } else {
+      const [{ createServer }, { serveStdio }] = await Promise.all([
+        import("./mcp/server.js"),
+        import("./transports/stdio.js"),
+      ]);
+      await serveStdio(createServer(deps), logger);
+    }
+  } finally {
+    closeDeps(deps);
   }
-  const { serveStdio } = await import("./transports/stdio.js");
-  await serveStdio(server, logger);
-  deps.clusters.close();
   return 0;
 }
 

@@ -104,8 +104,9 @@ export const NskSchema = z
       .array(z.string())
       .optional()
       .describe(
-        "Arguments for `nsk` when refreshing; placeholders {config_dir}, {profile}, {cluster_pattern}. " +
-          'Default: ["cluster","kubeconfig","--confdir","{config_dir}","--profile","{profile}"].',
+        "Arguments for `nsk` when refreshing; placeholders {config_dir}, {profile}, {cluster_pattern} (alias {pattern}), " +
+          "{rancher_url}; an element in [ ] is dropped when its placeholder is empty. " +
+          'Default: ["cluster","kubeconfig","--confdir","{config_dir}","[--profile {profile}]","[--name-pattern {cluster_pattern}]"].',
       ),
     list_args: z
       .array(z.string())

@@ -3,6 +3,8 @@ import type { ClusterManager } from "../clusters/manager.js";
 import type { SessionStore } from "../clusters/sessions.js";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../log.js";
+import type { RancherService } from "../rancher/service.js";
+import type { AuditSink } from "./audit.js";
 
 /** Why: one record per tool call (and per fan-out leg): the audit trail's unit. */
 export interface CallRecord {
@@ -14,6 +16,9 @@ export interface CallRecord {
   outcome: "ok" | "error";
   error?: string;
   durationMs: number;
+  /** Unique id of this call; a fan-out's legs carry it as their fanoutId. */
+  callId: string;
+  /** Set on the legs of a clusters_exec_all fan-out: the callId of that fan-out. */
   fanoutId?: string;
 }
 
@@ -23,6 +28,10 @@ export interface ServerDeps {
   clusters: ClusterManager;
   sessions: SessionStore;
   logger: Logger;
+  /** Rancher/NSK kubeconfig refresh; present only when [nsk] is configured (enables the nsk_* tools). */
+  rancher?: RancherService;
   /** Called after every tool call; the audit trail hooks in here. */
   onCall?: (record: CallRecord) => void;
+  /** The audit sink behind onCall, closed with the server. */
+  audit?: AuditSink;
 }

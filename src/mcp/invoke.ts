@@ -1,4 +1,5 @@
 // Runs one tool call: session, cluster resolution, policy, handler, result, audit record. Shared by fan-out.
+import { randomUUID } from "node:crypto";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ToolError } from "../errors.js";
 import type { CallRecord, ServerDeps } from "./deps.js";
@@ -13,6 +14,7 @@ export interface CallMeta {
   signal: AbortSignal;
   progress: ToolContext["progress"];
   fanoutId?: string;
+  confirm?: ToolContext["confirm"];
 }
 
 /** Why: the `cluster` argument, described once for every cluster-aware tool. */
@@ -29,12 +31,15 @@ export async function runTool(
   const started = performance.now();
   const session = deps.sessions.get(meta.sessionId);
   const { cluster: requested, ...args } = rawArgs;
+  const callId = randomUUID();
   const ctx: ToolContext = {
     deps,
     session,
     signal: meta.signal,
     progress: meta.progress,
+    callId,
     fanoutId: meta.fanoutId,
+    confirm: meta.confirm ?? (async () => false),
   };
   let clusterName: string | undefined;
   let result: CallToolResult;
@@ -71,9 +76,9 @@ export async function runTool(
       ? String(result.content[0]?.type === "text" ? result.content[0].text : "")
       : undefined,
     durationMs: Math.round(performance.now() - started),
+    callId,
     fanoutId: meta.fanoutId,
   };
-  deps.logger.debug("tool call", { ...record, args: undefined });
   deps.onCall?.(record);
   return result;
 }

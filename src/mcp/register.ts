@@ -1,5 +1,6 @@
 // Registers tools on an McpServer: policy filtering, the `cluster` argument (added here only), progress wiring.
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { ElicitResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { ServerDeps } from "./deps.js";
 import { CLUSTER_ARG_DESCRIPTION, runTool } from "./invoke.js";
@@ -36,10 +37,32 @@ export function registerTools(server: McpServer, tools: readonly AnyTool[], deps
             })
             .catch(() => {});
         };
+        const confirm = async (message: string): Promise<boolean> => {
+          if (!server.server.getClientCapabilities()?.elicitation) return false;
+          const answer = await extra.sendRequest(
+            {
+              method: "elicitation/create",
+              params: {
+                message,
+                requestedSchema: {
+                  type: "object",
+                  properties: {
+                    confirm: { type: "boolean", title: "Proceed", description: "Run the operation" },
+                  },
+                  required: ["confirm"],
+                },
+              },
+            },
+            ElicitResultSchema,
+            { signal: extra.signal },
+          );
+          return answer.action === "accept" && answer.content?.confirm === true;
+        };
         return runTool(deps, tool, args, {
           sessionId: extra.sessionId ?? "stdio",
           signal: extra.signal,
           progress,
+          confirm,
         });
       },
     );

@@ -27,8 +27,12 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Sends a progress notification when the client asked for progress; otherwise a no-op. */
   progress: (progress: number, total?: number, message?: string) => Promise<void>;
+  /** Unique id of this call (audit records of fan-out legs point to it). */
+  callId: string;
   /** Set when this call is one leg of a fan-out. */
   fanoutId?: string;
+  /** Asks the user to confirm through MCP elicitation; false when the client cannot ask or the user declines. */
+  confirm: (message: string) => Promise<boolean>;
 }
 
 /** Why: cluster-aware handlers receive the resolved cluster client; they never look clusters up. */

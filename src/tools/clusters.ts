@@ -158,9 +158,14 @@ const clustersStatus = defineFleetTool({
       (name) => checkCluster(ctx.deps.clusters, name, timeoutMs, deadline),
       deadline,
     );
+    // A check cut off by the deadline (not by the client) is a timeout, whatever the socket said.
+    const cutOff = (h: ClusterHealth): ClusterHealth =>
+      h.status === "cancelled" && !ctx.signal.aborted
+        ? { ...h, status: "timeout", detail: `no answer within ${timeoutMs} ms` }
+        : h;
     const results: ClusterHealth[] = outcomes.map((o, i) =>
       o.status === "done"
-        ? o.value
+        ? cutOff(o.value)
         : { cluster: names[i] ?? "", status: "timeout", detail: "not checked before the deadline" },
     );
     const ok = results.filter((r) => r.status === "ok").length;

@@ -74,7 +74,7 @@ async function countPods(target: ApiTarget, namespace: string, fieldSelector: st
     );
     if (res.status !== 200) throw new Error(`listing pods in ${namespace}: ${res.status} ${res.body}`);
     const list = res.json<{ items: unknown[]; metadata: { continue?: string } }>();
-    total += list.items.length;
+    total += (list.items ?? []).length;
     cont = list.metadata.continue ?? "";
   } while (cont);
   return total;

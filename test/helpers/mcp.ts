@@ -1,8 +1,8 @@
 // Connects a real MCP Client to an in-process server built exactly like the CLI builds it.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { buildDeps } from "../../src/app.js";
+import type { CallToolResult, ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
+import { buildDeps, closeDeps } from "../../src/app.js";
 import { type Config, ConfigSchema } from "../../src/config/index.js";
 import { createLogger, type Logger } from "../../src/log.js";
 import type { CallRecord, ServerDeps } from "../../src/mcp/deps.js";
@@ -31,17 +31,22 @@ export function resultText(r: CallToolResult): string {
 export async function startTestServer(
   input: ConfigInput,
   env: Record<string, string | undefined> = {},
+  clientCapabilities: ClientCapabilities = {},
 ): Promise<TestServer> {
   const config = ConfigSchema.parse(input);
   const logs: string[] = [];
   const logger: Logger = createLogger({ level: "debug", write: (l) => logs.push(l) });
   const deps = await buildDeps(config, logger, env);
   const records: CallRecord[] = [];
-  deps.onCall = (r) => records.push(r);
+  const audit = deps.onCall;
+  deps.onCall = (r) => {
+    records.push(r);
+    audit?.(r);
+  };
   const server = createServer(deps);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
-  const client = new Client({ name: "k8s-mcp-test", version: "1.0.0" });
+  const client = new Client({ name: "k8s-mcp-test", version: "1.0.0" }, { capabilities: clientCapabilities });
   await client.connect(clientSide);
   const call = async (name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> =>
     (await client.callTool({ name, arguments: args })) as CallToolResult;
@@ -55,7 +60,7 @@ export async function startTestServer(
     close: async () => {
       await client.close();
       await server.close();
-      deps.clusters.close();
+      closeDeps(deps);
     },
   };
 }

@@ -1,0 +1,69 @@
+// The auto_refresh timer: unref'd, never overlapping, first tick deferred so startup does no network I/O.
+import type { Logger } from "../log.js";
+
+/** Why: the first tick never comes sooner than this after start, so the MCP handshake is long done. */
+export const STARTUP_GRACE_MS = 30_000;
+
+/** Why: what the scheduler needs; `run` is the refresh (its errors are logged, never thrown). */
+export interface SchedulerOptions {
+  intervalMs: number;
+  run: () => Promise<void>;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** Why: refreshes on refresh_interval in the background without blocking tool calls or process exit. */
+export class Scheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private next: number | undefined;
+  private stopped = false;
+
+  constructor(private readonly o: SchedulerOptions) {}
+
+  /**
+   * Starts the timer. `lastAt` (the previous refresh, from the state file) makes a restart resume the cadence:
+   * the first tick is at lastAt + interval, but never sooner than min(interval, STARTUP_GRACE_MS) from now.
+   */
+  start(lastAt?: number): void {
+    this.stopped = false;
+    const now = this.nowMs();
+    const due = lastAt === undefined ? now + this.o.intervalMs : lastAt + this.o.intervalMs;
+    const floor = Math.min(this.o.intervalMs, STARTUP_GRACE_MS);
+    this.schedule(Math.max(due - now, floor));
+  }
+
+  private nowMs(): number {
+    return this.o.now ? this.o.now() : Date.now();
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.next = this.nowMs() + delayMs;
+    this.timer = setTimeout(() => void this.tick(), delayMs);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    this.next = undefined;
+    try {
+      await this.o.run();
+    } catch (err) {
+      this.o.logger.warn("auto-refresh failed", { error: (err as Error).message });
+    }
+    this.schedule(this.o.intervalMs);
+  }
+
+  /** When the next automatic refresh is due (epoch ms); undefined while one runs or when stopped. */
+  nextAt(): number | undefined {
+    return this.stopped ? undefined : this.next;
+  }
+
+  /** Stops the timer; an in-flight tick finishes but schedules nothing. */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.next = undefined;
+  }
+}

@@ -1,0 +1,144 @@
+// clusters_compare: the same resource (or a namespace's list of a kind) across clusters, and what differs.
+import { z } from "zod";
+import { selectClusters } from "../clusters/select.js";
+import { ToolError } from "../errors.js";
+import { resolveResource, resourcePath } from "../kube/api-resources.js";
+import { diffAcross, type FieldDiff } from "../kube/diff.js";
+import { KubeError } from "../kube/errors.js";
+import { sanitizeObject } from "../kube/sanitize.js";
+import { describeError } from "../mcp/results.js";
+import { type AnyTool, defineFleetTool, type ToolContext } from "../mcp/tool.js";
+import { mapPool } from "../util/pool.js";
+import { READ_ONLY, typeFields } from "./common.js";
+
+type Obj = Record<string, unknown>;
+const MAX_DIFFS = 40;
+
+interface Fetched {
+  cluster: string;
+  objects?: Map<string, Obj>;
+  error?: string;
+}
+
+async function fetchFrom(
+  ctx: ToolContext,
+  cluster: string,
+  args: { apiVersion: string; kind: string; name?: string; namespace?: string },
+): Promise<Fetched> {
+  try {
+    const client = await ctx.deps.clusters.client(cluster);
+    const r = await resolveResource(client, ctx.deps.config, args.apiVersion, args.kind, ctx.signal);
+    const namespace = r.namespaced ? args.namespace || client.defaultNamespace : undefined;
+    const clean = (o: Obj): Obj => sanitizeObject(o, ctx.deps.config.allow_secret_values);
+    if (args.name) {
+      try {
+        const o = await client.json<Obj>({
+          path: resourcePath(r, { namespace, name: args.name }),
+          signal: ctx.signal,
+        });
+        return { cluster, objects: new Map([[args.name, clean(o)]]) };
+      } catch (err) {
+        if (err instanceof KubeError && err.kind === "not-found") return { cluster, objects: new Map() };
+        throw err;
+      }
+    }
+    const list = await client.json<{ items?: Obj[] }>({
+      path: resourcePath(r, { namespace }),
+      query: { limit: 500 },
+      signal: ctx.signal,
+    });
+    const items = (list.items ?? []).map(
+      (o) => [String((o.metadata as Obj | undefined)?.name ?? ""), clean(o)] as const,
+    );
+    return { cluster, objects: new Map(items) };
+  } catch (err) {
+    return { cluster, error: describeError(err, { tool: "clusters_compare", cluster }) };
+  }
+}
+
+function renderDiffs(name: string, diffs: FieldDiff[]): string[] {
+  const lines = [`${name}: ${diffs.length} field(s) differ`];
+  for (const d of diffs.slice(0, MAX_DIFFS)) {
+    lines.push(
+      `  ${d.path}: ${Object.entries(d.values)
+        .map(([c, v]) => `${c}=${v ?? "<absent>"}`)
+        .join(", ")}`,
+    );
+  }
+  if (diffs.length > MAX_DIFFS)
+    lines.push(`  ... ${diffs.length - MAX_DIFFS} more (compare a single object with \`name\`)`);
+  return lines;
+}
+
+const clustersCompare = defineFleetTool({
+  name: "clusters_compare",
+  title: "Clusters: Compare",
+  description:
+    "Compare a resource across clusters: which clusters have it, and which fields differ (images, replicas, labels, spec...). Server-managed noise (resourceVersion, uid, timestamps, status) is ignored. Without `name`, compares every object of the kind in the namespace.",
+  input: z.object({
+    ...typeFields,
+    name: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Object name; omit to compare all objects of the kind in the namespace."),
+    namespace: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Namespace (namespaced kinds; default: each context's namespace)."),
+    clusters: z
+      .array(z.string().min(1))
+      .optional()
+      .describe("Cluster names, aliases or globs (default: every cluster)."),
+  }),
+  annotations: READ_ONLY,
+  handler: async (args, ctx) => {
+    const clusters = await selectClusters(ctx.deps.clusters, args.clusters);
+    if (clusters.length < 2) throw new ToolError("comparing needs at least two clusters", "widen `clusters`");
+    const fetched = (await mapPool(clusters, 32, (c) => fetchFrom(ctx, c, args), ctx.signal)).flatMap((o) =>
+      o.status === "done" ? [o.value] : [],
+    );
+    const ok = fetched.filter((f): f is Fetched & { objects: Map<string, Obj> } => f.objects !== undefined);
+    const names = [...new Set(ok.flatMap((f) => [...f.objects.keys()]))].sort();
+    const lines: string[] = [];
+    const structured: Obj[] = [];
+    let identical = 0;
+    for (const name of names) {
+      const holders = ok.filter((f) => f.objects.has(name));
+      const missing = ok.filter((f) => !f.objects.has(name)).map((f) => f.cluster);
+      const diffs = diffAcross(
+        Object.fromEntries(holders.map((f) => [f.cluster, f.objects.get(name) as Obj])),
+      );
+      if (!missing.length && !diffs.length) {
+        identical++;
+        continue;
+      }
+      if (missing.length)
+        lines.push(
+          `${name}: absent on ${missing.join(", ")}; present on ${holders.map((h) => h.cluster).join(", ")}`,
+        );
+      if (diffs.length) lines.push(...renderDiffs(name, diffs));
+      structured.push({ name, missingOn: missing, diffs });
+    }
+    const failed = fetched.filter((f) => f.error);
+    const what = `${args.kind}${args.name ? ` '${args.name}'` : "s"}`;
+    const head = `Compared ${what} across ${ok.length} cluster(s): ${structured.length} differ, ${identical} identical${failed.length ? `, ${failed.length} cluster(s) failed` : ""}.`;
+    if (!names.length) lines.push(`No ${what} found on any cluster.`);
+    for (const f of failed) lines.push(`error: ${f.error}`);
+    return {
+      text: [head, ...lines].join("\n"),
+      structured: {
+        clusters: ok.map((f) => f.cluster),
+        differences: structured,
+        identical,
+        errors: failed.map((f) => ({ cluster: f.cluster, error: f.error })),
+      },
+    };
+  },
+});
+
+/** Why: the compare tool, listed in tools/index.ts. */
+export function compareTools(): AnyTool[] {
+  return [clustersCompare];
+}

@@ -1,0 +1,193 @@
+// clusters_exec_all: one cluster-aware tool run on many clusters, bounded, cancellable, with partial results.
+import { z } from "zod";
+import { selectClusters } from "../clusters/select.js";
+import type { Config } from "../config/index.js";
+import { ToolError } from "../errors.js";
+import { runTool } from "../mcp/invoke.js";
+import { isToolEnabled } from "../mcp/policy.js";
+import { truncate } from "../mcp/results.js";
+import { type AnyTool, defineFleetTool, type ToolContext } from "../mcp/tool.js";
+import { mapPool } from "../util/pool.js";
+
+/** Why: one cluster's outcome in a fan-out, also returned as structuredContent. */
+export interface LegResult {
+  cluster: string;
+  status: "ok" | "error" | "timeout" | "cancelled" | "skipped";
+  durationMs: number;
+  output?: string;
+  error?: string;
+}
+
+const READ_CONCURRENCY = 64;
+const WRITE_CONCURRENCY = 5;
+
+function summarize(results: LegResult[]): string {
+  const n = (s: LegResult["status"]) => results.filter((r) => r.status === s).length;
+  const parts = [`${n("ok")}/${results.length} ok`];
+  if (n("error")) parts.push(`${n("error")} failed`);
+  if (n("timeout")) parts.push(`${n("timeout")} timed out`);
+  if (n("cancelled")) parts.push(`${n("cancelled")} cancelled`);
+  if (n("skipped")) parts.push(`${n("skipped")} skipped`);
+  return parts.join(", ");
+}
+
+async function runLeg(
+  ctx: ToolContext,
+  op: AnyTool,
+  params: Record<string, unknown>,
+  cluster: string,
+  timeoutMs: number,
+  stop: AbortSignal,
+): Promise<LegResult> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = AbortSignal.any([stop, timeout]);
+  const started = performance.now();
+  const res = await runTool(
+    ctx.deps,
+    op,
+    { ...params, cluster },
+    {
+      sessionId: ctx.session.id,
+      signal,
+      progress: async () => {},
+      fanoutId: ctx.callId,
+    },
+  );
+  const durationMs = Math.round(performance.now() - started);
+  const text = res.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+  if (!res.isError) return { cluster, status: "ok", durationMs, output: text };
+  if (timeout.aborted)
+    return { cluster, status: "timeout", durationMs, error: `no result within ${timeoutMs / 1000}s` };
+  if (stop.aborted) return { cluster, status: "cancelled", durationMs, error: "cancelled" };
+  return { cluster, status: "error", durationMs, error: text };
+}
+
+/** Why: builds the fan-out tool over the cluster-aware tools policy allows; its annotations follow theirs. */
+export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool | undefined {
+  const ops = tools.filter((t) => t.kind === "cluster" && isToolEnabled(t, config));
+  const [first, ...rest] = ops.map((t) => t.name);
+  if (!first) return undefined;
+  const byName = new Map(ops.map((t) => [t.name, t]));
+  const anyWrite = ops.some((t) => !t.annotations.readOnlyHint);
+  return defineFleetTool({
+    name: "clusters_exec_all",
+    title: "Clusters: Execute on All",
+    description:
+      "Run one cluster-aware tool (e.g. pods_list, resources_get, events_list) on many clusters at once, concurrently, with a per-cluster timeout and partial results: a summary line, then each cluster's output or error. Prefer this over calling a tool once per cluster.",
+    input: z.object({
+      operation: z.enum([first, ...rest]).describe("Name of the tool to run on each cluster."),
+      parameters: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .describe("Arguments for that tool, exactly as it takes them, without `cluster`."),
+      clusters: z
+        .array(z.string().min(1))
+        .optional()
+        .describe("Cluster names, aliases or globs such as 'c1-*' (default: every cluster)."),
+      fail_fast: z
+        .boolean()
+        .optional()
+        .describe("Stop at the first failure: cancel running legs, skip the rest (default false)."),
+      concurrency: z
+        .number()
+        .int()
+        .min(1)
+        .max(256)
+        .optional()
+        .describe(
+          `Clusters processed at once (default ${READ_CONCURRENCY} for read-only operations, ${WRITE_CONCURRENCY} for writes).`,
+        ),
+      timeout_seconds: z
+        .number()
+        .positive()
+        .max(600)
+        .optional()
+        .describe("Timeout per cluster in seconds (default 30)."),
+      confirm: z
+        .boolean()
+        .optional()
+        .describe(
+          "Required (true) to run a destructive operation on more than one cluster, unless you confirm when asked.",
+        ),
+    }),
+    annotations: {
+      readOnlyHint: !anyWrite,
+      destructiveHint: ops.some((t) => t.annotations.destructiveHint),
+      idempotentHint: false,
+      openWorldHint: true,
+    },
+    handler: async (args, ctx) => {
+      const op = byName.get(args.operation);
+      if (!op) throw new ToolError(`unknown operation '${args.operation}'`);
+      const params = args.parameters ?? {};
+      if ("cluster" in params)
+        throw new ToolError("`parameters` must not contain `cluster`", "select clusters with `clusters`");
+      const parsed = op.input.strict().safeParse(params);
+      if (!parsed.success) {
+        const issues = parsed.error.issues
+          .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+          .join("; ");
+        throw new ToolError(
+          `invalid parameters for ${op.name}: ${issues}`,
+          `see the input schema of ${op.name} in tools/list`,
+        );
+      }
+      const clusters = await selectClusters(ctx.deps.clusters, args.clusters);
+      if (op.annotations.destructiveHint && clusters.length > 1 && args.confirm !== true) {
+        const ok = await ctx.confirm(
+          `Run ${op.name} (destructive) on ${clusters.length} clusters: ${clusters.join(", ")}?`,
+        );
+        if (!ok) {
+          throw new ToolError(
+            `${op.name} is destructive and would run on ${clusters.length} clusters; not confirmed`,
+            "pass confirm: true after checking the cluster list, or narrow `clusters`",
+          );
+        }
+      }
+      const timeoutMs = Math.round((args.timeout_seconds ?? 30) * 1000);
+      const limit = args.concurrency ?? (op.annotations.readOnlyHint ? READ_CONCURRENCY : WRITE_CONCURRENCY);
+      const stop = new AbortController();
+      const onCancel = () => stop.abort();
+      ctx.signal.addEventListener("abort", onCancel, { once: true });
+      const started = performance.now();
+      let done = 0;
+      try {
+        const outcomes = await mapPool(
+          clusters,
+          limit,
+          async (cluster) => {
+            const r = await runLeg(ctx, op, params, cluster, timeoutMs, stop.signal);
+            done++;
+            await ctx.progress(done, clusters.length, `${cluster}: ${r.status}`);
+            if (args.fail_fast && r.status !== "ok" && r.status !== "cancelled") stop.abort();
+            return r;
+          },
+          stop.signal,
+        );
+        const results: LegResult[] = outcomes.map((o, i) =>
+          o.status === "done" ? o.value : { cluster: clusters[i] ?? "", status: "skipped", durationMs: 0 },
+        );
+        const perCluster = Math.max(
+          1024,
+          Math.floor(ctx.deps.config.max_output_bytes / Math.max(1, results.length)),
+        );
+        const sections = results.map((r) => {
+          const head = `=== ${r.cluster}: ${r.status}${r.status === "skipped" ? "" : ` (${r.durationMs} ms)`} ===`;
+          const body = r.output ?? r.error ?? "";
+          return body
+            ? `${head}\n${truncate(body, perCluster, `narrow the ${op.name} parameters or the cluster list`)}`
+            : head;
+        });
+        const elapsed = Math.round(performance.now() - started);
+        const summary = `${op.name} on ${results.length} clusters: ${summarize(results)} (${elapsed} ms)`;
+        return {
+          text: [summary, ...sections].join("\n"),
+          structured: { operation: op.name, summary, elapsedMs: elapsed, fanoutId: ctx.callId, results },
+          narrowHint: "narrow `clusters` or the operation's parameters",
+        };
+      } finally {
+        ctx.signal.removeEventListener("abort", onCancel);
+      }
+    },
+  });
+}

@@ -1,0 +1,154 @@
+// Routes one HTTP request: /healthz, then /mcp through Host/Origin checks, auth, body checks and sessions.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { Logger } from "../log.js";
+import { jsonContentProblem, readJsonBody } from "./http-body.js";
+import type { InFlightRequests } from "./http-drain.js";
+import { bearerMatches, type HostPolicy, hostOriginProblem } from "./http-guard.js";
+import { RPC, replyRpcError, replyText } from "./http-reply.js";
+import type { HttpSession, HttpSessionRegistry } from "./http-sessions.js";
+
+/** Why: everything the router consults; the host policy is read per request because port 0 resolves late. */
+export interface HandlerContext {
+  sessions: HttpSessionRegistry;
+  inFlight: InFlightRequests;
+  logger: Logger;
+  token: string | undefined;
+  hostPolicy: () => HostPolicy;
+  maxBodyBytes: number;
+  maxSessions: number;
+  isClosing: () => boolean;
+}
+
+/** Why: the path the MCP endpoint is served at. */
+export const MCP_PATH = "/mcp";
+
+function pathOf(req: IncomingMessage): string | undefined {
+  try {
+    return new URL(req.url ?? "/", "http://localhost").pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+function sessionHeader(req: IncomingMessage): string | undefined {
+  const value = req.headers["mcp-session-id"];
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function lookup(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): HttpSession | undefined {
+  const id = sessionHeader(req);
+  if (id === undefined) {
+    replyRpcError(res, 400, RPC.serverError, "Bad Request: Mcp-Session-Id header is required");
+    return undefined;
+  }
+  const session = ctx.sessions.get(id);
+  if (!session) replyRpcError(res, 404, RPC.sessionNotFound, "Session not found");
+  return session;
+}
+
+async function handlePost(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  ctx.inFlight.track(res);
+  const typeProblem = jsonContentProblem(req);
+  if (typeProblem) {
+    req.resume();
+    replyRpcError(res, 415, RPC.serverError, typeProblem);
+    return;
+  }
+  const body = await readJsonBody(req, ctx.maxBodyBytes);
+  if (!body.ok) {
+    if (body.aborted) res.destroy();
+    else
+      replyRpcError(
+        res,
+        body.status,
+        body.code,
+        body.message,
+        body.status === 413 ? { connection: "close" } : {},
+      );
+    return;
+  }
+  if (sessionHeader(req) === undefined && isInitializeRequest(body.value)) {
+    if (ctx.sessions.size >= ctx.maxSessions) {
+      ctx.logger.warn("HTTP session refused: too many sessions", { limit: ctx.maxSessions });
+      replyRpcError(res, 503, RPC.serverError, "Service Unavailable: too many sessions; retry later", {
+        "retry-after": "5",
+      });
+      return;
+    }
+    await ctx.sessions.open(req, res, body.value);
+    return;
+  }
+  const session = lookup(ctx, req, res);
+  if (!session) return;
+  ctx.sessions.begin(session);
+  res.once("close", () => ctx.sessions.end(session));
+  await session.transport.handleRequest(req, res, body.value);
+}
+
+async function handleMcp(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const problem = hostOriginProblem(req.headers, ctx.hostPolicy());
+  if (problem) {
+    ctx.logger.warn("HTTP request refused", { reason: problem, host: req.headers.host });
+    replyRpcError(res, 403, RPC.serverError, `Forbidden: ${problem}`);
+    return;
+  }
+  if (ctx.token !== undefined && !bearerMatches(req.headers.authorization, ctx.token)) {
+    const presented = req.headers.authorization !== undefined;
+    const challenge = presented ? 'Bearer realm="k8s-mcp", error="invalid_token"' : 'Bearer realm="k8s-mcp"';
+    replyRpcError(res, 401, RPC.serverError, "Unauthorized: a valid bearer token is required", {
+      "www-authenticate": challenge,
+    });
+    return;
+  }
+  if (req.method === "POST") return handlePost(ctx, req, res);
+  if (req.method === "GET" || req.method === "DELETE") {
+    const session = lookup(ctx, req, res);
+    if (session) await session.transport.handleRequest(req, res);
+    return;
+  }
+  replyRpcError(res, 405, RPC.serverError, "Method Not Allowed", { allow: "GET, POST, DELETE" });
+}
+
+/** Why: the node:http request listener; everything it does is bounded and any failure becomes a 500. */
+export function createRequestHandler(
+  ctx: HandlerContext,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = pathOf(req);
+    if (ctx.isClosing()) {
+      req.resume();
+      replyRpcError(res, 503, RPC.serverError, "Service Unavailable: server is shutting down", {
+        connection: "close",
+      });
+      return;
+    }
+    if (path === "/healthz") {
+      req.resume();
+      if (req.method === "GET" || req.method === "HEAD") replyText(res, 200, "ok");
+      else replyText(res, 405, "method not allowed", { allow: "GET, HEAD" });
+      return;
+    }
+    if (path !== MCP_PATH) {
+      req.resume();
+      replyText(res, 404, `not found; the MCP endpoint is ${MCP_PATH}`);
+      return;
+    }
+    await handleMcp(ctx, req, res);
+  };
+  return (req, res) => {
+    const started = performance.now();
+    res.once("finish", () =>
+      ctx.logger.debug("HTTP request", {
+        method: req.method,
+        path: pathOf(req),
+        status: res.statusCode,
+        ms: Math.round(performance.now() - started),
+      }),
+    );
+    route(req, res).catch((err: unknown) => {
+      ctx.logger.error("HTTP request failed", { error: err instanceof Error ? err.message : String(err) });
+      replyRpcError(res, 500, RPC.internalError, "Internal error");
+    });
+  };
+}

@@ -1,0 +1,130 @@
+// The live MCP sessions of the HTTP transport: one SDK transport + one McpServer each, idle timers, cleanup.
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import type { Logger } from "../log.js";
+import type { ServerDeps } from "../mcp/deps.js";
+
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Why: builds the McpServer a new session talks to (createServer in production; tests may add tools). */
+export type ServerFactory = (deps: ServerDeps) => McpServer;
+
+/** Why: one MCP session: its transport, its server, and how many POSTs it has in flight. */
+export interface HttpSession {
+  /** Empty until the SDK has generated the id (during initialize). */
+  id: string;
+  readonly transport: StreamableHTTPServerTransport;
+  readonly server: McpServer;
+  inFlight: number;
+  timer: NodeJS.Timeout | undefined;
+  closed: boolean;
+  closeReason: string | undefined;
+}
+
+/** Why: what the registry needs from the transport's options. */
+export interface SessionRegistryOptions {
+  deps: ServerDeps;
+  logger: Logger;
+  idleTimeoutMs: number;
+  createServer: ServerFactory;
+}
+
+/** Why: sessions live until DELETE, idle timeout or shutdown; each end frees the session's cluster state. */
+export class HttpSessionRegistry {
+  private readonly live = new Map<string, HttpSession>();
+  constructor(private readonly opts: SessionRegistryOptions) {}
+
+  /** How many sessions are open. */
+  get size(): number {
+    return this.live.size;
+  }
+
+  /** The open session with this id, if any. */
+  get(id: string): HttpSession | undefined {
+    return this.live.get(id);
+  }
+
+  /** Answers an initialize POST with a new session; the session exists only if initialization succeeds. */
+  async open(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const { deps, logger } = this.opts;
+    let session: HttpSession | undefined;
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        if (!session) return;
+        session.id = id;
+        this.live.set(id, session);
+        deps.sessions.get(id);
+        logger.info("HTTP session opened", { session: id, sessions: this.live.size });
+      },
+      onsessionclosed: () => {
+        if (session) session.closeReason = "deleted by client";
+      },
+    });
+    const server = this.opts.createServer(deps);
+    session = {
+      id: "",
+      transport,
+      server,
+      inFlight: 0,
+      timer: undefined,
+      closed: false,
+      closeReason: undefined,
+    };
+    const created = session;
+    transport.onclose = () => void this.close(created, created.closeReason ?? "transport closed");
+    transport.onerror = (err) => logger.debug("HTTP transport error", { error: err.message });
+    await server.connect(transport);
+    this.begin(created);
+    res.once("close", () => this.end(created));
+    await transport.handleRequest(req, res, body);
+    if (transport.sessionId === undefined) await this.close(created, "initialization failed");
+  }
+
+  /** Marks a POST in flight: an active session is never idle. */
+  begin(session: HttpSession): void {
+    session.inFlight++;
+    if (session.timer) clearTimeout(session.timer);
+    session.timer = undefined;
+  }
+
+  /** Marks a POST finished; the idle clock starts when none is left. */
+  end(session: HttpSession): void {
+    session.inFlight = Math.max(0, session.inFlight - 1);
+    this.armIdle(session);
+  }
+
+  /** Closes a session once: transport, server, and its per-session state in deps.sessions. */
+  async close(session: HttpSession, reason: string): Promise<void> {
+    if (session.closed) return;
+    session.closed = true;
+    if (session.timer) clearTimeout(session.timer);
+    session.timer = undefined;
+    if (session.id) {
+      this.live.delete(session.id);
+      this.opts.deps.sessions.delete(session.id);
+      this.opts.logger.info("HTTP session closed", {
+        session: session.id,
+        reason,
+        sessions: this.live.size,
+      });
+    }
+    await session.server.close().catch((err: unknown) => {
+      this.opts.logger.debug("closing an MCP session failed", { error: String(err) });
+    });
+  }
+
+  /** Closes every session (shutdown). */
+  async closeAll(reason: string): Promise<void> {
+    await Promise.all([...this.live.values()].map((s) => this.close(s, reason)));
+  }
+
+  private armIdle(session: HttpSession): void {
+    if (session.closed || !session.id || session.inFlight > 0 || session.timer) return;
+    const delay = Math.min(Math.max(1, this.opts.idleTimeoutMs), MAX_TIMER_MS);
+    session.timer = setTimeout(() => void this.close(session, "idle timeout"), delay);
+    session.timer.unref();
+  }
+}

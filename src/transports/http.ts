@@ -1,0 +1,184 @@
+// Streamable HTTP transport: node:http server at /mcp, one SDK transport + McpServer per MCP session.
+import { createServer as createHttpServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { parseDuration } from "../config/index.js";
+import type { Logger } from "../log.js";
+import type { ServerDeps } from "../mcp/deps.js";
+import { createServer } from "../mcp/server.js";
+import { DEFAULT_MAX_BODY_BYTES } from "./http-body.js";
+import { InFlightRequests } from "./http-drain.js";
+import { type HostPolicy, isLoopbackHost } from "./http-guard.js";
+import { createRequestHandler, MCP_PATH } from "./http-handler.js";
+import { HttpSessionRegistry, type ServerFactory } from "./http-sessions.js";
+
+/** Why: how long shutdown waits for in-flight calls before closing sessions anyway. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
+/** Why: more sessions than this get 503 (a session costs one McpServer until DELETE or idle timeout). */
+export const DEFAULT_MAX_SESSIONS = 10_000;
+
+const CLIENT_ERROR_STATUS: Readonly<Record<string, string>> = {
+  HPE_HEADER_OVERFLOW: "431 Request Header Fields Too Large",
+  ERR_HTTP_REQUEST_TIMEOUT: "408 Request Timeout",
+};
+
+/** Why: everything serveHttp needs; the CLI fills it from the configuration, tests directly. */
+export interface HttpServeOptions {
+  deps: ServerDeps;
+  host: string;
+  port: number;
+  token?: string;
+  idleTimeoutMs: number;
+  logger: Logger;
+  maxBodyBytes?: number;
+  maxSessions?: number;
+  shutdownGraceMs?: number;
+  /** Builds each session's McpServer; defaults to createServer. */
+  createServer?: ServerFactory;
+}
+
+/** Why: a running server: where it listens, how many sessions it holds, and how to stop it. */
+export interface HttpServerHandle {
+  /** The MCP endpoint, e.g. http://127.0.0.1:8080/mcp. */
+  readonly url: string;
+  readonly port: number;
+  /** Open MCP sessions. */
+  sessionCount(): number;
+  /** Stops accepting, waits (bounded) for in-flight calls, closes sessions; a second call skips the wait. */
+  close(): Promise<void>;
+  /** Resolves once the server has fully stopped. */
+  readonly closed: Promise<void>;
+}
+
+function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    server.once("error", onError);
+    server.listen({ host, port }, () => {
+      server.off("error", onError);
+      const address = server.address();
+      if (address === null || typeof address === "string")
+        reject(new Error("HTTP server has no TCP address"));
+      else resolve(address);
+    });
+  });
+}
+
+function endpointUrl(address: AddressInfo): string {
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}${MCP_PATH}`;
+}
+
+function warnIfExposed(opts: HttpServeOptions): void {
+  if (isLoopbackHost(opts.host)) return;
+  if (opts.token === undefined) {
+    opts.logger.warn(
+      `!!! HTTP server bound to ${opts.host} WITHOUT authentication: anyone who can reach this port can use ` +
+        "every cluster this server knows. Set --http-token / K8S_MCP_HTTP_TOKEN / http_token, or bind to 127.0.0.1.",
+    );
+  } else {
+    opts.logger.info(
+      "HTTP server bound beyond loopback: Host is not restricted; the bearer token is required",
+    );
+  }
+}
+
+/** Why: starts the HTTP transport and returns once it listens (port 0 picks a free port). */
+export async function serveHttp(opts: HttpServeOptions): Promise<HttpServerHandle> {
+  const { logger } = opts;
+  if (opts.token === "") throw new Error("http_token is set but empty: unset it, or set a real token");
+  const sessions = new HttpSessionRegistry({
+    deps: opts.deps,
+    logger,
+    idleTimeoutMs: opts.idleTimeoutMs,
+    createServer: opts.createServer ?? createServer,
+  });
+  const inFlight = new InFlightRequests();
+  let closing = false;
+  const policy: HostPolicy = { strictHosts: isLoopbackHost(opts.host), port: opts.port };
+  const server = createHttpServer(
+    createRequestHandler({
+      sessions,
+      inFlight,
+      logger,
+      token: opts.token,
+      hostPolicy: () => policy,
+      maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      maxSessions: opts.maxSessions ?? DEFAULT_MAX_SESSIONS,
+      isClosing: () => closing,
+    }),
+  );
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    logger.debug("HTTP client error", { error: err.message, code: err.code });
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    socket.end(
+      `HTTP/1.1 ${CLIENT_ERROR_STATUS[err.code ?? ""] ?? "400 Bad Request"}\r\nconnection: close\r\n\r\n`,
+    );
+  });
+  const address = await listen(server, opts.host, opts.port);
+  policy.port = address.port;
+  const url = endpointUrl(address);
+  warnIfExposed(opts);
+  logger.info(`serving MCP on ${url}`, { auth: opts.token ? "bearer" : "none" });
+
+  const skipWait = new AbortController();
+  let resolveClosed: () => void = () => {};
+  const closed = new Promise<void>((resolve) => {
+    resolveClosed = resolve;
+  });
+  let closeRun: Promise<void> | undefined;
+  const shutdown = async (): Promise<void> => {
+    closing = true;
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const grace = opts.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+    if (inFlight.size > 0) logger.info("waiting for in-flight requests", { count: inFlight.size });
+    if (!(await inFlight.drained(grace, skipWait.signal))) {
+      logger.warn("in-flight requests did not finish in time; closing them", { count: inFlight.size });
+    }
+    await sessions.closeAll("server shutdown");
+    server.closeAllConnections();
+    await stopped;
+    logger.info("HTTP server stopped");
+    resolveClosed();
+  };
+  return {
+    url,
+    port: address.port,
+    sessionCount: () => sessions.size,
+    close: () => {
+      if (closeRun) skipWait.abort();
+      else closeRun = shutdown();
+      return closeRun;
+    },
+    closed,
+  };
+}
+
+/** Why: the CLI's HTTP mode: serve until SIGTERM/SIGINT (a second signal stops waiting), then resolve. */
+export async function runHttp(deps: ServerDeps, logger: Logger): Promise<void> {
+  const { config } = deps;
+  const handle = await serveHttp({
+    deps,
+    logger,
+    host: config.host,
+    port: config.port ?? 0,
+    token: config.http_token,
+    idleTimeoutMs: parseDuration(config.session_idle_timeout),
+  });
+  const onSignal = (signal: NodeJS.Signals): void => {
+    logger.info("shutting down", { reason: signal });
+    void handle.close();
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  try {
+    await handle.closed;
+  } finally {
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
+  }
+}

@@ -1,0 +1,111 @@
+// End to end: the BUILT binary in HTTP mode (--port 0), a real SDK client, SIGTERM and exit code 0.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { describe, expect, inject, it } from "vitest";
+
+const cp = inject("controlplane");
+const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+const TOKEN = "e2e-http-token-9b7c1d";
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+  stdout: () => string;
+  exit: Promise<number | null>;
+}
+
+async function startCli(args: string[], env: Record<string, string> = {}): Promise<Running> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let err = "";
+  let out = "";
+  child.stdout?.on("data", (c: Buffer) => {
+    out += c.toString("utf8");
+  });
+  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL logged within 20 s; stderr:\n${err}`)), 20_000);
+    child.stderr?.on("data", (c: Buffer) => {
+      err += c.toString("utf8");
+      const m = /serving MCP on (http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(err);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    void exit.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before serving; stderr:\n${err}`));
+    });
+  });
+  return { child, url, stderr: () => err, stdout: () => out, exit };
+}
+
+async function connect(url: string, token?: string): Promise<Client> {
+  const transport = new StreamableHTTPClientTransport(new URL(url), {
+    requestInit: token ? { headers: { authorization: `Bearer ${token}` } } : {},
+  });
+  const client = new Client({ name: "k8s-mcp-e2e", version: "1.0.0" });
+  await client.connect(transport);
+  return client;
+}
+
+describe("k8s-mcp --port (built binary)", () => {
+  it("serves Streamable HTTP on an ephemeral port and exits 0 on SIGTERM", async () => {
+    const cli = await startCli(["--kubeconfig-dir", cp.kubeconfigDir, "--port", "0"]);
+    try {
+      const health = await fetch(cli.url.replace(/\/mcp$/, "/healthz"));
+      expect(health.status).toBe(200);
+      const client = await connect(cli.url);
+      const r = (await client.callTool({ name: "clusters_list", arguments: {} })) as CallToolResult;
+      expect(r.isError).toBeFalsy();
+      const names = (r.structuredContent as { clusters: Array<{ name: string }> }).clusters.map(
+        (c) => c.name,
+      );
+      expect(names.sort()).toEqual(["c1-dfw1", "c1-lax1", "c1-sv5"]);
+      const switched = (await client.callTool({
+        name: "clusters_switch",
+        arguments: { cluster: "c1-lax1" },
+      })) as CallToolResult;
+      expect(switched.isError).toBeFalsy();
+
+      cli.child.kill("SIGTERM");
+      expect(await cli.exit).toBe(0);
+      expect(cli.stdout()).toBe("");
+      expect(cli.stderr()).toContain("HTTP server stopped");
+      await client.close().catch(() => {});
+    } finally {
+      if (cli.child.exitCode === null) cli.child.kill("SIGKILL");
+    }
+  });
+
+  it("requires the token from K8S_MCP_HTTP_TOKEN, never logs it, and exits 0 on SIGINT", async () => {
+    const cli = await startCli(
+      ["--kubeconfig-dir", cp.kubeconfigDir, "--port", "0", "--log-level", "debug"],
+      {
+        K8S_MCP_HTTP_TOKEN: TOKEN,
+      },
+    );
+    try {
+      await expect(connect(cli.url)).rejects.toMatchObject({ code: 401 });
+      const client = await connect(cli.url, TOKEN);
+      const r = (await client.callTool({ name: "clusters_status", arguments: {} })) as CallToolResult;
+      expect((r.structuredContent as { ok: number }).ok).toBe(3);
+      cli.child.kill("SIGINT");
+      expect(await cli.exit).toBe(0);
+      expect(cli.stderr()).not.toContain(TOKEN);
+      expect(cli.stdout()).toBe("");
+      await client.close().catch(() => {});
+    } finally {
+      if (cli.child.exitCode === null) cli.child.kill("SIGKILL");
+    }
+  });
+});
