@@ -162,7 +162,7 @@ export class ClusterManager {
       return r.ok ? r.name : undefined;
     }
     const cur = this.classic?.currentContext;
-    return cur && this.index.clusters.get(cur)?.kind === "classic" ? cur : undefined;
+    return cur && this.index.clusters.has(cur) ? cur : undefined;
   }
 
   /** Name or alias (or `<file-stem>/<context>`) to a canonical name; unknown names list known ones, closest first. */

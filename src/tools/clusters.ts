@@ -180,9 +180,11 @@ const clustersStatus = defineFleetTool({
         r.detail ?? "",
       ]),
     );
+    const problems = ctx.deps.clusters.problems();
+    const notes = problems.map((p) => `\nproblem (${p.kind}): ${p.message}`).join("");
     return {
-      text: `${ok}/${results.length} clusters ok (checked in ${elapsed} ms, timeout ${timeoutMs / 1000}s)\n${table}`,
-      structured: { ok, total: results.length, elapsedMs: elapsed, clusters: results },
+      text: `${ok}/${results.length} clusters ok (checked in ${elapsed} ms, timeout ${timeoutMs / 1000}s)\n${table}${notes}`,
+      structured: { ok, total: results.length, elapsedMs: elapsed, clusters: results, problems },
     };
   },
 });

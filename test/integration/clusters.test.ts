@@ -187,3 +187,30 @@ describe("environment isolation", () => {
     }
   });
 });
+
+describe("directory and classic kubeconfig together", () => {
+  it("serves both, reports a name collision in list and status, and the directory wins", async () => {
+    const { mkdtemp, copyFile } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const dir = await mkdtemp(join(tmpdir(), "k8s-mcp-both-"));
+    await copyFile(lax1!.kubeconfig, join(dir, "c1-lax1.yaml"));
+    await copyFile(sv5!.kubeconfig, join(dir, "c1-sv5.yaml"));
+    // The classic file's context "c1-sv5" collides with the directory's c1-sv5.yaml.
+    const ts = await startTestServer({ kubeconfig_dir: dir, kubeconfig: cp.classicKubeconfig });
+    try {
+      const list = await ts.call("clusters_list", { show_details: true });
+      const s = list.structuredContent as { clusters: { name: string; source?: string }[]; problems: { kind: string; message: string }[] };
+      expect(s.clusters.map((c) => `${c.name}:${c.source}`)).toEqual(["c1-dfw1:classic", "c1-lax1:dir", "c1-sv5:dir"]);
+      expect(s.problems.filter((p) => p.kind === "collision").map((p) => p.message).join("\n")).toMatch(/c1-sv5/);
+      const status = await ts.call("clusters_status", {});
+      expect(resultText(status)).toMatch(/^3\/3 clusters ok/);
+      expect(resultText(status)).toMatch(/problem \(collision\): .*c1-sv5/);
+      // The classic file's current-context (c1-sv5) is the initial active cluster when no default_cluster is set.
+      expect((list.structuredContent as { active: string }).active).toBe("c1-sv5");
+      expect(await ts.text("namespaces_list", { cluster: "c1-dfw1" })).toContain("kube-system");
+    } finally {
+      await ts.close();
+    }
+  });
+});
