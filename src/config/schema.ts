@@ -85,9 +85,11 @@ export const NskSchema = z
       .default("nsk")
       .describe("Path or name (looked up in PATH) of the nsk binary."),
     cluster_pattern: regexText(
-      "Only Rancher clusters whose name matches this regular expression are fetched.",
+      "Only clusters whose name matches this regular expression are fetched from Rancher and visible to this server.",
     ),
-    exclude_clusters: nameList("Rancher cluster names or globs never fetched."),
+    exclude_clusters: nameList(
+      "Cluster names or globs never fetched from Rancher and invisible to this server.",
+    ),
     driver: z
       .enum(["auto", "nsk", "rancher-api"])
       .default("auto")

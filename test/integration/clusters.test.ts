@@ -200,9 +200,21 @@ describe("directory and classic kubeconfig together", () => {
     const ts = await startTestServer({ kubeconfig_dir: dir, kubeconfig: cp.classicKubeconfig });
     try {
       const list = await ts.call("clusters_list", { show_details: true });
-      const s = list.structuredContent as { clusters: { name: string; source?: string }[]; problems: { kind: string; message: string }[] };
-      expect(s.clusters.map((c) => `${c.name}:${c.source}`)).toEqual(["c1-dfw1:classic", "c1-lax1:dir", "c1-sv5:dir"]);
-      expect(s.problems.filter((p) => p.kind === "collision").map((p) => p.message).join("\n")).toMatch(/c1-sv5/);
+      const s = list.structuredContent as {
+        clusters: { name: string; source?: string }[];
+        problems: { kind: string; message: string }[];
+      };
+      expect(s.clusters.map((c) => `${c.name}:${c.source}`)).toEqual([
+        "c1-dfw1:classic",
+        "c1-lax1:dir",
+        "c1-sv5:dir",
+      ]);
+      expect(
+        s.problems
+          .filter((p) => p.kind === "collision")
+          .map((p) => p.message)
+          .join("\n"),
+      ).toMatch(/c1-sv5/);
       const status = await ts.call("clusters_status", {});
       expect(resultText(status)).toMatch(/^3\/3 clusters ok/);
       expect(resultText(status)).toMatch(/problem \(collision\): .*c1-sv5/);
