@@ -19,6 +19,7 @@ interface ResourceList {
 }
 
 const TTL_MS = 5 * 60_000;
+const DISCOVERY_RETRY_MS = 500;
 const cache = new WeakMap<ClusterClient, Map<string, { at: number; list: Promise<ApiResource[]> }>>();
 
 /** Why: splits "apps/v1" into group "apps", version "v1" ("v1" is the core group). */
@@ -41,7 +42,12 @@ async function fetchGroupVersion(
   const path = group ? `/apis/${group}/${version}` : `/api/${version}`;
   let list: ResourceList;
   try {
-    list = await client.json<ResourceList>({ path, signal });
+    list = await client.json<ResourceList>({ path, signal }).catch(async (err: unknown) => {
+      if (!(err instanceof KubeError && err.kind === "not-found")) throw err;
+      // A CRD created a moment ago is served before discovery lists it: ask once more, shortly after.
+      await new Promise((r) => setTimeout(r, DISCOVERY_RETRY_MS));
+      return client.json<ResourceList>({ path, signal });
+    });
   } catch (err) {
     if (err instanceof KubeError && err.kind === "not-found") {
       throw new ToolError(

@@ -144,7 +144,7 @@ spec:
     expect(
       (await ts.call("resources_create_or_update", { cluster: "c1-lax1", resource: crd })).isError,
     ).toBeFalsy();
-    await waitUntil("CRD served", async () => (await statusOf(lax1!, `/apis/${group}/v1/gadgets`)) === 200);
+    await waitUntil("CRD in discovery", async () => (await statusOf(lax1!, `/apis/${group}/v1`)) === 200);
     const cr = `apiVersion: ${group}/v1\nkind: Gadget\nmetadata: {name: g1, namespace: ${ns}}\nspec: {size: 3}`;
     const created = await ts.call("resources_create_or_update", { cluster: "c1-lax1", resource: cr });
     expect(resultText(created)).toContain(`Gadget ${ns}/g1`);
