@@ -9,7 +9,7 @@ import type { BenchScenario } from "./types.js";
 
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const MINIMAL = fileURLToPath(new URL("./fixtures/minimal-server.mjs", import.meta.url));
-const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 15);
+const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 21);
 
 interface Sample {
   ms: number;
@@ -52,14 +52,17 @@ function once(args: string[]): Promise<Sample> {
   });
 }
 
-async function measure(args: string[]): Promise<{ median: number; rssMb: number }> {
-  await once(args); // warm the page cache
-  const samples: Sample[] = [];
-  for (let i = 0; i < RUNS; i++) samples.push(await once(args));
-  return {
-    median: median(samples.map((s) => s.ms)),
-    rssMb: Math.max(...samples.map((s) => s.peakRssKb)) / 1024,
-  };
+// Interleaves the variants (A, B, C, A, B, C, ...) so drift on a shared machine hits them all alike.
+async function measureAll(variants: string[][]): Promise<{ median: number; rssMb: number }[]> {
+  for (const v of variants) await once(v); // warm the page cache
+  const samples: Sample[][] = variants.map(() => []);
+  for (let i = 0; i < RUNS; i++) {
+    for (const [j, v] of variants.entries()) samples[j]?.push(await once(v));
+  }
+  return samples.map((xs) => ({
+    median: median(xs.map((s) => s.ms)),
+    rssMb: Math.max(...xs.map((s) => s.peakRssKb)) / 1024,
+  }));
 }
 
 async function kubeconfigDir(n: number): Promise<string> {
@@ -77,14 +80,20 @@ async function kubeconfigDir(n: number): Promise<string> {
 /** Why: startup speed is a feature; this keeps it measured against the SDK's own floor. */
 export const scenario: BenchScenario = {
   name: "startup",
-  description: `spawn -> tools/list answered, median of ${RUNS} spawns (Node ${process.version})`,
+  description: `spawn -> tools/list answered, median of ${RUNS} interleaved spawns each (Node ${process.version})`,
   run: async (print) => {
     const empty = await kubeconfigDir(0);
     const big = await kubeconfigDir(1000);
     try {
-      const base = await measure([MINIMAL]);
-      const e = await measure([CLI, "--kubeconfig-dir", empty]);
-      const k = await measure([CLI, "--kubeconfig-dir", big]);
+      const [base, e, k] = (await measureAll([
+        [MINIMAL],
+        [CLI, "--kubeconfig-dir", empty],
+        [CLI, "--kubeconfig-dir", big],
+      ])) as [
+        { median: number; rssMb: number },
+        { median: number; rssMb: number },
+        { median: number; rssMb: number },
+      ];
       print(
         `minimal SDK server        ${ms(base.median).padStart(10)}   peak RSS ${base.rssMb.toFixed(0)} MB   (baseline)`,
       );

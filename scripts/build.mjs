@@ -1,6 +1,6 @@
 // Bundles the CLI with esbuild: one small entry chunk plus lazily loaded chunks, so startup stays fast.
 
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -44,7 +44,7 @@ const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url),
 
 rmSync("dist", { recursive: true, force: true });
 
-await build({
+const result = await build({
   entryPoints: { cli: "src/cli.ts" },
   outdir: "dist",
   bundle: true,
@@ -54,13 +54,16 @@ await build({
   target: "node20",
   sourcemap: true,
   legalComments: "none",
-  minify: true,
+  minify: process.env.K8S_MCP_NO_MINIFY !== "1",
   // client-node is CommonJS with many transitive requires: load it from node_modules, lazily.
   external: ["@kubernetes/client-node"],
   define: { __K8S_MCP_VERSION__: JSON.stringify(pkg.version) },
+  // Bundled CommonJS (commander...) needs `require`; create it once and share it across chunks.
   banner: {
-    js: "import { createRequire as __k8sMcpCreateRequire } from 'node:module';\nconst require = __k8sMcpCreateRequire(import.meta.url);",
+    js: 'import { createRequire as __k8sMcpCreateRequire } from "node:module";\nconst require = (globalThis.__k8sMcpRequire ??= __k8sMcpCreateRequire(import.meta.url));',
   },
   plugins: [flatValidator, zodV3Shim, zodLocalesShim],
   logLevel: "warning",
+  metafile: process.env.K8S_MCP_METAFILE === "1",
 });
+if (result.metafile) writeFileSync("dist/meta.json", JSON.stringify(result.metafile));

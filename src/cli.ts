@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Entry point: flags -> config -> deps -> server -> transport. The only module that exits the process.
 import { Command } from "commander";
+import * as app from "./app.js";
 import {
   addConfigOptions,
   ConfigError,
@@ -10,6 +11,8 @@ import {
   renderConfigToml,
 } from "./config/index.js";
 import { createLogger } from "./log.js";
+import * as serverMod from "./mcp/server.js";
+import * as stdioMod from "./transports/stdio.js";
 import { VERSION } from "./version.js";
 
 /** Why: the bin entry; heavy modules load only after flags are parsed, so --version/--help are instant. */
@@ -43,17 +46,15 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const logger = createLogger({ level: config.log_level, file: config.log_file });
-  const { buildDeps, closeDeps } = await import("./app.js");
+  const { buildDeps, closeDeps } = app;
   const deps = await buildDeps(config, logger, process.env);
   try {
     if (config.port !== undefined) {
       const { runHttp } = await import("./transports/http.js");
       await runHttp(deps, logger);
     } else {
-      const [{ createServer }, { serveStdio }] = await Promise.all([
-        import("./mcp/server.js"),
-        import("./transports/stdio.js"),
-      ]);
+      const { createServer } = serverMod;
+      const { serveStdio } = stdioMod;
       await serveStdio(createServer(deps), logger);
     }
   } finally {

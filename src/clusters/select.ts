@@ -1,6 +1,6 @@
 // Selects clusters by names, aliases or globs (for status and fan-out).
 import { ToolError } from "../errors.js";
-import { matchesAnyGlob } from "./discovery/index.js";
+import { matchesAnyGlob } from "./discovery/filter.js";
 import type { ClusterManager } from "./manager.js";
 
 /** Why: `clusters: ["c1-*", "production"]` must mean the same thing in every fleet tool. */

@@ -1,5 +1,5 @@
 // Read-only, disable-destructive and read-only-clusters, all derived from tool annotations in one place.
-import { matchesAnyGlob } from "../clusters/discovery/index.js";
+import { matchesAnyGlob } from "../clusters/discovery/filter.js";
 import type { Config } from "../config/index.js";
 import { ToolError } from "../errors.js";
 import type { AnyTool } from "./tool.js";
