@@ -96,6 +96,23 @@ describe("k8s-mcp over stdio (built binary)", () => {
     expect(p.stderr()).not.toMatch(/\n\s+at /);
   });
 
+  it("prints the effective configuration with secrets redacted (--print-config), nothing on stdout", async () => {
+    const token = "token-abcde:verysecretpart";
+    const p = spawnServer(["--print-config", "--kubeconfig-dir", fleet.dir, "--read-only"], {
+      RANCHER_URL: "https://rancher.example.com",
+      RANCHER_TOKEN: token,
+      NSK_PROFILE: "prod",
+    });
+    expect((await p.exited).code).toBe(0);
+    expect(p.stdoutLines).toEqual([]);
+    const out = p.stderr();
+    expect(out).toMatch(/read_only = true/);
+    expect(out).toContain(`kubeconfig_dir = "${fleet.dir}"`);
+    expect(out).toMatch(/rancher_token = "<redacted>"/);
+    expect(out).toContain('profile = "prod"');
+    expect(out).not.toContain("verysecretpart");
+  });
+
   it("serves a real MCP client (SDK stdio transport) against real clusters", async () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
