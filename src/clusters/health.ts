@@ -47,7 +47,7 @@ export async function checkCluster(
 ): Promise<ClusterHealth> {
   let server: string | undefined;
   try {
-    const client = await manager.client(name);
+    const client = await manager.client(name, signal);
     server = client.server;
     const started = performance.now();
     const version = await client.json<{ gitVersion?: string }>({ path: "/version", timeoutMs, signal });

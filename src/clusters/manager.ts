@@ -3,7 +3,10 @@ import { type FSWatcher, watch } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { ToolError } from "../errors.js";
 import type { ClusterClient } from "../kube/client.js";
+import { KubeError } from "../kube/errors.js";
 import type { Logger } from "../log.js";
+import { abortable } from "../util/abortable.js";
+import { deadline } from "../util/deadline.js";
 import { compileClusterFilter } from "./discovery/filter.js";
 import { buildClusterIndex, splitContextAddress } from "./discovery/registry.js";
 import { resolveClusterName } from "./discovery/resolve.js";
@@ -209,7 +212,7 @@ export class ClusterManager {
   }
 
   /** The client for a canonical name; built on first use, rebuilt when its kubeconfig file changes. */
-  async client(name: string): Promise<ClusterClient> {
+  async client(name: string, signal?: AbortSignal): Promise<ClusterClient> {
     const { src, context } = this.source(name);
     const mtimeMs = (await stat(src.file).catch(() => undefined))?.mtimeMs ?? 0;
     const cached = this.clients.get(name);
@@ -220,7 +223,19 @@ export class ClusterManager {
       pending = this.buildClient(name, src, context, mtimeMs).finally(() => this.building.delete(key));
       this.building.set(key, pending);
     }
-    const built = await pending;
+    // Building runs exec credential plugins, which may never return: bound the wait.
+    const ms = this.opts.requestTimeoutMs;
+    const limit = deadline(ms, signal);
+    // A stuck build stays shared (not restarted per call), so a waiting plugin is not spawned again and again;
+    // when it finally answers (say, the user completed a device-code login) the client is cached as usual.
+    const built = await abortable(pending, limit.signal, () => {
+      return limit.timedOut()
+        ? new KubeError(
+            "timeout",
+            `credentials for '${name}' not ready within ${ms} ms (exec credential plugin waiting?)`,
+          )
+        : new KubeError("cancelled", "request cancelled");
+    }).finally(limit.clear);
     if (cached && cached.client !== built.client) cached.client.close();
     this.clients.set(name, built);
     return built.client;
@@ -240,14 +255,19 @@ export class ClusterManager {
   }
 
   /** The kubeconfig behind a cluster (file, text, context), for configuration_view; no network. */
-  async kubeconfig(name: string): Promise<{ file: string; text: string; context: string }> {
+  async kubeconfig(
+    name: string,
+  ): Promise<{ file: string; text: string; context: string; visibleContexts?: string[] }> {
     const { src, context } = this.source(name);
     const text = await this.kubeconfigText(src);
     const ctx =
       context ??
       (src.kind === "classic" ? src.context : (await parseKubeconfig(text, src.file)).currentContext) ??
       "";
-    return { file: src.file, text, context: ctx };
+    if (src.kind === "dir") return { file: src.file, text, context: ctx };
+    // A classic file holds every context, hidden ones too: only the visible clusters may be shown.
+    const visibleContexts = this.names().filter((n) => this.index.clusters.get(n)?.kind === "classic");
+    return { file: src.file, text, context: ctx, visibleContexts };
   }
 
   /** Kubeconfig facts for clusters_list details; no network. */

@@ -1,6 +1,7 @@
 // API discovery: (apiVersion, kind) -> REST resource, cached per cluster client; denied_resources enforced here.
 import type { Config } from "../config/index.js";
 import { ToolError } from "../errors.js";
+import { abortable } from "../util/abortable.js";
 import type { ClusterClient } from "./client.js";
 import { KubeError } from "./errors.js";
 
@@ -37,16 +38,15 @@ async function fetchGroupVersion(
   client: ClusterClient,
   group: string,
   version: string,
-  signal?: AbortSignal,
 ): Promise<ApiResource[]> {
   const path = group ? `/apis/${group}/${version}` : `/api/${version}`;
   let list: ResourceList;
   try {
-    list = await client.json<ResourceList>({ path, signal }).catch(async (err: unknown) => {
+    list = await client.json<ResourceList>({ path }).catch(async (err: unknown) => {
       if (!(err instanceof KubeError && err.kind === "not-found")) throw err;
       // A CRD created a moment ago is served before discovery lists it: ask once more, shortly after.
       await new Promise((r) => setTimeout(r, DISCOVERY_RETRY_MS));
-      return client.json<ResourceList>({ path, signal });
+      return client.json<ResourceList>({ path });
     });
   } catch (err) {
     if (err instanceof KubeError && err.kind === "not-found") {
@@ -72,7 +72,8 @@ async function fetchGroupVersion(
 /** Why: refuses kinds listed in denied_resources, for every tool that touches the API. */
 export function assertNotDenied(config: Config, r: { group: string; version: string; kind: string }): void {
   for (const d of config.denied_resources) {
-    if (d.group === r.group && d.kind === r.kind && (!d.version || d.version === r.version)) {
+    const sameKind = d.kind.toLowerCase() === r.kind.toLowerCase();
+    if (d.group === r.group && sameKind && (!d.version || d.version === r.version)) {
       throw new ToolError(
         `access to ${r.kind}${r.group ? `.${r.group}` : ""} is denied by this server's configuration (denied_resources)`,
         "this kind cannot be read or changed through this server",
@@ -100,14 +101,18 @@ export async function resolveResource(
   for (let attempt = 0; attempt < 2; attempt++) {
     let entry = perClient.get(key);
     if (!entry || Date.now() - entry.at > TTL_MS || attempt === 1) {
-      entry = { at: Date.now(), list: fetchGroupVersion(client, group, version, signal) };
+      // Shared by concurrent callers, so it must not carry one caller's signal; each caller waits with its own.
+      entry = { at: Date.now(), list: fetchGroupVersion(client, group, version) };
       perClient.set(key, entry);
       entry.list.catch(() => perClient?.delete(key));
     }
-    const list = await entry.list;
+    const list = await abortable(entry.list, signal, () => new KubeError("cancelled", "request cancelled"));
     const found =
       list.find((r) => r.kind === kind) ?? list.find((r) => r.kind.toLowerCase() === kind.toLowerCase());
-    if (found) return found;
+    if (found) {
+      assertNotDenied(config, found); // the kind as the cluster spells it, whatever case the caller used
+      return found;
+    }
     if (attempt === 1) {
       const kinds = [...new Set(list.map((r) => r.kind))].sort();
       throw new ToolError(

@@ -1,7 +1,9 @@
 // A cluster client: one kubeconfig context, a keep-alive HTTPS agent, and requests with timeouts and cancellation.
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+import type { Agent, IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from "node:https";
+import { abortable } from "../util/abortable.js";
+import { deadline } from "../util/deadline.js";
 import { VERSION } from "../version.js";
 import { fromNetworkError, fromResponse, KubeError } from "./errors.js";
 
@@ -34,7 +36,7 @@ export interface ClusterClient {
   request(req: KubeRequest): Promise<KubeResponse>;
   json<T>(req: KubeRequest): Promise<T>;
   /** TLS options and auth headers, for streaming protocols (exec over WebSocket). */
-  connection(): Promise<{ tls: ClientSettings["tls"]; headers: OutgoingHttpHeaders }>;
+  connection(): Promise<{ tls: ClientSettings["tls"]; headers: OutgoingHttpHeaders; agent?: Agent }>;
   close(): void;
 }
 
@@ -50,6 +52,8 @@ export interface ClientSettings {
   /** Auth headers; re-evaluated per request for exec/auth-provider credentials. */
   headers: () => Promise<OutgoingHttpHeaders>;
   defaultTimeoutMs: number;
+  /** Set when the kubeconfig names a proxy-url: client-node's proxy agent, used instead of a direct one. */
+  agent?: Agent;
 }
 
 function buildUrl(server: string, path: string, query?: KubeRequest["query"]): URL {
@@ -63,20 +67,41 @@ function buildUrl(server: string, path: string, query?: KubeRequest["query"]): U
 /** Why: creates the transport for one cluster; shared keep-alive connections make fan-out cheap. */
 export function createClusterClient(s: ClientSettings): ClusterClient {
   const isHttps = s.server.startsWith("https:");
-  const agent = isHttps
-    ? new HttpsAgent({ keepAlive: true, maxSockets: 32, ...s.tls })
-    : new HttpAgent({ keepAlive: true, maxSockets: 32 });
+  const agent =
+    s.agent ??
+    (isHttps
+      ? new HttpsAgent({ keepAlive: true, maxSockets: 32, ...s.tls })
+      : new HttpAgent({ keepAlive: true, maxSockets: 32 }));
   const send = isHttps ? httpsRequest : httpRequest;
+  // A replaced client (new credentials) is closed only once its requests in flight have finished.
+  let inFlight = 0;
+  let closing = false;
+  const release = (): void => {
+    inFlight--;
+    if (closing && inFlight === 0) agent.destroy();
+  };
 
-  const request = async (req: KubeRequest): Promise<KubeResponse> => {
+  const send1 = async (req: KubeRequest): Promise<KubeResponse> => {
     if (req.signal?.aborted) throw new KubeError("cancelled", "request cancelled");
     const url = buildUrl(s.server, req.path, req.query);
     const method = req.method ?? "GET";
     const payload =
       req.body === undefined ? undefined : typeof req.body === "string" ? req.body : JSON.stringify(req.body);
     const timeoutMs = req.timeoutMs ?? s.defaultTimeoutMs;
+    const startedAt = Date.now();
+    // Credentials may come from an exec plugin that never returns: bound it by the same timeout and signal.
+    const limit = deadline(timeoutMs, req.signal);
+    const auth = await abortable(s.headers(), limit.signal, () =>
+      limit.timedOut()
+        ? new KubeError(
+            "timeout",
+            `credentials for '${s.name}' not ready within ${timeoutMs} ms (exec credential plugin?)`,
+          )
+        : new KubeError("cancelled", "request cancelled"),
+    ).finally(limit.clear);
+    const remainingMs = Math.max(1, timeoutMs - (Date.now() - startedAt));
     const headers: OutgoingHttpHeaders = {
-      ...(await s.headers()),
+      ...auth,
       Accept: req.accept ?? "application/json",
       "User-Agent": `k8s-mcp/${VERSION}`,
     };
@@ -109,7 +134,7 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
       const timer = setTimeout(() => {
         finish(() => reject(new KubeError("timeout", `no answer from ${s.server} within ${timeoutMs} ms`)));
         r.destroy();
-      }, timeoutMs);
+      }, remainingMs);
       const onAbort = (): void => {
         finish(() => reject(new KubeError("cancelled", "request cancelled")));
         r.destroy();
@@ -121,13 +146,25 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
     });
   };
 
+  const request = async (req: KubeRequest): Promise<KubeResponse> => {
+    inFlight++;
+    try {
+      return await send1(req);
+    } finally {
+      release();
+    }
+  };
+
   return {
     name: s.name,
     server: s.server,
     defaultNamespace: s.defaultNamespace,
     request,
     json: async <T>(req: KubeRequest): Promise<T> => JSON.parse((await request(req)).body) as T,
-    connection: async () => ({ tls: s.tls, headers: await s.headers() }),
-    close: () => agent.destroy(),
+    connection: async () => ({ tls: s.tls, headers: await s.headers(), agent: s.agent }),
+    close: () => {
+      closing = true;
+      if (inFlight === 0) agent.destroy();
+    },
   };
 }

@@ -38,7 +38,7 @@ function exitCodeOf(s: ExecStatus): number {
 /** Why: pods_exec; ws is loaded lazily since few sessions ever exec. */
 export async function execInPod(client: ClusterClient, req: ExecRequest): Promise<ExecResult> {
   const { default: WebSocket } = await import("ws");
-  const { tls, headers } = await client.connection();
+  const { tls, headers, agent } = await client.connection();
   const url = new URL(
     `${client.server.replace(/\/$/, "")}/api/v1/namespaces/${encodeURIComponent(req.namespace)}/pods/${encodeURIComponent(req.pod)}/exec`,
   );
@@ -50,6 +50,7 @@ export async function execInPod(client: ClusterClient, req: ExecRequest): Promis
   const ws = new WebSocket(url, ["v5.channel.k8s.io", "v4.channel.k8s.io"], {
     ...tls,
     headers: headers as Record<string, string>,
+    ...(agent ? { agent } : {}),
     handshakeTimeout: req.timeoutMs,
   });
   return new Promise<ExecResult>((resolve, reject) => {
@@ -103,7 +104,9 @@ export async function execInPod(client: ClusterClient, req: ExecRequest): Promis
     ws.on("close", () =>
       finish(() => {
         try {
-          const exitCode = status ? exitCodeOf(status) : 0;
+          if (!status)
+            throw new KubeError("unreachable", "exec stream closed before the command's exit status arrived");
+          const exitCode = exitCodeOf(status);
           resolve({
             stdout: Buffer.concat(out).toString("utf8"),
             stderr: Buffer.concat(err).toString("utf8"),

@@ -1,5 +1,6 @@
 // Turns kubeconfig text + a context name into ClientSettings, using client-node (loaded lazily) for auth.
 import type { OutgoingHttpHeaders } from "node:http";
+import { Agent } from "node:http";
 import type { RequestOptions } from "node:https";
 import { dirname } from "node:path";
 import type { ClientSettings } from "./client.js";
@@ -35,9 +36,16 @@ export async function loadClientSettings(
   const ctx = kc.getContextObject(contextName);
   if (!ctx) throw new KubeError("kubeconfig", `kubeconfig ${src.file} has no context '${contextName}'`);
   kc.setCurrentContext(contextName);
-  const cluster = kc.getCurrentCluster();
+  let cluster = kc.getCurrentCluster();
   if (!cluster?.server)
     throw new KubeError("kubeconfig", `context '${contextName}' in ${src.file} has no cluster server`);
+  if (cluster.server.startsWith("http:") && !cluster.skipTLSVerify) {
+    // client-node refuses plain-HTTP servers (kubectl proxy, local dev) unless TLS checks are off; there is no TLS.
+    const plain = { ...cluster, skipTLSVerify: true };
+    kc.clusters = kc.clusters.map((c) => (c.name === plain.name ? plain : c));
+    cluster = plain;
+  }
+  const server = cluster.server;
   const user = kc.getCurrentUser();
   const dynamic = Boolean(user?.exec || user?.authProvider);
 
@@ -61,9 +69,19 @@ export async function loadClientSettings(
     return h;
   };
   const staticHeaders = headersOf(first);
+  // Exec/auth-provider credentials: concurrent requests share one plugin run instead of spawning one each.
+  let inflight: Promise<OutgoingHttpHeaders> | undefined;
+  const sharedHeaders = (): Promise<OutgoingHttpHeaders> => {
+    inflight ??= apply()
+      .then(headersOf)
+      .finally(() => {
+        inflight = undefined;
+      });
+    return inflight;
+  };
   return {
     name: src.name,
-    server: cluster.server,
+    server,
     defaultNamespace: ctx.namespace || "default",
     tls: {
       ca: first.ca,
@@ -74,7 +92,9 @@ export async function loadClientSettings(
       rejectUnauthorized: cluster.skipTLSVerify ? false : first.rejectUnauthorized,
       servername: cluster.tlsServerName ?? first.servername ?? undefined,
     },
-    headers: dynamic ? async () => headersOf(await apply()) : async () => staticHeaders,
+    headers: dynamic ? sharedHeaders : async () => staticHeaders,
     defaultTimeoutMs,
+    // proxy-url: client-node built an HTTP(S)/SOCKS proxy agent for us; a direct agent would bypass the proxy.
+    agent: cluster.proxyUrl && first.agent instanceof Agent ? first.agent : undefined,
   };
 }

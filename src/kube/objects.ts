@@ -88,6 +88,27 @@ export async function applyObject(
   });
 }
 
+/** Why: creates an object (POST); an existing one is a 409 the agent sees, never overwritten. */
+export async function createObject(
+  client: ClusterClient,
+  config: Config,
+  obj: Obj,
+  signal?: AbortSignal,
+): Promise<Obj> {
+  const apiVersion = typeof obj.apiVersion === "string" ? obj.apiVersion : "";
+  const kind = typeof obj.kind === "string" ? obj.kind : "";
+  const r = await resolveResource(client, config, apiVersion, kind, signal);
+  const meta = (obj.metadata && typeof obj.metadata === "object" ? obj.metadata : {}) as Obj;
+  const namespace = namespaceFor(r, client, typeof meta.namespace === "string" ? meta.namespace : undefined);
+  return client.json<Obj>({
+    method: "POST",
+    path: resourcePath(r, { namespace }),
+    query: { fieldManager: FIELD_MANAGER },
+    body: { ...obj, metadata: { ...meta, ...(namespace ? { namespace } : {}) } },
+    signal,
+  });
+}
+
 /** Why: a one-line identity for results ("Deployment default/web"). */
 export function describeObject(o: Obj): string {
   const meta = (o.metadata ?? {}) as Obj;

@@ -55,7 +55,7 @@ export async function runTool(
       }
       clusterName = await deps.clusters.resolve(wanted);
       assertClusterAllows(tool, clusterName, deps.config);
-      const cluster = await deps.clusters.client(clusterName);
+      const cluster = await deps.clusters.client(clusterName, meta.signal);
       out = await tool.handler(args, { ...ctx, cluster });
     } else {
       out = await tool.handler(rawArgs, ctx);

@@ -7,7 +7,7 @@ const MAX_STRING = 2000;
 function redact(value: unknown, key: string, depth: number): unknown {
   if (SECRET_KEY.test(key)) return "<redacted>";
   if (typeof value === "string") {
-    if (/\bkind:\s*Secret\b|"kind"\s*:\s*"Secret"/.test(value)) return "<redacted: contains a Secret>";
+    if (/\bkind["']?\s*:\s*["']?Secret\b/.test(value)) return "<redacted: contains a Secret>";
     return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}...(${value.length} chars)` : value;
   }
   if (depth > 8 || value === null || typeof value !== "object") return value;

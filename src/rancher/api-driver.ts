@@ -18,6 +18,9 @@ interface ClusterPage {
   pagination?: { next?: unknown };
 }
 
+/** Why: the pinned Rancher CA lives next to the refresh state, a dotfile the cluster scan ignores. */
+export const CA_PIN_FILE = ".k8s-mcp-rancher-ca.pem";
+
 /** Why: works for any Rancher user without NSK: GET /v3/clusters, POST ...?action=generateKubeconfig. */
 export class ApiDriver implements RefreshDriver {
   readonly name = "rancher-api" as const;
@@ -45,6 +48,7 @@ export class ApiDriver implements RefreshDriver {
       timeoutMs: this.settings.requestTimeoutMs,
       logger: this.logger,
       scrub: this.scrub,
+      pinFile: this.settings.dir ? join(this.settings.dir, CA_PIN_FILE) : undefined,
     });
     return this.http;
   }

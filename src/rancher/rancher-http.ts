@@ -15,6 +15,8 @@ export interface RancherHttpOptions {
   timeoutMs: number;
   logger: Logger;
   scrub: Scrubber;
+  /** Where a CA learned from /v3/settings/cacerts is pinned (see trust.ts). */
+  pinFile?: string;
 }
 
 function messageOf(body: string): string {
@@ -51,6 +53,7 @@ export class RancherHttp {
         timeoutMs: this.o.timeoutMs,
         signal,
         logger: this.o.logger,
+        pinFile: this.o.pinFile,
       }).then((trust: TlsTrust) => {
         const opts = { keepAlive: true, maxSockets: 8 };
         const agent =

@@ -1,5 +1,6 @@
 // The Rancher/NSK integration as one object: refresh, discover, status, auto-refresh; what the nsk_* tools call.
 import type { Logger } from "../log.js";
+import { deadline } from "../util/deadline.js";
 import { RancherError } from "./errors.js";
 import { Mutex, SingleFlight } from "./flight.js";
 import { type RefreshReport, type RunRequest, runRefresh } from "./run.js";
@@ -125,11 +126,8 @@ export class RancherService {
   private async execute(
     req: Omit<RunRequest, "progress"> & { progress?: ProgressFn },
   ): Promise<RefreshReport> {
-    const signal = AbortSignal.any([
-      req.signal,
-      this.closing.signal,
-      AbortSignal.timeout(this.o.settings.timeoutMs),
-    ]);
+    const limit = deadline(this.o.settings.timeoutMs, req.signal, this.closing.signal);
+    const signal = limit.signal;
     const report = await runRefresh(
       {
         settings: this.o.settings,
@@ -140,7 +138,7 @@ export class RancherService {
         now: this.now,
       },
       { ...req, signal, progress: req.progress ?? (() => {}) },
-    );
+    ).finally(limit.clear);
     await this.record(report);
     return report;
   }

@@ -1,6 +1,8 @@
 // Decides how to verify Rancher's certificate: system CAs, else the CA Rancher publishes, else a clear error.
 import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import type { Logger } from "../log.js";
+import { writeFileAtomic } from "./atomic.js";
 import { RancherError, tlsError } from "./errors.js";
 import { rawRequest, type TlsTrust, UNKNOWN_CA_CODES } from "./raw-http.js";
 
@@ -11,6 +13,13 @@ export interface TrustOptions {
   timeoutMs: number;
   signal: AbortSignal;
   logger: Logger;
+  /** Where a CA fetched from /v3/settings/cacerts is pinned after first use (trust on first use, like ssh). */
+  pinFile?: string;
+}
+
+async function readPin(file: string | undefined): Promise<string> {
+  if (!file) return "";
+  return (await readFile(file, "utf8").catch(() => "")).trim();
 }
 
 function cacertsUrl(base: URL): URL {
@@ -50,6 +59,23 @@ export async function resolveTrust(o: TrustOptions): Promise<TlsTrust> {
       err instanceof RancherError && err.kind === "tls" && UNKNOWN_CA_CODES.has(err.code ?? "");
     if (!unknownCa) throw err;
   }
+  // A CA pinned earlier is the only one accepted: a different certificate now means a changed Rancher CA or an
+  // interception, and the token must not be sent either way.
+  const pinned = await readPin(o.pinFile);
+  if (pinned) {
+    try {
+      await probe({ ca: pinned, rejectUnauthorized: true });
+      return { ca: pinned, rejectUnauthorized: true };
+    } catch (err) {
+      if (err instanceof RancherError && err.kind === "tls") {
+        throw tlsError(
+          o.base.origin,
+          `certificate is not signed by the CA pinned in ${o.pinFile} (sha256 ${fingerprint(pinned)}); if Rancher's CA really changed, delete that file`,
+        );
+      }
+      throw err;
+    }
+  }
   const unverified = await probe({ rejectUnauthorized: false });
   const ca = unverified.status === 200 ? cacertsValue(unverified.body) : "";
   if (!ca.includes("BEGIN CERTIFICATE")) {
@@ -69,9 +95,11 @@ export async function resolveTrust(o: TrustOptions): Promise<TlsTrust> {
     }
     throw err;
   }
-  o.logger.warn("trusting Rancher's CA from /v3/settings/cacerts", {
+  o.logger.warn("trusting Rancher's CA from /v3/settings/cacerts (first use; pinned from now on)", {
     url: o.base.origin,
     sha256: fingerprint(ca),
+    pin: o.pinFile,
   });
+  if (o.pinFile) await writeFileAtomic(o.pinFile, `${ca}\n`);
   return { ca, rejectUnauthorized: true };
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { type ClusterHealth, checkCluster } from "../clusters/health.js";
 import { selectClusters } from "../clusters/select.js";
 import { type AnyTool, defineFleetTool } from "../mcp/tool.js";
+import { deadline } from "../util/deadline.js";
 import { mapPool } from "../util/pool.js";
 import { formatTable } from "../util/table.js";
 
@@ -150,14 +151,14 @@ const clustersStatus = defineFleetTool({
   handler: async (args, ctx) => {
     const names = await selectClusters(ctx.deps.clusters, args.clusters);
     const timeoutMs = Math.round((args.timeout_seconds ?? 5) * 1000);
-    const deadline = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]);
+    const limit = deadline(timeoutMs, ctx.signal);
     const started = performance.now();
     const outcomes = await mapPool(
       names,
       64,
-      (name) => checkCluster(ctx.deps.clusters, name, timeoutMs, deadline),
-      deadline,
-    );
+      (name) => checkCluster(ctx.deps.clusters, name, timeoutMs, limit.signal),
+      limit.signal,
+    ).finally(limit.clear);
     // A check cut off by the deadline (not by the client) is a timeout, whatever the socket said.
     const cutOff = (h: ClusterHealth): ClusterHealth =>
       h.status === "cancelled" && !ctx.signal.aborted

@@ -29,7 +29,10 @@ async function fetchFrom(
     const client = await ctx.deps.clusters.client(cluster);
     const r = await resolveResource(client, ctx.deps.config, args.apiVersion, args.kind, ctx.signal);
     const namespace = r.namespaced ? args.namespace || client.defaultNamespace : undefined;
-    const clean = (o: Obj): Obj => sanitizeObject(o, ctx.deps.config.allow_secret_values);
+    // List items come without apiVersion/kind; set them so Secrets are recognised and redacted.
+    const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+    const clean = (o: Obj): Obj =>
+      sanitizeObject({ apiVersion, kind: r.kind, ...o }, ctx.deps.config.allow_secret_values);
     if (args.name) {
       try {
         const o = await client.json<Obj>({

@@ -8,8 +8,12 @@ type Obj = Record<string, unknown>;
 const SECRET_KEYS =
   /^(token|password|client-key-data|client-certificate-data|certificate-authority-data|id-token|refresh-token|client-secret|access-token)$/i;
 
+// "https://user:pass@host" -> "https://REDACTED@host" (server, proxy-url...).
+const stripUserinfo = (s: string): string => s.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/i, "$1REDACTED@");
+
 function scrub(v: unknown, parentKey = ""): unknown {
   if (Array.isArray(v)) return v.map((x) => scrub(x, parentKey));
+  if (typeof v === "string") return stripUserinfo(v);
   if (!v || typeof v !== "object") return v;
   const out: Obj = {};
   for (const [k, val] of Object.entries(v as Obj)) {
@@ -47,6 +51,22 @@ const configurationView = defineClusterTool({
     const { parse, stringify } = await loadYaml();
     const doc = (parse(kc.text) ?? {}) as Obj;
     let view: Obj = doc;
+    if (kc.visibleContexts) {
+      const visible = new Set(kc.visibleContexts);
+      const contexts = Array.isArray(doc.contexts)
+        ? (doc.contexts as Obj[]).filter((c) => visible.has(String(c?.name)))
+        : [];
+      const used = (key: string) =>
+        new Set(contexts.map((c) => String((c.context as Obj | undefined)?.[key])));
+      const keep = (list: unknown, names: Set<string>) =>
+        Array.isArray(list) ? (list as Obj[]).filter((x) => names.has(String(x?.name))) : [];
+      view = {
+        ...doc,
+        contexts,
+        clusters: keep(doc.clusters, used("cluster")),
+        users: keep(doc.users, used("user")),
+      };
+    }
     if (args.minified !== false) {
       const context = named(doc.contexts, kc.context)[0];
       const c = (context?.context ?? {}) as Obj;

@@ -1,4 +1,5 @@
 // clusters_exec_all: one cluster-aware tool run on many clusters, bounded, cancellable, with partial results.
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { selectClusters } from "../clusters/select.js";
 import type { Config } from "../config/index.js";
@@ -7,6 +8,8 @@ import { runTool } from "../mcp/invoke.js";
 import { isToolEnabled } from "../mcp/policy.js";
 import { truncate } from "../mcp/results.js";
 import { type AnyTool, defineFleetTool, type ToolContext } from "../mcp/tool.js";
+import { abortable } from "../util/abortable.js";
+import { deadline } from "../util/deadline.js";
 import { mapPool } from "../util/pool.js";
 
 /** Why: one cluster's outcome in a fan-out, also returned as structuredContent. */
@@ -39,24 +42,26 @@ async function runLeg(
   timeoutMs: number,
   stop: AbortSignal,
 ): Promise<LegResult> {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = AbortSignal.any([stop, timeout]);
+  const limit = deadline(timeoutMs, stop);
+  const signal = limit.signal;
   const started = performance.now();
-  const res = await runTool(
-    ctx.deps,
-    op,
-    { ...params, cluster },
-    {
-      sessionId: ctx.session.id,
-      signal,
-      progress: async () => {},
-      fanoutId: ctx.callId,
-    },
-  );
+  // runTool honours the signal; abortable() is the backstop so one stuck leg can never hold the fan-out.
+  const res = await abortable(
+    runTool(
+      ctx.deps,
+      op,
+      { ...params, cluster },
+      { sessionId: ctx.session.id, signal, progress: async () => {}, fanoutId: ctx.callId },
+    ),
+    signal,
+    () => new Error("aborted"),
+  )
+    .catch((): CallToolResult => ({ isError: true, content: [{ type: "text", text: "aborted" }] }))
+    .finally(limit.clear);
   const durationMs = Math.round(performance.now() - started);
   const text = res.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
   if (!res.isError) return { cluster, status: "ok", durationMs, output: text };
-  if (timeout.aborted)
+  if (limit.timedOut())
     return { cluster, status: "timeout", durationMs, error: `no result within ${timeoutMs / 1000}s` };
   if (stop.aborted) return { cluster, status: "cancelled", durationMs, error: "cancelled" };
   return { cluster, status: "error", durationMs, error: text };

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { coreResource, resourcePath } from "../kube/api-resources.js";
 import type { ClusterClient } from "../kube/client.js";
 import { listResources } from "../kube/list.js";
-import { applyObject, describeObject, getObject, toYaml } from "../kube/objects.js";
+import { createObject, describeObject, getObject, toYaml } from "../kube/objects.js";
 import type { ServerDeps } from "../mcp/deps.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
 import { ADDITIVE, DESTRUCTIVE, listFields, namespaceField, READ_ONLY } from "./common.js";
@@ -187,9 +187,10 @@ const podsRun = defineClusterTool({
         spec: { selector: labels, ports: [{ port: args.port, targetPort: args.port }] },
       });
     }
+    // Plain create (POST), never apply: running a pod must not silently take over an existing Pod or Service.
     const created: string[] = [];
     for (const o of objs)
-      created.push(describeObject(await applyObject(ctx.cluster, ctx.deps.config, o, ctx.signal)));
+      created.push(describeObject(await createObject(ctx.cluster, ctx.deps.config, o, ctx.signal)));
     return {
       text: `Created on cluster '${ctx.cluster.name}': ${created.join(", ")}`,
       structured: { cluster: ctx.cluster.name, created },

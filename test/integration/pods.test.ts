@@ -43,6 +43,22 @@ describe("pod tools on c1-dfw1 (not the default cluster)", () => {
     await waitForPodsRunning(admin(dfw1!), ns, 3, 20_000);
   });
 
+  it("never overwrites: running a pod under an existing name is a clear 409 and changes nothing", async () => {
+    const res = await ts.call("pods_run", {
+      cluster: "c1-dfw1",
+      image: "evil/image:latest",
+      name: "web",
+      namespace: ns,
+    });
+    expect(res.isError).toBe(true);
+    expect(resultText(res)).toMatch(
+      /on cluster 'c1-dfw1': 409 AlreadyExists: pods "web" already exists\. Try: /,
+    );
+    expect(await ts.text("pods_get", { cluster: "c1-dfw1", name: "web", namespace: ns })).toContain(
+      "image: nginx:1.27",
+    );
+  });
+
   it("lists pods across namespaces and in one namespace, with selectors", async () => {
     const all = await ts.text("pods_list", { cluster: "c1-dfw1" });
     expect(all).toMatch(/^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE/);
@@ -173,6 +189,12 @@ describe("pods_exec against an exec STUB of the apiserver's WebSocket endpoint",
     expect(fail.structuredContent).toMatchObject({ exitCode: 3 });
     expect(resultText(fail)).toContain("something went wrong");
     expect(stub.calls.at(-1)?.path).toBe("/api/v1/namespaces/default/pods/p1/exec");
+  });
+
+  it("reports a stream that closes without an exit status as an error, not as success", async () => {
+    const res = await ts.call("pods_exec", { cluster: "exec-stub", name: "p1", command: ["drop"] });
+    expect(res.isError).toBe(true);
+    expect(resultText(res)).toMatch(/exec stream closed before the command's exit status arrived/);
   });
 
   it("bounds a command that never finishes by request_timeout", async () => {

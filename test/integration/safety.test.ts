@@ -58,6 +58,28 @@ describe("Secret values never leave the server", () => {
     );
   });
 
+  it("redacts Secrets compared across clusters, and Secret manifests with a quoted kind in audit records", async () => {
+    const other = "other-cluster-secret-value";
+    await ts.call("resources_create_or_update", {
+      cluster: "c1-sv5",
+      resource: secretManifest(ns, "db").replace(SECRET_VALUE, other),
+    });
+    const cmp = await ts.call("clusters_compare", {
+      apiVersion: "v1",
+      kind: "Secret",
+      namespace: ns,
+      clusters: ["c1-lax1", "c1-sv5"],
+    });
+    const all = resultText(cmp) + JSON.stringify(cmp.structuredContent);
+    for (const v of [SECRET_VALUE, other]) {
+      expect(all).not.toContain(v);
+      expect(all).not.toContain(Buffer.from(v).toString("base64"));
+    }
+    const quoted = `apiVersion: v1\nkind: "Secret"\nmetadata: {name: quoted, namespace: ${ns}}\nstringData: {password: ${SECRET_VALUE}}\n`;
+    await ts.call("resources_create_or_update", { resource: quoted });
+    expect(JSON.stringify(ts.records)).not.toContain(SECRET_VALUE);
+  });
+
   it("shows values only when allow_secret_values is set", async () => {
     const open = await startTestServer({
       kubeconfig_dir: cp.kubeconfigDir,
@@ -84,6 +106,48 @@ describe("Secret values never leave the server", () => {
       expect(text).toContain("token: REDACTED");
       expect(text).not.toContain(lax1!.adminToken);
       expect(text).not.toContain(Buffer.from(lax1!.ca).toString("base64").slice(0, 40));
+    }
+  });
+});
+
+describe("configuration_view on a classic kubeconfig", () => {
+  it("shows only visible contexts and strips credentials from URLs", async () => {
+    const { mkdtemp, writeFile } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const { stringify } = await import("yaml");
+    const file = join(await mkdtemp(join(tmpdir(), "k8s-mcp-cv-")), "classic.yaml");
+    const entry = (name: string, server: string, extra: Record<string, unknown> = {}) => ({
+      cluster: { name, cluster: { server, ...extra } },
+      user: { name, user: { token: `${name}-secret-token` } },
+      context: { name, context: { cluster: name, user: name } },
+    });
+    const prod = entry("prod-a", "https://admin:prodpw@prod.internal:6443", {
+      "proxy-url": "http://svc:P4ssw0rd@proxy.corp:3128",
+    });
+    const staging = entry("staging-1", "https://staging.internal:6443");
+    await writeFile(
+      file,
+      stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [prod.cluster, staging.cluster],
+        users: [prod.user, staging.user],
+        contexts: [prod.context, staging.context],
+        "current-context": "prod-a",
+      }),
+    );
+    const ts = await startTestServer({ kubeconfig: file, cluster_pattern: "^prod-" });
+    try {
+      for (const minified of [true, false]) {
+        const text = await ts.text("configuration_view", { cluster: "prod-a", minified });
+        expect(text).toContain("https://REDACTED@prod.internal:6443");
+        expect(text).toContain("http://REDACTED@proxy.corp:3128");
+        for (const leak of ["prodpw", "P4ssw0rd", "secret-token", "staging"])
+          expect(text).not.toContain(leak);
+      }
+    } finally {
+      await ts.close();
     }
   });
 });
@@ -147,6 +211,8 @@ describe("policy modes", () => {
       const calls: [string, Record<string, unknown>][] = [
         ["resources_list", { apiVersion: "v1", kind: "Secret" }],
         ["resources_get", { apiVersion: "v1", kind: "Secret", name: "x", namespace: "default" }],
+        ["resources_get", { apiVersion: "v1", kind: "secret", name: "x", namespace: "default" }],
+        ["resources_list", { apiVersion: "apps/v1", kind: "deployment" }],
         ["resources_delete", { apiVersion: "v1", kind: "Secret", name: "x", namespace: "default" }],
         ["resources_create_or_update", { resource: secretManifest("default", "x") }],
         ["resources_scale", { apiVersion: "apps/v1", kind: "Deployment", name: "x", namespace: "default" }],

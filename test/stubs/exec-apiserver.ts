@@ -25,7 +25,7 @@ export interface ExecStub {
   close: () => Promise<void>;
 }
 
-/** Why: `command` decides the behaviour: ["fail"] exits 3, ["hang"] never finishes, anything else echoes. */
+/** Why: `command` decides the behaviour: ["fail"] exits 3, ["hang"] never finishes, ["drop"] cuts the stream, else echo. */
 export async function startExecStub(token: string): Promise<ExecStub> {
   const cert = await createKubeletCert(await mkdtemp(join(tmpdir(), "k8s-mcp-exec-stub-")));
   const server: Server = createServer({ cert: cert.cert, key: cert.key });
@@ -49,6 +49,11 @@ export async function startExecStub(token: string): Promise<ExecStub> {
     const send = (channel: number, text: string) =>
       ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(text)]));
     if (command[0] === "hang") return;
+    if (command[0] === "drop") {
+      send(1, "partial output\n");
+      ws.terminate(); // the connection dies before any status (apiserver restart, proxy idle timeout)
+      return;
+    }
     if (command[0] === "fail") {
       send(2, "something went wrong\n");
       send(

@@ -1,6 +1,9 @@
 // Clear errors from the rancher-api driver (401, TLS, unreachable, per-cluster failures) against the Rancher
 // API STUB, with the token scrubbed everywhere, and the nsk tools' registration rule.
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { CA_PIN_FILE } from "../../../src/rancher/api-driver.js";
 import type { RefreshReport } from "../../../src/rancher/index.js";
 import type { RancherStatus } from "../../../src/rancher/status.js";
 import { freePort } from "../../harness/ports.js";
@@ -82,6 +85,36 @@ describe("rancher-api driver errors (Rancher API stub)", () => {
     stub.setCacerts("none");
     const none = await start();
     expect(textOf(await none.call("nsk_refresh"))).toMatch(/publishes no CA at \/v3\/settings\/cacerts/);
+  });
+
+  it("pins the CA learned from /v3/settings/cacerts and refuses a certificate it did not sign", async () => {
+    const dir = await tempDir();
+    const first = await startRancherServer(dir, {
+      rancher_url: stub.url,
+      rancher_token: TOKEN,
+      driver: "rancher-api",
+      min_refresh_interval: "0s",
+    });
+    servers.push(first);
+    expect((await first.call("nsk_refresh")).isError).toBeFalsy();
+    const pin = await readFile(join(dir, CA_PIN_FILE), "utf8");
+    expect(pin.trim()).toBe(stub.ca.trim());
+    // An interceptor would present a certificate from another CA: simulate by pinning a CA that did not sign it.
+    await writeFile(join(dir, CA_PIN_FILE), stub.certs.otherCa);
+    const later = await startRancherServer(dir, {
+      rancher_url: stub.url,
+      rancher_token: TOKEN,
+      driver: "rancher-api",
+      min_refresh_interval: "0s",
+    });
+    servers.push(later);
+    const authBefore = stub.calls.withAuth;
+    const res = await later.call("nsk_refresh", { force: true });
+    expect(res.isError).toBe(true);
+    expect(textOf(res)).toMatch(
+      /not signed by the CA pinned in .*\.k8s-mcp-rancher-ca\.pem .*delete that file/,
+    );
+    expect(stub.calls.withAuth).toBe(authBefore);
   });
 
   it("works with rancher_insecure even when the CA cannot be verified", async () => {

@@ -1,0 +1,148 @@
+// Kubeconfigs beyond a static token: exec credential plugins that hang, plain-HTTP servers, proxy-url.
+import { spawnSync } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { connect, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { stringify } from "yaml";
+import { resultText, startTestServer, type TestServer } from "../helpers/mcp.js";
+
+const cp = inject("controlplane");
+// A distinctive duration, so the test can find and end the plugin processes it caused.
+const STUCK_SECONDS = "3599.25";
+const [sv5] = cp.clusters;
+
+function kubeconfig(name: string, cluster: Record<string, unknown>, user: Record<string, unknown>): string {
+  return stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name, cluster }],
+    users: [{ name, user }],
+    contexts: [{ name, context: { cluster: name, user: name } }],
+    "current-context": name,
+  });
+}
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const a = server.address();
+  return typeof a === "object" && a ? a.port : 0;
+}
+
+describe("unusual kubeconfigs", () => {
+  let dir: string;
+  let ts: TestServer;
+  let plain: Server;
+  let proxy: Server;
+  const connects: string[] = [];
+  const sockets = new Set<Socket>();
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "k8s-mcp-variants-"));
+    const caData = Buffer.from(sv5!.ca).toString("base64");
+    // 1. An exec credential plugin that never returns (a device-code login nobody completes).
+    await writeFile(
+      join(dir, "stuck-exec.yaml"),
+      kubeconfig(
+        "stuck-exec",
+        { server: sv5!.server, "certificate-authority-data": caData },
+        {
+          exec: {
+            apiVersion: "client.authentication.k8s.io/v1",
+            command: "sleep",
+            args: [STUCK_SECONDS],
+            interactiveMode: "Never",
+          },
+        },
+      ),
+    );
+    // 2. A plain-HTTP API server (kubectl proxy style): a tiny stand-in answering /version and namespaces.
+    plain = createHttpServer((req, res) => {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(
+        req.url?.startsWith("/version")
+          ? JSON.stringify({ gitVersion: "v1.36.3-plain" })
+          : JSON.stringify({ kind: "NamespaceList", items: [] }),
+      );
+    });
+    const plainPort = await listen(plain);
+    await writeFile(
+      join(dir, "plain-http.yaml"),
+      kubeconfig("plain-http", { server: `http://127.0.0.1:${plainPort}` }, {}),
+    );
+    // 3. A real cluster reachable through an HTTP CONNECT proxy (proxy-url).
+    proxy = createHttpServer();
+    proxy.on("connect", (req, client: Socket, head: Buffer) => {
+      connects.push(req.url ?? "");
+      const [host, port] = (req.url ?? "").split(":");
+      const upstream = connect(Number(port), host, () => {
+        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      for (const s of [client, upstream]) {
+        sockets.add(s);
+        s.on("error", () => {});
+        s.on("close", () => sockets.delete(s));
+      }
+    });
+    const proxyPort = await listen(proxy);
+    await writeFile(
+      join(dir, "via-proxy.yaml"),
+      kubeconfig(
+        "via-proxy",
+        {
+          server: sv5!.server,
+          "certificate-authority-data": caData,
+          "proxy-url": `http://127.0.0.1:${proxyPort}`,
+        },
+        { token: sv5!.adminToken },
+      ),
+    );
+    ts = await startTestServer({ kubeconfig_dir: dir, request_timeout: "1500ms", auto_discovery: false });
+  });
+  afterAll(async () => {
+    await ts?.close();
+    spawnSync("pkill", ["-f", `sleep ${STUCK_SECONDS}`]);
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((r) => plain.close(() => r()));
+    await new Promise<void>((r) => proxy.close(() => r()));
+  });
+
+  it("bounds a hanging exec credential plugin by the timeouts, on every call", async () => {
+    const started = Date.now();
+    const status = await ts.call("clusters_status", { clusters: ["stuck-exec"], timeout_seconds: 2 });
+    expect(Date.now() - started).toBeLessThan(3500);
+    expect(status.structuredContent).toMatchObject({
+      clusters: [{ cluster: "stuck-exec", status: "timeout" }],
+    });
+    const plugins = () =>
+      spawnSync("pgrep", ["-fc", `sleep ${STUCK_SECONDS}`], { encoding: "utf8" }).stdout.trim();
+    for (let i = 0; i < 2; i++) {
+      const t = Date.now();
+      const res = await ts.call("namespaces_list", { cluster: "stuck-exec" });
+      expect(res.isError).toBe(true);
+      expect(resultText(res)).toMatch(/not ready within 1500 ms \(exec credential plugin/);
+      expect(Date.now() - t).toBeLessThan(3000);
+    }
+    // The stuck plugin is waited on, not spawned again for every call.
+    expect(plugins()).toBe("1");
+  });
+
+  it("talks to a plain-HTTP API server", async () => {
+    const status = await ts.call("clusters_status", { clusters: ["plain-http"] });
+    expect(status.structuredContent).toMatchObject({
+      clusters: [{ cluster: "plain-http", status: "ok", version: "v1.36.3-plain" }],
+    });
+  });
+
+  it("goes through the kubeconfig's proxy-url to a real cluster", async () => {
+    const res = await ts.call("namespaces_list", { cluster: "via-proxy" });
+    expect(res.isError).toBeFalsy();
+    expect(resultText(res)).toContain("kube-system");
+    expect(connects).toContain(new URL(sv5!.server).host);
+  });
+});
