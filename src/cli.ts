@@ -2,14 +2,7 @@
 // Entry point: flags -> config -> deps -> server -> transport. The only module that exits the process.
 import { Command } from "commander";
 import * as app from "./app.js";
-import {
-  addConfigOptions,
-  ConfigError,
-  controlFlags,
-  flagOverrides,
-  loadConfig,
-  renderConfigToml,
-} from "./config/index.js";
+import { addConfigOptions, ConfigError, controlFlags, flagOverrides, loadConfig } from "./config/index.js";
 import { createLogger } from "./log.js";
 import * as serverMod from "./mcp/server.js";
 import * as stdioMod from "./transports/stdio.js";
@@ -42,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
     flags: flagOverrides(program),
   });
   if (control.printConfig) {
+    const { renderConfigToml } = await import("./config/redact.js");
     process.stderr.write(renderConfigToml(config));
     return 0;
   }

@@ -1,6 +1,5 @@
 // Reading and parsing the --config TOML file.
 import { readFile } from "node:fs/promises";
-import { parse, TomlError } from "smol-toml";
 import { ConfigError } from "./errors.js";
 
 /** Why: later steps need both the parsed tables and the raw text (to point at lines in messages). */
@@ -29,6 +28,8 @@ export async function readTomlFile(path: string): Promise<TomlFile> {
   } catch (error) {
     throw new ConfigError(`cannot read config file ${path}: ${osReason(error)}`);
   }
+  // Loaded only when a --config file is given: startup without one never pays for the TOML parser.
+  const { parse, TomlError } = await import("smol-toml");
   try {
     const data = parse(text, { unsafeKeyBehaviour: "throw" });
     return { path, text, data };
