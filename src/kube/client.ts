@@ -99,7 +99,7 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
           )
         : new KubeError("cancelled", "request cancelled"),
     ).finally(limit.clear);
-    const remainingMs = Math.max(1, timeoutMs - (Date.now() - startedAt));
+    const remainingMs = Math.min(Math.max(1, timeoutMs - (Date.now() - startedAt)), 2_147_483_647);
     const headers: OutgoingHttpHeaders = {
       ...auth,
       Accept: req.accept ?? "application/json",

@@ -70,7 +70,7 @@ export async function execInPod(client: ClusterClient, req: ExecRequest): Promis
     };
     const timer = setTimeout(
       () => finish(() => reject(new KubeError("timeout", `exec did not finish within ${req.timeoutMs} ms`))),
-      req.timeoutMs,
+      Math.min(req.timeoutMs, 2_147_483_647),
     );
     const onAbort = (): void => finish(() => reject(new KubeError("cancelled", "exec cancelled")));
     req.signal?.addEventListener("abort", onAbort, { once: true });

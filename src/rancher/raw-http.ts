@@ -125,7 +125,7 @@ export function rawRequest(r: RawRequest): Promise<RawResponse> {
       const e = new RancherError("timeout", `Rancher at ${origin} did not answer within ${seconds}s`);
       req.destroy(e);
       finish(e);
-    }, r.timeoutMs);
+    }, Math.min(r.timeoutMs, 2_147_483_647));
     const onAbort = (): void => {
       const reason: unknown = r.signal.reason;
       const e =

@@ -4,6 +4,8 @@ import type { Logger } from "../log.js";
 /** Why: the first tick never comes sooner than this after start, so the MCP handshake is long done. */
 export const STARTUP_GRACE_MS = 30_000;
 
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** Why: what the scheduler needs; `run` is the refresh (its errors are logged, never thrown). */
 export interface SchedulerOptions {
   intervalMs: number;
@@ -27,7 +29,8 @@ export class Scheduler {
   start(lastAt?: number): void {
     this.stopped = false;
     const now = this.nowMs();
-    const due = lastAt === undefined ? now + this.o.intervalMs : lastAt + this.o.intervalMs;
+    const last = lastAt !== undefined && Number.isFinite(lastAt) ? lastAt : undefined; // a corrupt state file gives NaN
+    const due = last === undefined ? now + this.o.intervalMs : last + this.o.intervalMs;
     const floor = Math.min(this.o.intervalMs, STARTUP_GRACE_MS);
     this.schedule(Math.max(due - now, floor));
   }
@@ -38,9 +41,21 @@ export class Scheduler {
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
-    clearTimeout(this.timer);
     this.next = this.nowMs() + delayMs;
-    this.timer = setTimeout(() => void this.tick(), delayMs);
+    this.arm();
+  }
+
+  // Node fires a timer longer than 2^31-1 ms (~24.8 days) after 1 ms; a "30d" interval would spin. Long waits
+  // are armed in chunks until the due time is reached.
+  private arm(): void {
+    clearTimeout(this.timer);
+    if (this.stopped || this.next === undefined) return;
+    const remaining = this.next - this.nowMs();
+    if (remaining <= 0) {
+      void this.tick();
+      return;
+    }
+    this.timer = setTimeout(() => this.arm(), Math.min(remaining, MAX_TIMER_MS));
     this.timer.unref();
   }
 

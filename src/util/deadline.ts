@@ -4,6 +4,8 @@
 // timeout signal, a GC can collect it and the deadline silently never fires (seen on Node 20 with an exec
 // credential plugin that never returned). Here the pending timer owns the controller, so the deadline holds.
 
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** Why: every bounded wait (requests, client builds, fan-out legs, status checks, refreshes) uses this. */
 export interface Deadline {
   signal: AbortSignal;
@@ -20,7 +22,7 @@ export function deadline(ms: number, ...parents: (AbortSignal | undefined)[]): D
   const timer = setTimeout(() => {
     expired = true;
     controller.abort(new DOMException(`timed out after ${ms} ms`, "TimeoutError"));
-  }, ms);
+  }, Math.min(ms, MAX_TIMER_MS)); // longer delays would fire after 1 ms in Node
   const live = parents.filter((p): p is AbortSignal => p !== undefined);
   const onParent = function (this: AbortSignal): void {
     controller.abort(this.reason);

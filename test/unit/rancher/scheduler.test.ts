@@ -66,4 +66,26 @@ describe("Scheduler", () => {
     expect(calls).toBeGreaterThanOrEqual(3);
     s.stop();
   });
+
+  it("waits the full interval when it exceeds the 24.8-day timer limit, and ignores a corrupt last time", async () => {
+    const day = 24 * 3600_000;
+    let calls = 0;
+    const s = new Scheduler({
+      intervalMs: 30 * day,
+      logger: silentLogger(),
+      run: async () => {
+        calls++;
+      },
+    });
+    const t0 = Date.now();
+    s.start(Number.NaN);
+    expect(s.nextAt()).toBe(t0 + 30 * day);
+    await vi.advanceTimersByTimeAsync(29 * day);
+    expect(calls).toBe(0);
+    await vi.advanceTimersByTimeAsync(day);
+    expect(calls).toBe(1);
+    await vi.advanceTimersByTimeAsync(day);
+    expect(calls).toBe(1);
+    s.stop();
+  });
 });
