@@ -121,11 +121,14 @@ export function rawRequest(r: RawRequest): Promise<RawResponse> {
       },
     );
     const seconds = Math.round(r.timeoutMs / 1000);
-    const timer = setTimeout(() => {
-      const e = new RancherError("timeout", `Rancher at ${origin} did not answer within ${seconds}s`);
-      req.destroy(e);
-      finish(e);
-    }, Math.min(r.timeoutMs, 2_147_483_647));
+    const timer = setTimeout(
+      () => {
+        const e = new RancherError("timeout", `Rancher at ${origin} did not answer within ${seconds}s`);
+        req.destroy(e);
+        finish(e);
+      },
+      Math.min(r.timeoutMs, 2_147_483_647),
+    );
     const onAbort = (): void => {
       const reason: unknown = r.signal.reason;
       const e =

@@ -19,10 +19,13 @@ export interface Deadline {
 export function deadline(ms: number, ...parents: (AbortSignal | undefined)[]): Deadline {
   const controller = new AbortController();
   let expired = false;
-  const timer = setTimeout(() => {
-    expired = true;
-    controller.abort(new DOMException(`timed out after ${ms} ms`, "TimeoutError"));
-  }, Math.min(ms, MAX_TIMER_MS)); // longer delays would fire after 1 ms in Node
+  const timer = setTimeout(
+    () => {
+      expired = true;
+      controller.abort(new DOMException(`timed out after ${ms} ms`, "TimeoutError"));
+    },
+    Math.min(ms, MAX_TIMER_MS),
+  ); // longer delays would fire after 1 ms in Node
   const live = parents.filter((p): p is AbortSignal => p !== undefined);
   const onParent = function (this: AbortSignal): void {
     controller.abort(this.reason);

@@ -38,7 +38,7 @@ describe("k8s-mcp over stdio (built binary)", () => {
     const initMs = init.at - started;
     expect(init.error).toBeUndefined();
     expect(fleet.hanging.connections()).toBe(0);
-    expect(initMs).toBeLessThan(3000);
+    expect(initMs).toBeLessThan(5000); // includes a cold Node start on a loaded machine
     p.notify("notifications/initialized");
 
     const tools = (await p.request("tools/list")).result as { tools: { name: string }[] };
@@ -48,7 +48,7 @@ describe("k8s-mcp over stdio (built binary)", () => {
     const callStarted = Date.now();
     const hung = p.request("tools/call", { name: "namespaces_list", arguments: {} });
     const ping = await p.request("ping");
-    expect(ping.at - callStarted).toBeLessThan(500);
+    expect(ping.at - callStarted).toBeLessThan(1000); // the hung call (1.5 s timeout) must not block it
     const res = (await hung).result as { isError?: boolean; content: { text: string }[] };
     expect(res.isError).toBe(true);
     expect(res.content[0]?.text).toMatch(/on cluster 'hanging'.*no answer .* within 1500 ms/);

@@ -44,7 +44,7 @@ describe("clusters_status over a mixed fleet", () => {
     expect(byName.badtoken?.status).toBe("unauthorized");
     expect(byName.badca?.status).toBe("tls-error");
     expect(byName.broken?.status).toBe("bad-kubeconfig");
-    expect(elapsed).toBeLessThan(3500);
+    expect(elapsed).toBeLessThan(5000); // 2 s timeout plus slack for a loaded machine
     expect(elapsed).toBeGreaterThanOrEqual(1900);
     const text = resultText(res);
     expect(text).toMatch(/^3\/8 clusters ok/);

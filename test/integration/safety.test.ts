@@ -1,7 +1,7 @@
 // Safety: Secret redaction, read-only and disable-destructive modes, denied_resources, read_only_clusters,
 // configuration_view hygiene, cancellation, concurrency and the tools/list contract.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { freshNamespace, statusOf } from "../helpers/cluster-api.js";
+import { create, freshNamespace, statusOf } from "../helpers/cluster-api.js";
 import { startHangingServer, writeKubeconfig } from "../helpers/fleet.js";
 import { resultText, startTestServer, type TestServer } from "../helpers/mcp.js";
 
@@ -18,6 +18,7 @@ describe("Secret values never leave the server", () => {
   let ns: string;
   beforeAll(async () => {
     ns = await freshNamespace(lax1!, "sec");
+    await create(sv5!, "/api/v1/namespaces", { metadata: { name: ns } });
     ts = await startTestServer({ kubeconfig_dir: cp.kubeconfigDir, default_cluster: "c1-lax1" });
   });
   afterAll(async () => ts?.close());
@@ -60,10 +61,11 @@ describe("Secret values never leave the server", () => {
 
   it("redacts Secrets compared across clusters, and Secret manifests with a quoted kind in audit records", async () => {
     const other = "other-cluster-secret-value";
-    await ts.call("resources_create_or_update", {
+    const planted = await ts.call("resources_create_or_update", {
       cluster: "c1-sv5",
       resource: secretManifest(ns, "db").replace(SECRET_VALUE, other),
     });
+    expect(planted.isError).toBeFalsy();
     const cmp = await ts.call("clusters_compare", {
       apiVersion: "v1",
       kind: "Secret",
@@ -71,6 +73,10 @@ describe("Secret values never leave the server", () => {
       clusters: ["c1-lax1", "c1-sv5"],
     });
     const all = resultText(cmp) + JSON.stringify(cmp.structuredContent);
+    // The difference is reported (values differ in length), but only as redacted sizes.
+    expect(resultText(cmp)).toContain(
+      'data.password: c1-lax1="<redacted: 25 bytes>", c1-sv5="<redacted: 26 bytes>"',
+    );
     for (const v of [SECRET_VALUE, other]) {
       expect(all).not.toContain(v);
       expect(all).not.toContain(Buffer.from(v).toString("base64"));
@@ -160,8 +166,10 @@ describe("policy modes", () => {
     const ts = await startTestServer({ kubeconfig_dir: cp.kubeconfigDir, read_only: true });
     try {
       const tools = (await ts.client.listTools()).tools;
-      for (const t of tools) {
-        if (t.name !== "clusters_switch") expect(t.annotations?.readOnlyHint, t.name).toBe(true);
+      const sw = tools.find((t) => t.name === "clusters_switch");
+      expect(sw?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
+      for (const t of tools.filter((x) => x.name !== "clusters_switch")) {
+        expect(t.annotations?.readOnlyHint, t.name).toBe(true);
       }
       const list = tools.map((t) => t.name);
       expect(list).toContain("clusters_switch");

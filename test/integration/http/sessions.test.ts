@@ -106,7 +106,7 @@ describe("HTTP sessions", () => {
   it("closes idle sessions and frees their state, but never during an active call", async () => {
     const hole = await withBlackhole(cp);
     try {
-      srv = await startHttpTestServer({ kubeconfig_dir: hole.kubeconfigDir }, { idleTimeoutMs: 300 });
+      srv = await startHttpTestServer({ kubeconfig_dir: hole.kubeconfigDir }, { idleTimeoutMs: 1_500 });
       const s = srv;
       const a = await s.connect();
       await a.call("clusters_switch", { cluster: "c1-dfw1" });
@@ -120,8 +120,8 @@ describe("HTTP sessions", () => {
       const b = await s.connect();
       await b.call("clusters_switch", { cluster: "c1-lax1" });
       const started = Date.now();
-      const r = await b.call("clusters_status", { clusters: ["blackhole"], timeout_seconds: 1.2 });
-      expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+      const r = await b.call("clusters_status", { clusters: ["blackhole"], timeout_seconds: 6 });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(5_900);
       expect(r.isError).toBeFalsy();
       expect(structured(r)).toMatchObject({ ok: 0, total: 1 });
       expect(structured(await b.call("clusters_list")).active).toBe("c1-lax1");

@@ -93,7 +93,12 @@ describe.each(["rancher-api", "nsk"] as const)("credential rotation through the 
       expect(file).not.toContain(tokenA);
       const all = await haystack(ts);
       expect(all).not.toContain(TOKEN);
-      if (driver === "nsk") expect((await fake.invocations()).every((i) => i.tokenMatches)).toBe(true);
+      // Each driver presented the right Rancher token: nsk through its environment, the API over HTTP.
+      const proof =
+        driver === "nsk"
+          ? (await fake.invocations()).every((i) => i.tokenMatches) && (await fake.invocations()).length > 0
+          : stub.calls.withAuth > 0 && stub.calls.unauthorized === 0;
+      expect(proof).toBe(true);
       await deleteServiceAccount(cluster, saB);
     } finally {
       restoreEnv();
