@@ -99,14 +99,26 @@ async function stopProc(p: Proc): Promise<void> {
   clearTimeout(timer);
 }
 
-async function startEtcd(bin: string, dir: string, procs: Proc[]): Promise<{ url: string }> {
+// freePort() closes its probe before the process binds, so another process can take the port meanwhile:
+// a start that fails with "address already in use" is retried on fresh ports.
+async function withPortRetry<T>(start: (attempt: number) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(attempt);
+    } catch (err) {
+      if (attempt >= 3 || !/address already in use/i.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startEtcd(bin: string, dir: string, procs: Proc[], attempt = 1): Promise<{ url: string }> {
   const [client, peer] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${client}`;
   const proc = startProc(
     "etcd",
     bin,
     [
-      `--data-dir=${join(dir, "etcd-data")}`,
+      `--data-dir=${join(dir, `etcd-data-${attempt}`)}`,
       `--listen-client-urls=${url}`,
       `--advertise-client-urls=${url}`,
       `--listen-peer-urls=http://127.0.0.1:${peer}`,
@@ -116,7 +128,7 @@ async function startEtcd(bin: string, dir: string, procs: Proc[]): Promise<{ url
       "--log-level=warn",
       "--quota-backend-bytes=4294967296",
     ],
-    join(dir, "etcd.log"),
+    join(dir, `etcd-${attempt}.log`),
   );
   procs.push(proc);
   await waitFor("etcd health", proc, async () => (await fetch(`${url}/health`)).ok, 30_000);
@@ -248,7 +260,7 @@ export async function startControlPlane(
   try {
     const certPromise = createKubeletCert(root);
     certPromise.catch(() => {}); // awaited below; this only keeps an early etcd failure from leaving it unhandled
-    const etcd = await startEtcd(bins.etcd, root, procs);
+    const etcd = await withPortRetry((attempt) => startEtcd(bins.etcd, root, procs, attempt));
     const kubeletCert = await certPromise;
     const kubeconfigDir = join(root, "kubeconfigs");
     const viewerKubeconfigDir = join(root, "viewer-kubeconfigs");
@@ -261,9 +273,8 @@ export async function startControlPlane(
     // nothing is still starting when stop() runs.
     const settled = await Promise.allSettled(
       names.map(async (name) => {
-        const cluster = await startApiserver(
-          { name, bin: bins.apiserver, dir: root, etcdUrl: etcd.url },
-          procs,
+        const cluster = await withPortRetry(() =>
+          startApiserver({ name, bin: bins.apiserver, dir: root, etcdUrl: etcd.url }, procs),
         );
         const target = { server: cluster.server, ca: cluster.ca, token: cluster.adminToken };
         const node = await startClusterNode(target, kubeletCert, (l) => log(`${name}: ${l}`));
