@@ -204,6 +204,13 @@ export const ConfigSchema = z
       .optional()
       .describe("Bearer token HTTP clients must send. Environment: K8S_MCP_HTTP_TOKEN. Never shown."),
     session_idle_timeout: durationText("30m", "HTTP sessions idle for longer than this are closed."),
+    http_allowed_hosts: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Host names clients may use to reach the HTTP server (e.g. ["mcp.prod.example.com"]); Host and Origin ' +
+          "headers naming anything else are refused (DNS-rebinding protection when bound beyond loopback).",
+      ),
 
     nsk: NskSchema.optional().describe(
       "Rancher/NSK integration; setting any key enables it. kubeconfig_dir, default_cluster and " +

@@ -19,6 +19,8 @@ export function isLoopbackHost(host: string): boolean {
 export interface HostPolicy {
   strictHosts: boolean;
   port: number;
+  /** http_allowed_hosts: names accepted in Host/Origin on any port (e.g. behind a reverse proxy). */
+  allowedHosts?: readonly string[];
 }
 
 interface Authority {
@@ -40,13 +42,26 @@ function isAllowedLoopback(a: Authority, policy: HostPolicy): boolean {
   return LOOPBACK_NAMES.has(a.hostname) && a.port === policy.port;
 }
 
+function isListed(a: Authority, policy: HostPolicy): boolean {
+  return (policy.allowedHosts ?? []).some((h) => h.toLowerCase() === a.hostname);
+}
+
+// With a host list, only listed names (and, on loopback, the loopback names) are accepted.
+function restricted(policy: HostPolicy): boolean {
+  return policy.strictHosts || (policy.allowedHosts ?? []).length > 0;
+}
+
+function acceptable(a: Authority, policy: HostPolicy): boolean {
+  return isListed(a, policy) || (policy.strictHosts && isAllowedLoopback(a, policy));
+}
+
 /** Why: a browser tricked by DNS rebinding sends a foreign Host or Origin; refuse it. Returns why, or undefined. */
 export function hostOriginProblem(headers: IncomingHttpHeaders, policy: HostPolicy): string | undefined {
   const hostHeader = headers.host;
   if (!hostHeader) return "missing Host header";
   const host = parseAuthority(hostHeader, 80);
   if (!host) return "invalid Host header";
-  if (policy.strictHosts && !isAllowedLoopback(host, policy)) return "Host header not allowed";
+  if (restricted(policy) && !acceptable(host, policy)) return "Host header not allowed";
   const origin = headers.origin;
   if (origin === undefined) return undefined;
   let originUrl: URL;
@@ -58,8 +73,8 @@ export function hostOriginProblem(headers: IncomingHttpHeaders, policy: HostPoli
   if (originUrl.protocol !== "http:" && originUrl.protocol !== "https:") return "Origin not allowed";
   const from = parseAuthority(originUrl.host, originUrl.protocol === "https:" ? 443 : 80);
   if (!from) return "invalid Origin header";
-  const allowed = policy.strictHosts
-    ? isAllowedLoopback(from, policy)
+  const allowed = restricted(policy)
+    ? acceptable(from, policy)
     : from.hostname === host.hostname && from.port === host.port;
   return allowed ? undefined : "Origin not allowed";
 }

@@ -33,6 +33,8 @@ export interface HttpServeOptions {
   maxBodyBytes?: number;
   maxSessions?: number;
   shutdownGraceMs?: number;
+  /** http_allowed_hosts: extra Host/Origin names accepted (required for DNS-rebinding protection off loopback). */
+  allowedHosts?: readonly string[];
   /** Builds each session's McpServer; defaults to createServer. */
   createServer?: ServerFactory;
 }
@@ -78,7 +80,9 @@ function warnIfExposed(opts: HttpServeOptions): void {
     );
   } else {
     opts.logger.info(
-      "HTTP server bound beyond loopback: Host is not restricted; the bearer token is required",
+      opts.allowedHosts?.length
+        ? `HTTP server bound beyond loopback: Host must be one of ${opts.allowedHosts.join(", ")}; the bearer token is required`
+        : "HTTP server bound beyond loopback: Host is not restricted (set http_allowed_hosts); the bearer token is required",
     );
   }
 }
@@ -95,7 +99,11 @@ export async function serveHttp(opts: HttpServeOptions): Promise<HttpServerHandl
   });
   const inFlight = new InFlightRequests();
   let closing = false;
-  const policy: HostPolicy = { strictHosts: isLoopbackHost(opts.host), port: opts.port };
+  const policy: HostPolicy = {
+    strictHosts: isLoopbackHost(opts.host),
+    port: opts.port,
+    allowedHosts: opts.allowedHosts ?? [],
+  };
   const server = createHttpServer(
     createRequestHandler({
       sessions,
@@ -168,6 +176,7 @@ export async function runHttp(deps: ServerDeps, logger: Logger): Promise<void> {
     port: config.port ?? 0,
     token: config.http_token,
     idleTimeoutMs: parseDuration(config.session_idle_timeout),
+    allowedHosts: config.http_allowed_hosts,
   });
   const onSignal = (signal: NodeJS.Signals): void => {
     logger.info("shutting down", { reason: signal });

@@ -48,6 +48,25 @@ describe("HTTP guards", () => {
     );
   });
 
+  it("with http_allowed_hosts, accepts only the listed names (any port) in Host and Origin", () => {
+    const listed = { strictHosts: false, port: 8080, allowedHosts: ["mcp.prod.example.com"] };
+    expect(hostOriginProblem({ host: "mcp.prod.example.com" }, listed)).toBeUndefined();
+    expect(hostOriginProblem({ host: "MCP.prod.example.com:443" }, listed)).toBeUndefined();
+    expect(hostOriginProblem({ host: "rebound.attacker.example" }, listed)).toBe("Host header not allowed");
+    expect(hostOriginProblem({ host: "10.1.2.3:8080" }, listed)).toBe("Host header not allowed");
+    expect(
+      hostOriginProblem({ host: "mcp.prod.example.com", origin: "https://mcp.prod.example.com" }, listed),
+    ).toBeUndefined();
+    expect(
+      hostOriginProblem({ host: "mcp.prod.example.com", origin: "http://evil.example.com" }, listed),
+    ).toBe("Origin not allowed");
+    // On loopback the list adds names; the loopback names with the right port stay allowed.
+    const both = { strictHosts: true, port: 8080, allowedHosts: ["mcp.local"] };
+    expect(hostOriginProblem({ host: "localhost:8080" }, both)).toBeUndefined();
+    expect(hostOriginProblem({ host: "mcp.local" }, both)).toBeUndefined();
+    expect(hostOriginProblem({ host: "other.local" }, both)).toBe("Host header not allowed");
+  });
+
   it("compares bearer tokens exactly", () => {
     expect(bearerMatches("Bearer abc123", "abc123")).toBe(true);
     expect(bearerMatches("bearer   abc123 ", "abc123")).toBe(true);
@@ -60,6 +79,31 @@ describe("HTTP guards", () => {
     await expect(startHttpTestServer({ kubeconfig_dir: cp.kubeconfigDir }, { token: "" })).rejects.toThrow(
       /http_token is set but empty/,
     );
+  });
+
+  it("restricts Host to http_allowed_hosts on a server bound beyond loopback", async () => {
+    const srv = await startHttpTestServer(
+      { kubeconfig_dir: cp.kubeconfigDir },
+      { host: "0.0.0.0", token: "t0ken-for-allowed-hosts", allowedHosts: ["mcp.prod.example.com"] },
+    );
+    try {
+      const url = `http://127.0.0.1:${srv.handle.port}/mcp`;
+      const auth = { authorization: "Bearer t0ken-for-allowed-hosts" };
+      const ok = await rawRequest(url, {
+        method: "POST",
+        headers: mcpHeaders({ ...auth, host: "mcp.prod.example.com" }),
+        body: INITIALIZE_BODY,
+      });
+      expect(ok.status).toBe(200);
+      const rebound = await rawRequest(url, {
+        method: "POST",
+        headers: mcpHeaders({ ...auth, host: "rebound.attacker.example" }),
+        body: INITIALIZE_BODY,
+      });
+      expect(rebound.status).toBe(403);
+    } finally {
+      await srv.close();
+    }
   });
 
   it("warns loudly when bound beyond loopback without a token, and does not restrict Host there", async () => {

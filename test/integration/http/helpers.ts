@@ -83,7 +83,7 @@ export async function startHttpTestServer(
   opts: Partial<
     Pick<
       HttpServeOptions,
-      "host" | "token" | "idleTimeoutMs" | "maxBodyBytes" | "maxSessions" | "shutdownGraceMs"
+      "host" | "token" | "idleTimeoutMs" | "maxBodyBytes" | "maxSessions" | "shutdownGraceMs" | "allowedHosts"
     >
   > = {},
 ): Promise<HttpTestServer> {
@@ -102,6 +102,7 @@ export async function startHttpTestServer(
       maxBodyBytes: opts.maxBodyBytes,
       maxSessions: opts.maxSessions,
       shutdownGraceMs: opts.shutdownGraceMs,
+      allowedHosts: opts.allowedHosts,
       createServer: serverWithWhoami,
     });
   } catch (err) {

@@ -26,6 +26,7 @@ describe("loadConfig defaults", () => {
       log_level: "info",
       host: "127.0.0.1",
       session_idle_timeout: "30m",
+      http_allowed_hosts: [],
     });
     expect(config.nsk).toBeUndefined();
     expect(sources.read_only).toBe("default");
