@@ -1,4 +1,5 @@
 // clusters_exec_all: one cluster-aware tool run on many clusters, bounded, cancellable, with partial results.
+import { setMaxListeners } from "node:events";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { selectClusters } from "../clusters/select.js";
@@ -152,6 +153,7 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
       const timeoutMs = Math.round((args.timeout_seconds ?? 30) * 1000);
       const limit = args.concurrency ?? (op.annotations.readOnlyHint ? READ_CONCURRENCY : WRITE_CONCURRENCY);
       const stop = new AbortController();
+      setMaxListeners(clusters.length + 16, stop.signal); // one listener per leg is expected, not a leak
       const onCancel = () => stop.abort();
       ctx.signal.addEventListener("abort", onCancel, { once: true });
       const started = performance.now();

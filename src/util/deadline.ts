@@ -4,6 +4,8 @@
 // timeout signal, a GC can collect it and the deadline silently never fires (seen on Node 20 with an exec
 // credential plugin that never returned). Here the pending timer owns the controller, so the deadline holds.
 
+import { setMaxListeners } from "node:events";
+
 const MAX_TIMER_MS = 2_147_483_647;
 
 /** Why: every bounded wait (requests, client builds, fan-out legs, status checks, refreshes) uses this. */
@@ -18,6 +20,7 @@ export interface Deadline {
 /** Why: combines "at most `ms`" with any parent signals (client cancellation, shutdown). */
 export function deadline(ms: number, ...parents: (AbortSignal | undefined)[]): Deadline {
   const controller = new AbortController();
+  setMaxListeners(1000, controller.signal); // a deadline may bound many concurrent requests (status over N clusters)
   let expired = false;
   const timer = setTimeout(
     () => {
