@@ -48,7 +48,7 @@ function cell(v: unknown, col: TableColumn): string {
 function pagingNote(meta: TableResponse["metadata"], shown: number): string {
   if (!meta?.continue) return "";
   const rest = meta.remainingItemCount ? ` (${meta.remainingItemCount} more)` : "";
-  return `\n${shown} shown; more available${rest}: call again with continue="${meta.continue}" (or narrow with labelSelector/fieldSelector/namespace)`;
+  return `\nthis page has ${shown} item(s); more available${rest}: call again with continue="${meta.continue}" (or narrow with labelSelector/fieldSelector/namespace)`;
 }
 
 function renderTable(t: TableResponse, withNamespace: boolean): { text: string; count: number } {
@@ -93,7 +93,8 @@ export async function listResources(
       const { text, count } = renderTable(t, allNamespaces);
       const body = count ? text : `No ${what} found${where} on cluster '${client.name}'.`;
       return {
-        text: body + pagingNote(t.metadata, count),
+        text: body,
+        footer: pagingNote(t.metadata, count),
         structured: { cluster: client.name, kind: r.kind, count, continue: t.metadata?.continue ?? null },
       };
     }
@@ -108,10 +109,11 @@ export async function listResources(
     ),
   );
   const text = items.length
-    ? (await loadYaml()).stringify(items)
+    ? (await loadYaml()).stringify(items, { version: "1.1" })
     : `No ${what} found${where} on cluster '${client.name}'.`;
   return {
-    text: text + pagingNote(list.metadata, items.length),
+    text,
+    footer: pagingNote(list.metadata, items.length),
     structured: {
       cluster: client.name,
       kind: r.kind,

@@ -13,7 +13,8 @@ export const FIELD_MANAGER = "k8s-mcp";
 
 /** Why: objects shown to the agent as YAML, always sanitized first. */
 export async function toYaml(obj: unknown, config: Config): Promise<string> {
-  return (await loadYaml()).stringify(sanitizeObject(obj, config.allow_secret_values));
+  // YAML 1.1, as kubectl reads and writes it: "yes"/"on" stay quoted strings, 0644 stays octal.
+  return (await loadYaml()).stringify(sanitizeObject(obj, config.allow_secret_values), { version: "1.1" });
 }
 
 /** Why: resolves the namespace for a kind: ignored for cluster-scoped, defaulted for namespaced. */
@@ -37,7 +38,8 @@ export async function getObject(
 
 /** Why: parses one or more YAML/JSON documents into objects, with errors an agent can fix. */
 export async function parseManifests(text: string): Promise<Obj[]> {
-  const docs = (await loadYaml()).parseAllDocuments(text);
+  // YAML 1.1 like kubectl: `defaultMode: 0400` is octal (256), not decimal 400.
+  const docs = (await loadYaml()).parseAllDocuments(text, { version: "1.1" });
   if (!Array.isArray(docs)) throw new ToolError("`resource` could not be parsed as YAML or JSON");
   const out: Obj[] = [];
   docs.forEach((doc, i) => {

@@ -43,21 +43,35 @@ export function errorResult(text: string): CallToolResult {
 }
 
 /** Why: big outputs are cut with an explicit note on how to narrow the query. */
-export function truncate(text: string, maxBytes: number, narrowHint?: string): string {
+export function truncate(
+  text: string,
+  maxBytes: number,
+  narrowHint?: string,
+  keep: "head" | "tail" = "head",
+): string {
   const size = Buffer.byteLength(text);
   if (size <= maxBytes) return text;
+  const hint = narrowHint ?? "narrow the query (namespace, labelSelector, fieldSelector, limit)";
+  if (keep === "tail") {
+    let cut = text.slice(-maxBytes);
+    while (Buffer.byteLength(cut) > maxBytes) cut = cut.slice(1);
+    const firstNl = cut.indexOf("\n");
+    if (firstNl >= 0 && firstNl < maxBytes * 0.5) cut = cut.slice(firstNl + 1);
+    return `... output truncated: showing the last ${Buffer.byteLength(cut)} of ${size} bytes; ${hint}\n${cut}`;
+  }
   let cut = text.slice(0, maxBytes);
   while (Buffer.byteLength(cut) > maxBytes) cut = cut.slice(0, -1);
   const lastNl = cut.lastIndexOf("\n");
   if (lastNl > maxBytes * 0.5) cut = cut.slice(0, lastNl);
-  const hint = narrowHint ?? "narrow the query (namespace, labelSelector, fieldSelector, limit)";
   return `${cut}\n... output truncated: showed ${Buffer.byteLength(cut)} of ${size} bytes; ${hint}`;
 }
 
 /** Why: a successful handler output as a CallToolResult, truncated to the configured budget. */
 export function okResult(out: ToolOutput, maxBytes: number): CallToolResult {
   const result: CallToolResult = {
-    content: [{ type: "text", text: truncate(out.text, maxBytes, out.narrowHint) }],
+    content: [
+      { type: "text", text: truncate(out.text, maxBytes, out.narrowHint, out.keep) + (out.footer ?? "") },
+    ],
   };
   if (out.structured) result.structuredContent = out.structured;
   return result;

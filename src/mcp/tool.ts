@@ -18,6 +18,10 @@ export interface ToolOutput {
   structured?: Record<string, unknown>;
   /** How to narrow the query if the text must be truncated. */
   narrowHint?: string;
+  /** Appended after truncation, so it always survives (paging notes with the continue token). */
+  footer?: string;
+  /** Which end to keep when the text must be cut: logs keep their newest lines (default "head"). */
+  keep?: "head" | "tail";
 }
 
 /** Why: the per-call context every handler gets (never the raw MCP request). */

@@ -9,6 +9,10 @@ import type { ServerDeps } from "../mcp/deps.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
 import { ADDITIVE, DESTRUCTIVE, listFields, namespaceField, READ_ONLY } from "./common.js";
 
+// limitBytes cuts the END of a tail (the newest lines), so it is only a memory safety valve; the output budget
+// is applied afterwards, keeping the newest lines.
+const LOG_SAFETY_CAP_BYTES = 16 * 1024 * 1024;
+
 const podResource = (deps: ServerDeps) => coreResource(deps.config, "Pod", "pods", true);
 
 const podName = z.string().min(1).describe("Name of the pod.");
@@ -123,7 +127,7 @@ const podsLog = defineClusterTool({
         container,
         previous: args.previous || undefined,
         tailLines: tail,
-        limitBytes: ctx.deps.config.max_output_bytes * 2,
+        limitBytes: LOG_SAFETY_CAP_BYTES,
       },
       accept: "text/plain, */*",
       signal: ctx.signal,
@@ -134,6 +138,7 @@ const podsLog = defineClusterTool({
     return {
       text: note + body,
       narrowHint: "pass a smaller `tail` to see fewer lines",
+      keep: "tail",
     };
   },
 });

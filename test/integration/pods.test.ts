@@ -122,6 +122,18 @@ describe("pod tools on c1-dfw1 (not the default cluster)", () => {
     );
   });
 
+  it("keeps the newest log lines when the output budget cuts the log", async () => {
+    const small = await startTestServer({ kubeconfig_dir: cp.kubeconfigDir, max_output_bytes: 400 });
+    try {
+      const text = await small.text("pods_log", { cluster: "c1-dfw1", name: "web", namespace: ns, tail: 50 });
+      expect(text).toMatch(/^\.\.\. output truncated: showing the last \d+ of \d+ bytes/);
+      expect(text.trimEnd().endsWith(logLine(ns, "web", "web", 500))).toBe(true);
+      expect(text).not.toContain(logLine(ns, "web", "web", 451));
+    } finally {
+      await small.close();
+    }
+  });
+
   it("shows pod and node metrics (metrics API served by CRDs: a stub of metrics-server)", async () => {
     await publishPodMetrics(admin(dfw1!), ns, "multi-1", [
       { name: "main", cpu: "250m", memory: "64Mi" },

@@ -180,7 +180,9 @@ spec:
     const first = await ts.call("resources_list", args);
     const token = (first.structuredContent as { continue: string | null }).continue;
     expect(token).toBeTruthy();
-    expect(resultText(first)).toMatch(/3 shown; more available( \(\d+ more\))?: call again with continue="/);
+    expect(resultText(first)).toMatch(
+      /this page has 3 item\(s\); more available( \(\d+ more\))?: call again with continue="/,
+    );
     const second = await ts.call("resources_list", { ...args, continue: token });
     const firstNames: string[] = resultText(first).match(/page-\d/g) ?? [];
     const secondNames: string[] = resultText(second).match(/page-\d/g) ?? [];
@@ -225,6 +227,44 @@ spec:
     } finally {
       await y.close();
     }
+  });
+
+  it("keeps the paging note (continue token) even when the page itself is truncated", async () => {
+    const small = await startTestServer({ kubeconfig_dir: cp.kubeconfigDir, max_output_bytes: 60 });
+    try {
+      const args = {
+        cluster: "c1-lax1",
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        namespace: ns,
+        labelSelector: "paging=yes",
+        limit: 5,
+      };
+      const res = await small.call("resources_list", args);
+      const text = resultText(res);
+      expect(text).toMatch(/output truncated/);
+      const token = (res.structuredContent as { continue: string }).continue;
+      expect(text).toContain(`continue="${token}"`);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it("reads manifests as YAML 1.1 like kubectl: 0400 is octal", async () => {
+    const manifest = `apiVersion: v1
+kind: Pod
+metadata: {name: octal, namespace: ${ns}}
+spec:
+  containers: [{name: c, image: busybox, volumeMounts: [{name: s, mountPath: /s}]}]
+  volumes: [{name: s, secret: {secretName: x, defaultMode: 0400}}]`;
+    const res = await ts.call("resources_create_or_update", { cluster: "c1-lax1", resource: manifest });
+    expect(res.isError).toBeFalsy();
+    const { apiRequest } = await import("../harness/https.js");
+    const { admin } = await import("../helpers/cluster-api.js");
+    const pod = (await apiRequest(admin(lax1!), "GET", `/api/v1/namespaces/${ns}/pods/octal`)).json<{
+      spec: { volumes: { secret: { defaultMode: number } }[] };
+    }>();
+    expect(pod.spec.volumes[0]?.secret.defaultMode).toBe(0o400);
   });
 
   it("truncates big outputs with a note on how to narrow", async () => {
