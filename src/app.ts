@@ -7,6 +7,12 @@ import type { Logger } from "./log.js";
 import { createAuditSink } from "./mcp/audit.js";
 import type { ServerDeps } from "./mcp/deps.js";
 
+// An exclusion may name an alias ("legacy"); the cluster behind it is what must disappear.
+function withAliasTargets(excludes: string[], aliases: Record<string, string>): string[] {
+  const targets = excludes.flatMap((e) => (aliases[e] ? [aliases[e]] : []));
+  return [...excludes, ...targets];
+}
+
 /** Why: the CLI and the tests assemble the server the same way. */
 export async function buildDeps(
   config: Config,
@@ -24,7 +30,10 @@ export async function buildDeps(
     aliases: config.cluster_aliases,
     defaultCluster: config.default_cluster,
     patterns,
-    excludes: [...config.exclude_clusters, ...(config.nsk?.exclude_clusters ?? [])],
+    excludes: withAliasTargets(
+      [...config.exclude_clusters, ...(config.nsk?.exclude_clusters ?? [])],
+      config.cluster_aliases,
+    ),
     autoDiscovery: config.auto_discovery,
     requestTimeoutMs: parseDuration(config.request_timeout),
     logger,

@@ -34,14 +34,18 @@ function redactArray(items: readonly unknown[]): unknown[] {
   return out;
 }
 
-function redactValue(value: unknown): unknown {
+// Tables whose keys are user-chosen names (alias names), not setting names: never redact by key there.
+const NAME_TABLES: ReadonlySet<string> = new Set(["cluster_aliases"]);
+
+function redactValue(value: unknown, namesOnly = false): unknown {
   if (typeof value === "string") return redactUrl(value);
   if (Array.isArray(value)) return redactArray(value);
   if (isPlainRecord(value)) {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
       if (item === undefined) continue;
-      out[key] = typeof item === "string" && SECRET_KEY.test(key) ? REDACTED : redactValue(item);
+      const byKey = !namesOnly && typeof item === "string" && SECRET_KEY.test(key);
+      out[key] = byKey ? REDACTED : redactValue(item, NAME_TABLES.has(key));
     }
     return out;
   }

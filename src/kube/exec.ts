@@ -86,8 +86,8 @@ export async function execInPod(client: ClusterClient, req: ExecRequest): Promis
         return;
       }
       if (channel !== 1 && channel !== 2) return;
-      if (size + payload.length > req.maxBytes) {
-        truncated = true;
+      if (truncated || size + payload.length > req.maxBytes) {
+        truncated = true; // nothing after the first dropped chunk, so the output has no silent gap
         return;
       }
       size += payload.length;

@@ -46,7 +46,11 @@ export async function runTool(
   try {
     let out: ToolOutput;
     if (tool.kind === "cluster") {
-      const wanted = typeof requested === "string" && requested.trim() ? requested : session.activeCluster;
+      // No switch yet: the configured default applies as soon as it exists (e.g. after an nsk_refresh).
+      const wanted =
+        typeof requested === "string" && requested.trim()
+          ? requested
+          : (session.activeCluster ?? deps.clusters.initialCluster());
       if (!wanted) {
         throw new ToolError(
           "no cluster selected",

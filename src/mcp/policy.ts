@@ -16,7 +16,11 @@ export function isToolEnabled(tool: AnyTool, config: Config): boolean {
 export function assertClusterAllows(tool: AnyTool, cluster: string, config: Config): void {
   if (tool.annotations.readOnlyHint) return;
   const stem = cluster.split("/")[0] ?? cluster;
-  if (matchesAnyGlob(cluster, config.read_only_clusters) || matchesAnyGlob(stem, config.read_only_clusters)) {
+  // Entries may name aliases ("production"): a cluster is read-only when it or any alias of it matches.
+  const aliases = Object.entries(config.cluster_aliases)
+    .filter(([, target]) => target === cluster || target === stem)
+    .map(([alias]) => alias);
+  if ([cluster, stem, ...aliases].some((n) => matchesAnyGlob(n, config.read_only_clusters))) {
     throw new ToolError(
       `${tool.name} is refused on cluster '${cluster}': it is configured read-only (read_only_clusters)`,
       "only read-only tools may run on this cluster; use another cluster or a read-only tool",

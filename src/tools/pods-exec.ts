@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { parseDuration } from "../config/index.js";
 import { assertNotDenied } from "../kube/api-resources.js";
+import { defaultContainer } from "../kube/containers.js";
 import { execInPod } from "../kube/exec.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
 import { DESTRUCTIVE, namespaceField } from "./common.js";
@@ -14,17 +15,26 @@ const podsExec = defineClusterTool({
   input: z.object({
     name: z.string().min(1).describe("Name of the pod."),
     namespace: namespaceField("of the pod (default: the context's namespace)."),
-    container: z.string().min(1).optional().describe("Container name (default: the pod's first container)."),
+    container: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Container name (default: the pod's kubectl.kubernetes.io/default-container, else its first container).",
+      ),
     command: z.array(z.string()).min(1).describe("Command and arguments, e.g. ['ls', '-l', '/tmp']."),
   }),
   annotations: { ...DESTRUCTIVE, idempotentHint: false },
   handler: async (args, ctx) => {
     assertNotDenied(ctx.deps.config, { group: "", version: "v1", kind: "Pod" });
     const namespace = args.namespace || ctx.cluster.defaultNamespace;
+    const container =
+      args.container ??
+      (await defaultContainer(ctx.cluster, ctx.deps.config, args.name, namespace, ctx.signal)).chosen;
     const r = await execInPod(ctx.cluster, {
       namespace,
       pod: args.name,
-      container: args.container,
+      container,
       command: args.command,
       timeoutMs: parseDuration(ctx.deps.config.request_timeout),
       maxBytes: ctx.deps.config.max_output_bytes,

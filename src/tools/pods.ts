@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { coreResource, resourcePath } from "../kube/api-resources.js";
 import type { ClusterClient } from "../kube/client.js";
+import { defaultContainer } from "../kube/containers.js";
 import { listResources } from "../kube/list.js";
 import { createObject, describeObject, getObject, toYaml } from "../kube/objects.js";
 import type { ServerDeps } from "../mcp/deps.js";
@@ -65,25 +66,6 @@ const podsDelete = defineClusterTool({
   },
 });
 
-type PodSpec = {
-  metadata?: { annotations?: Record<string, string> };
-  spec?: { containers?: { name: string }[] };
-};
-
-async function defaultContainer(
-  client: ClusterClient,
-  deps: ServerDeps,
-  name: string,
-  namespace: string,
-  signal: AbortSignal,
-) {
-  const pod = (await getObject(client, podResource(deps), name, namespace, signal)) as PodSpec;
-  const containers = pod.spec?.containers?.map((c) => c.name) ?? [];
-  const annotated = pod.metadata?.annotations?.["kubectl.kubernetes.io/default-container"];
-  const chosen = annotated && containers.includes(annotated) ? annotated : containers[0];
-  return { chosen, containers };
-}
-
 const podsLog = defineClusterTool({
   name: "pods_log",
   title: "Pods: Log",
@@ -115,7 +97,7 @@ const podsLog = defineClusterTool({
     let container = args.container;
     let note = "";
     if (!container) {
-      const d = await defaultContainer(ctx.cluster, ctx.deps, args.name, namespace, ctx.signal);
+      const d = await defaultContainer(ctx.cluster, ctx.deps.config, args.name, namespace, ctx.signal);
       container = d.chosen;
       if (d.containers.length > 1)
         note = `(container '${container}'; others: ${d.containers.filter((c) => c !== container).join(", ")})\n`;

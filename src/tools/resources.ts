@@ -1,5 +1,6 @@
 // Generic resource tools: any kind the cluster serves, CRDs included (discovery cached per cluster).
 import { z } from "zod";
+import { ToolError } from "../errors.js";
 import { resolveResource, resourcePath } from "../kube/api-resources.js";
 import { listResources } from "../kube/list.js";
 import {
@@ -10,6 +11,7 @@ import {
   parseManifests,
   toYaml,
 } from "../kube/objects.js";
+import { describeError } from "../mcp/results.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
 import { DESTRUCTIVE, listFields, namespaceField, READ_ONLY, typeFields } from "./common.js";
 
@@ -63,10 +65,20 @@ const resourcesCreateOrUpdate = defineClusterTool({
     const objs = await parseManifests(args.resource);
     const applied: string[] = [];
     const docs: string[] = [];
-    for (const obj of objs) {
-      const result = await applyObject(ctx.cluster, ctx.deps.config, obj, ctx.signal);
-      applied.push(describeObject(result));
-      docs.push(await toYaml(result, ctx.deps.config));
+    for (const [i, obj] of objs.entries()) {
+      try {
+        const result = await applyObject(ctx.cluster, ctx.deps.config, obj, ctx.signal);
+        applied.push(describeObject(result));
+        docs.push(await toYaml(result, ctx.deps.config));
+      } catch (err) {
+        if (objs.length === 1) throw err;
+        // Say exactly what changed: earlier documents were applied, later ones were not attempted.
+        const rest = objs.slice(i + 1).map(describeObject);
+        throw new ToolError(
+          `document ${i + 1} (${describeObject(obj)}) failed: ${describeError(err, { tool: "apply" }).replace(/^apply( failed)?: /, "")}; ` +
+            `applied before it: ${applied.join(", ") || "none"}; not attempted: ${rest.join(", ") || "none"}`,
+        );
+      }
     }
     return {
       text: `Applied on cluster '${ctx.cluster.name}': ${applied.join(", ")}\n---\n${docs.join("---\n")}`,

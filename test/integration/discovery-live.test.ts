@@ -46,6 +46,24 @@ describe("live kubeconfig directory", () => {
     expect((await ts.call("namespaces_list", { cluster: "c1-lax1" })).isError).toBe(true);
   });
 
+  it("applies default_cluster as soon as its file appears, for a session that started without it", async () => {
+    const empty = await mkdtemp(join(tmpdir(), "k8s-mcp-late-"));
+    const late = await startTestServer({
+      kubeconfig_dir: empty,
+      default_cluster: "c1-lax1",
+      auto_discovery: true,
+    });
+    try {
+      expect((await late.call("clusters_list", {})).structuredContent).toMatchObject({ active: null });
+      expect(resultText(await late.call("namespaces_list", {}))).toMatch(/no cluster selected/);
+      await copyFile(lax1!.kubeconfig, join(empty, "c1-lax1.yaml"));
+      await until("c1-lax1 to appear", async () => (await names(late)).includes("c1-lax1"));
+      expect(resultText(await late.call("namespaces_list", {}))).toContain("kube-system");
+    } finally {
+      await late.close();
+    }
+  });
+
   it("uses new credentials on the next call after the file changes", async () => {
     const file = join(dir, "c1-sv5.yaml");
     const caData = Buffer.from(sv5!.ca).toString("base64");

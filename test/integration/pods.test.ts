@@ -203,6 +203,18 @@ describe("pods_exec against an exec STUB of the apiserver's WebSocket endpoint",
     expect(stub.calls.at(-1)?.path).toBe("/api/v1/namespaces/default/pods/p1/exec");
   });
 
+  it("picks the default container like kubectl when none is named", async () => {
+    await ts.call("pods_exec", { cluster: "exec-stub", name: "plain", namespace: "ns1", command: ["true"] });
+    expect(stub.calls.at(-1)?.container).toBe("main");
+    await ts.call("pods_exec", {
+      cluster: "exec-stub",
+      name: "web-ann",
+      namespace: "ns1",
+      command: ["true"],
+    });
+    expect(stub.calls.at(-1)?.container).toBe("sidecar");
+  });
+
   it("reports a stream that closes without an exit status as an error, not as success", async () => {
     const res = await ts.call("pods_exec", { cluster: "exec-stub", name: "p1", command: ["drop"] });
     expect(res.isError).toBe(true);

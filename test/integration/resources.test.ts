@@ -102,6 +102,21 @@ describe("resources_* on a non-default cluster", () => {
     );
   });
 
+  it("says which documents were applied when a later one fails", async () => {
+    const manifest = [
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: partial-ok, namespace: ${ns}}`,
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: partial-bad, namespace: ${ns}}\nspec: {replicas: 1, template: {spec: {containers: []}}}`,
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: partial-never, namespace: ${ns}}`,
+    ].join("\n---\n");
+    const res = await ts.call("resources_create_or_update", { cluster: "c1-lax1", resource: manifest });
+    expect(res.isError).toBe(true);
+    expect(resultText(res)).toMatch(
+      /document 2 \(Deployment .*\/partial-bad\) failed: 422 Invalid: .*applied before it: ConfigMap .*\/partial-ok; not attempted: ConfigMap .*\/partial-never/,
+    );
+    expect(await statusOf(lax1!, `/api/v1/namespaces/${ns}/configmaps/partial-ok`)).toBe(200);
+    expect(await statusOf(lax1!, `/api/v1/namespaces/${ns}/configmaps/partial-never`)).toBe(404);
+  });
+
   it("explains bad apiVersion, unknown kinds and malformed YAML", async () => {
     const badVersion = await ts.call("resources_list", {
       cluster: "c1-lax1",

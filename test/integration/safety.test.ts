@@ -240,6 +240,28 @@ describe("policy modes", () => {
     }
   });
 
+  it("read_only_clusters and exclude_clusters may name aliases", async () => {
+    const ts = await startTestServer({
+      kubeconfig_dir: cp.kubeconfigDir,
+      cluster_aliases: { production: "c1-sv5", legacy: "c1-dfw1" },
+      read_only_clusters: ["production"],
+      exclude_clusters: ["legacy"],
+    });
+    try {
+      const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: via-alias, namespace: default}";
+      for (const cluster of ["production", "c1-sv5"]) {
+        const res = await ts.call("resources_create_or_update", { cluster, resource: cm });
+        expect(resultText(res), cluster).toMatch(/refused on cluster 'c1-sv5': it is configured read-only/);
+      }
+      const names = (
+        (await ts.call("clusters_list", {})).structuredContent as { clusters: { name: string }[] }
+      ).clusters;
+      expect(names.map((c) => c.name)).toEqual(["c1-lax1", "c1-sv5"]);
+    } finally {
+      await ts.close();
+    }
+  });
+
   it("read_only_clusters accept reads but refuse writes, other clusters accept both", async () => {
     const ts = await startTestServer({ kubeconfig_dir: cp.kubeconfigDir, read_only_clusters: ["c1-lax*"] });
     try {

@@ -28,7 +28,28 @@ export interface ExecStub {
 /** Why: `command` decides the behaviour: ["fail"] exits 3, ["hang"] never finishes, ["drop"] cuts the stream, else echo. */
 export async function startExecStub(token: string): Promise<ExecStub> {
   const cert = await createKubeletCert(await mkdtemp(join(tmpdir(), "k8s-mcp-exec-stub-")));
-  const server: Server = createServer({ cert: cert.cert, key: cert.key });
+  // Pod reads (for the default container): two containers, the annotation picks "sidecar" for pods named *-ann.
+  const server: Server = createServer({ cert: cert.cert, key: cert.key }, (req, res) => {
+    const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/?]+)$/.exec(req.url ?? "");
+    if (!m || req.headers.authorization !== `Bearer ${token}`) {
+      res
+        .writeHead(404, { "Content-Type": "application/json" })
+        .end('{"kind":"Status","reason":"NotFound","code":404}');
+      return;
+    }
+    const annotations = m[2]?.endsWith("-ann")
+      ? { "kubectl.kubernetes.io/default-container": "sidecar" }
+      : {};
+    res
+      .writeHead(200, { "Content-Type": "application/json" })
+      .end(
+        JSON.stringify({
+          kind: "Pod",
+          metadata: { name: m[2], namespace: m[1], annotations },
+          spec: { containers: [{ name: "main" }, { name: "sidecar" }] },
+        }),
+      );
+  });
   const wss = new WebSocketServer({
     server,
     handleProtocols: (protocols) => (protocols.has("v5.channel.k8s.io") ? "v5.channel.k8s.io" : false),

@@ -61,4 +61,11 @@ describe("redaction", () => {
     expect(reparsed).not.toHaveProperty("http_token");
     expect(reparsed.request_timeout).toBe("30s");
   });
+
+  it("keeps alias names that merely look like secret keys", async () => {
+    const file = await writeToml('[cluster_aliases]\nturkey = "c1-lax1"\n"secret-east" = "c1-dfw1"\n');
+    const { config } = await loadConfig({ configPath: file, env: {}, flags: {}, homedir: "/h" });
+    const reparsed = parse(renderConfigToml(config)) as { cluster_aliases: Record<string, string> };
+    expect(reparsed.cluster_aliases).toEqual({ turkey: "c1-lax1", "secret-east": "c1-dfw1" });
+  });
 });
