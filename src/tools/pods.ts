@@ -2,7 +2,6 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { coreResource, resourcePath } from "../kube/api-resources.js";
-import type { ClusterClient } from "../kube/client.js";
 import { defaultContainer } from "../kube/containers.js";
 import { listResources } from "../kube/list.js";
 import { createObject, describeObject, getObject, toYaml } from "../kube/objects.js";

@@ -40,15 +40,13 @@ export async function startExecStub(token: string): Promise<ExecStub> {
     const annotations = m[2]?.endsWith("-ann")
       ? { "kubectl.kubernetes.io/default-container": "sidecar" }
       : {};
-    res
-      .writeHead(200, { "Content-Type": "application/json" })
-      .end(
-        JSON.stringify({
-          kind: "Pod",
-          metadata: { name: m[2], namespace: m[1], annotations },
-          spec: { containers: [{ name: "main" }, { name: "sidecar" }] },
-        }),
-      );
+    res.writeHead(200, { "Content-Type": "application/json" }).end(
+      JSON.stringify({
+        kind: "Pod",
+        metadata: { name: m[2], namespace: m[1], annotations },
+        spec: { containers: [{ name: "main" }, { name: "sidecar" }] },
+      }),
+    );
   });
   const wss = new WebSocketServer({
     server,
