@@ -91,6 +91,9 @@ export class ClusterManager {
           message: (err as Error).message,
           file: this.opts.kubeconfigDir,
         });
+        // A watch on a deleted directory never fires again; drop it so the next listing re-reads and re-watches.
+        this.watcher?.close();
+        this.watcher = undefined;
       }
     }
     const before = new Set(this.index.clusters.keys());
@@ -120,15 +123,27 @@ export class ClusterManager {
         }, 100);
         this.rescanTimer.unref();
       });
-      this.watcher.on("error", (err) =>
-        this.opts.logger.warn("directory watch failed", { dir, error: err.message }),
-      );
+      this.watcher.on("error", (err) => {
+        // The directory went away (rm -rf, remount): forget the watch; the next listing sets it up again.
+        this.opts.logger.warn("directory watch failed", { dir, error: err.message });
+        this.watcher?.close();
+        this.watcher = undefined;
+      });
     } catch (err) {
-      this.opts.logger.warn("cannot watch kubeconfig directory; new files appear on the next lookup", {
+      this.watcher = undefined;
+      this.opts.logger.debug("cannot watch the kubeconfig directory yet; it is re-read on every listing", {
         dir,
         error: (err as Error).message,
       });
     }
+  }
+
+  /** Without a working directory watch (missing or recreated dir), re-read it so listings are never stale. */
+  async refreshIfUnwatched(): Promise<void> {
+    const dir = this.opts.kubeconfigDir;
+    if (!this.opts.autoDiscovery || !dir || this.watcher) return;
+    await this.rescan();
+    this.watch(dir);
   }
 
   /** Visible cluster names, sorted. Filtered clusters never appear. */

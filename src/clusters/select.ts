@@ -8,6 +8,7 @@ export async function selectClusters(
   manager: ClusterManager,
   selectors: readonly string[] | undefined,
 ): Promise<string[]> {
+  await manager.refreshIfUnwatched();
   const names = manager.names();
   if (!selectors || selectors.length === 0) return names;
   const picked = new Set<string>();

@@ -50,6 +50,7 @@ const clustersList = defineFleetTool({
   annotations: READ,
   handler: async (args, ctx) => {
     const { clusters } = ctx.deps;
+    await clusters.refreshIfUnwatched();
     const names = clusters.names();
     const active = ctx.session.activeCluster ?? ctx.deps.clusters.initialCluster();
     const aliases = clusters.aliases();

@@ -1,5 +1,5 @@
 // auto_discovery and credential changes on disk take effect without a restart.
-import { copyFile, mkdtemp, rm, utimes } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, rm, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -61,6 +61,24 @@ describe("live kubeconfig directory", () => {
       expect(resultText(await late.call("namespaces_list", {}))).toContain("kube-system");
     } finally {
       await late.close();
+    }
+  });
+
+  it("picks up a directory that did not exist at startup, and one that was deleted and recreated", async () => {
+    const parent = await mkdtemp(join(tmpdir(), "k8s-mcp-later-"));
+    const later = join(parent, "clusters");
+    const ts2 = await startTestServer({ kubeconfig_dir: later, auto_discovery: true });
+    try {
+      expect(await names(ts2)).toEqual([]);
+      await mkdir(later);
+      await copyFile(sv5!.kubeconfig, join(later, "c1-sv5.yaml"));
+      expect(await names(ts2)).toEqual(["c1-sv5"]);
+      await rm(later, { recursive: true });
+      await mkdir(later);
+      await copyFile(lax1!.kubeconfig, join(later, "c1-lax1.yaml"));
+      await until("the recreated directory to be read", async () => (await names(ts2)).join() === "c1-lax1");
+    } finally {
+      await ts2.close();
     }
   });
 
