@@ -1,11 +1,12 @@
 // clusters_compare: the same resource (or a namespace's list of a kind) across clusters, and what differs.
+import { createHmac, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { selectClusters } from "../clusters/select.js";
 import { ToolError } from "../errors.js";
 import { resolveResource, resourcePath } from "../kube/api-resources.js";
 import { diffAcross, type FieldDiff } from "../kube/diff.js";
 import { KubeError } from "../kube/errors.js";
-import { sanitizeObject } from "../kube/sanitize.js";
+import { type Fingerprint, sanitizeObject } from "../kube/sanitize.js";
 import { describeError } from "../mcp/results.js";
 import { type AnyTool, defineFleetTool, type ToolContext } from "../mcp/tool.js";
 import { mapPool } from "../util/pool.js";
@@ -13,6 +14,7 @@ import { READ_ONLY, typeFields } from "./common.js";
 
 type Obj = Record<string, unknown>;
 const MAX_DIFFS = 40;
+const MAX_OBJECTS = 5000;
 
 interface Fetched {
   cluster: string;
@@ -24,6 +26,7 @@ async function fetchFrom(
   ctx: ToolContext,
   cluster: string,
   args: { apiVersion: string; kind: string; name?: string; namespace?: string },
+  fingerprint: Fingerprint,
 ): Promise<Fetched> {
   try {
     const client = await ctx.deps.clusters.client(cluster);
@@ -32,7 +35,7 @@ async function fetchFrom(
     // List items come without apiVersion/kind; set them so Secrets are recognised and redacted.
     const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
     const clean = (o: Obj): Obj =>
-      sanitizeObject({ apiVersion, kind: r.kind, ...o }, ctx.deps.config.allow_secret_values);
+      sanitizeObject({ apiVersion, kind: r.kind, ...o }, ctx.deps.config.allow_secret_values, fingerprint);
     if (args.name) {
       try {
         const o = await client.json<Obj>({
@@ -45,15 +48,25 @@ async function fetchFrom(
         throw err;
       }
     }
-    const list = await client.json<{ items?: Obj[] }>({
-      path: resourcePath(r, { namespace }),
-      query: { limit: 500 },
-      signal: ctx.signal,
-    });
-    const items = (list.items ?? []).map(
-      (o) => [String((o.metadata as Obj | undefined)?.name ?? ""), clean(o)] as const,
-    );
-    return { cluster, objects: new Map(items) };
+    // Every page, up to a cap: comparing a truncated list would report objects as absent that are not.
+    const objects = new Map<string, Obj>();
+    let cont: string | undefined;
+    do {
+      const page: { items?: Obj[]; metadata?: { continue?: string } } = await client.json({
+        path: resourcePath(r, { namespace }),
+        query: { limit: 500, continue: cont },
+        signal: ctx.signal,
+      });
+      for (const o of page.items ?? [])
+        objects.set(String((o.metadata as Obj | undefined)?.name ?? ""), clean(o));
+      cont = page.metadata?.continue || undefined;
+    } while (cont && objects.size < MAX_OBJECTS);
+    if (cont)
+      throw new ToolError(
+        `more than ${MAX_OBJECTS} ${r.kind} objects`,
+        "compare one object with `name`, or a narrower namespace",
+      );
+    return { cluster, objects };
   } catch (err) {
     return { cluster, error: describeError(err, { tool: "clusters_compare", cluster }) };
   }
@@ -98,10 +111,14 @@ const clustersCompare = defineFleetTool({
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
     const clusters = await selectClusters(ctx.deps.clusters, args.clusters);
+    // Secret values are compared through a keyed hash whose key lives only for this call: equal values show the
+    // same fingerprint, and nothing learned here can be matched against another call or guessed offline.
+    const key = randomBytes(32);
+    const fingerprint: Fingerprint = (v) => createHmac("sha256", key).update(v).digest("hex").slice(0, 12);
     if (clusters.length < 2) throw new ToolError("comparing needs at least two clusters", "widen `clusters`");
-    const fetched = (await mapPool(clusters, 32, (c) => fetchFrom(ctx, c, args), ctx.signal)).flatMap((o) =>
-      o.status === "done" ? [o.value] : [],
-    );
+    const fetched = (
+      await mapPool(clusters, 32, (c) => fetchFrom(ctx, c, args, fingerprint), ctx.signal)
+    ).flatMap((o) => (o.status === "done" ? [o.value] : []));
     const ok = fetched.filter((f): f is Fetched & { objects: Map<string, Obj> } => f.objects !== undefined);
     const names = [...new Set(ok.flatMap((f) => [...f.objects.keys()]))].sort();
     const lines: string[] = [];

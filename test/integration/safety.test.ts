@@ -60,23 +60,30 @@ describe("Secret values never leave the server", () => {
   });
 
   it("redacts Secrets compared across clusters, and Secret manifests with a quoted kind in audit records", async () => {
-    const other = "other-cluster-secret-value";
+    const other = "hunter3-very-secret-value"; // same length: only a value-aware comparison can tell them apart
     const planted = await ts.call("resources_create_or_update", {
       cluster: "c1-sv5",
       resource: secretManifest(ns, "db").replace(SECRET_VALUE, other),
     });
     expect(planted.isError).toBeFalsy();
-    const cmp = await ts.call("clusters_compare", {
-      apiVersion: "v1",
-      kind: "Secret",
-      namespace: ns,
-      clusters: ["c1-lax1", "c1-sv5"],
-    });
+    const compare = () =>
+      ts.call("clusters_compare", {
+        apiVersion: "v1",
+        kind: "Secret",
+        namespace: ns,
+        clusters: ["c1-lax1", "c1-sv5"],
+      });
+    const cmp = await compare();
     const all = resultText(cmp) + JSON.stringify(cmp.structuredContent);
-    // The difference is reported (values differ in length), but only as redacted sizes.
-    expect(resultText(cmp)).toContain(
-      'data.password: c1-lax1="<redacted: 25 bytes>", c1-sv5="<redacted: 26 bytes>"',
-    );
+    // The difference is reported through per-call keyed fingerprints, never the values.
+    const line =
+      /data\.password: c1-lax1="<redacted: 25 bytes, fingerprint ([0-9a-f]{12})>", c1-sv5="<redacted: 25 bytes, fingerprint ([0-9a-f]{12})>"/.exec(
+        resultText(cmp),
+      );
+    expect(line).not.toBeNull();
+    expect(line?.[1]).not.toBe(line?.[2]);
+    // Fingerprints are keyed per call: a second comparison cannot be matched against the first.
+    expect(resultText(await compare())).not.toContain(String(line?.[1]));
     for (const v of [SECRET_VALUE, other]) {
       expect(all).not.toContain(v);
       expect(all).not.toContain(Buffer.from(v).toString("base64"));
