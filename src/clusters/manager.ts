@@ -168,7 +168,7 @@ export class ClusterManager {
 
   private defaultProblem(): Problem[] {
     const d = this.opts.defaultCluster;
-    if (!d || resolveClusterName(d, this.names(), this.opts.aliases).ok) return [];
+    if (!d || this.initialCluster() !== undefined) return [];
     return [{ kind: "filtered-default", message: `default_cluster '${d}' is not an available cluster` }];
   }
 
@@ -176,6 +176,13 @@ export class ClusterManager {
   initialCluster(): string | undefined {
     const d = this.opts.defaultCluster;
     if (d) {
+      const target = this.opts.aliases[d] ?? d;
+      if (target.includes("/")) {
+        // "<file>/<context>": the context is checked when the first call resolves it.
+        const { stem, context } = splitContextAddress(target);
+        const r = resolveClusterName(stem, this.names(), this.opts.aliases);
+        return r.ok ? `${r.name}/${context}` : undefined;
+      }
       const r = resolveClusterName(d, this.names(), this.opts.aliases);
       return r.ok ? r.name : undefined;
     }
@@ -187,6 +194,8 @@ export class ClusterManager {
   async resolve(input: string): Promise<string> {
     const name = input.trim();
     if (!name) throw new ToolError("cluster name is empty", `known clusters: ${this.names().join(", ")}`);
+    const aliased = this.opts.aliases[name];
+    if (aliased?.includes("/") && !this.index.clusters.has(name)) return this.resolve(aliased); // alias of a <file>/<context>
     let r = resolveClusterName(name, this.names(), this.opts.aliases);
     if (!r.ok && this.opts.kubeconfigDir && !name.includes("/")) {
       await this.rescan(); // a file may have just been written (refresh), before the watcher fired

@@ -1,11 +1,13 @@
 // Pod tools: list, get, delete, logs, run. Exec and top live in their own files.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { ToolError } from "../errors.js";
 import { coreResource, resourcePath } from "../kube/api-resources.js";
 import { defaultContainer } from "../kube/containers.js";
 import { listResources } from "../kube/list.js";
 import { createObject, describeObject, getObject, toYaml } from "../kube/objects.js";
 import type { ServerDeps } from "../mcp/deps.js";
+import { describeError } from "../mcp/results.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
 import { ADDITIVE, DESTRUCTIVE, listFields, namespaceField, READ_ONLY } from "./common.js";
 
@@ -175,8 +177,28 @@ const podsRun = defineClusterTool({
     }
     // Plain create (POST), never apply: running a pod must not silently take over an existing Pod or Service.
     const created: string[] = [];
-    for (const o of objs)
-      created.push(describeObject(await createObject(ctx.cluster, ctx.deps.config, o, ctx.signal)));
+    const pod = await createObject(
+      ctx.cluster,
+      ctx.deps.config,
+      objs[0] as Record<string, unknown>,
+      ctx.signal,
+    );
+    created.push(describeObject(pod));
+    if (objs[1]) {
+      try {
+        created.push(describeObject(await createObject(ctx.cluster, ctx.deps.config, objs[1], ctx.signal)));
+      } catch (err) {
+        // All or nothing: a pod without the Service asked for is not what the agent wanted; remove it again.
+        const path = resourcePath(podResource(ctx.deps), { name, namespace });
+        await ctx.cluster
+          .request({ method: "DELETE", path, query: { gracePeriodSeconds: 0 }, signal: ctx.signal })
+          .catch(() => {});
+        throw new ToolError(
+          `the Service for pod ${namespace}/${name} could not be created (${describeError(err, { tool: "create" }).replace(/^create( failed)?: /, "")}); the pod was removed again`,
+          "choose another name (a Service by that name may exist), or omit `port`",
+        );
+      }
+    }
     return {
       text: `Created on cluster '${ctx.cluster.name}': ${created.join(", ")}`,
       structured: { cluster: ctx.cluster.name, created },

@@ -108,6 +108,23 @@ describe("live kubeconfig directory", () => {
     expect(resultText(via)).toContain("kube-system");
     const direct = await ts.call("namespaces_list", { cluster: "multi" });
     expect(resultText(direct)).toMatch(/cannot connect|ECONNREFUSED/);
+    // An alias, and default_cluster, may name a <file>/<context> address.
+    const aliased = await startTestServer({
+      kubeconfig_dir: dir,
+      cluster_aliases: { "multi-direct": "multi/multi-fqdn" },
+      default_cluster: "multi-direct",
+    });
+    try {
+      expect(resultText(await aliased.call("namespaces_list", { cluster: "multi-direct" }))).toContain(
+        "kube-system",
+      );
+      expect(resultText(await aliased.call("namespaces_list", {}))).toContain("kube-system");
+      expect((await aliased.call("clusters_list", {})).structuredContent).toMatchObject({
+        active: "multi/multi-fqdn",
+      });
+    } finally {
+      await aliased.close();
+    }
     const missing = await ts.call("namespaces_list", { cluster: "multi/nope" });
     expect(resultText(missing)).toMatch(/has no context 'nope'.*multi-fqdn/);
   });

@@ -43,6 +43,29 @@ describe("pod tools on c1-dfw1 (not the default cluster)", () => {
     await waitForPodsRunning(admin(dfw1!), ns, 3, 20_000);
   });
 
+  it("removes the pod again when its Service cannot be created (all or nothing)", async () => {
+    const { create } = await import("../helpers/cluster-api.js");
+    await create(dfw1!, `/api/v1/namespaces/${ns}/services`, {
+      metadata: { name: "taken" },
+      spec: { ports: [{ port: 81 }] },
+    });
+    const res = await ts.call("pods_run", {
+      cluster: "c1-dfw1",
+      image: "nginx:1.27",
+      name: "taken",
+      namespace: ns,
+      port: 80,
+    });
+    expect(res.isError).toBe(true);
+    expect(resultText(res)).toMatch(
+      /Service for pod .*\/taken could not be created \(409 AlreadyExists: .*\); the pod was removed again/,
+    );
+    await waitUntil(
+      "pod removed",
+      async () => (await statusOf(dfw1!, `/api/v1/namespaces/${ns}/pods/taken`)) === 404,
+    );
+  });
+
   it("never overwrites: running a pod under an existing name is a clear 409 and changes nothing", async () => {
     const res = await ts.call("pods_run", {
       cluster: "c1-dfw1",
