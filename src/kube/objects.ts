@@ -60,13 +60,20 @@ export async function parseManifests(text: string): Promise<Obj[]> {
   return out;
 }
 
-/** Why: server-side apply of one object; creates or updates, conflicts forced to this manager. */
-export async function applyObject(
+interface Target {
+  r: ApiResource;
+  name: string;
+  namespace: string | undefined;
+  body: Obj;
+}
+
+// Where a manifest goes: its resource (denied_resources checked), name, namespace (defaulted) and final body.
+async function targetOf(
   client: ClusterClient,
   config: Config,
   obj: Obj,
   signal?: AbortSignal,
-): Promise<Obj> {
+): Promise<Target> {
   const apiVersion = typeof obj.apiVersion === "string" ? obj.apiVersion : "";
   const kind = typeof obj.kind === "string" ? obj.kind : "";
   const meta = (obj.metadata && typeof obj.metadata === "object" ? obj.metadata : {}) as Obj;
@@ -79,13 +86,23 @@ export async function applyObject(
   }
   const r = await resolveResource(client, config, apiVersion, kind, signal);
   const namespace = namespaceFor(r, client, typeof meta.namespace === "string" ? meta.namespace : undefined);
-  const body = { ...obj, metadata: { ...meta, ...(namespace ? { namespace } : {}) } };
+  return { r, name, namespace, body: { ...obj, metadata: { ...meta, ...(namespace ? { namespace } : {}) } } };
+}
+
+/** Why: server-side apply of one object; creates or updates, conflicts forced to this manager. */
+export async function applyObject(
+  client: ClusterClient,
+  config: Config,
+  obj: Obj,
+  signal?: AbortSignal,
+): Promise<Obj> {
+  const t = await targetOf(client, config, obj, signal);
   return client.json<Obj>({
     method: "PATCH",
-    path: resourcePath(r, { name, namespace }),
+    path: resourcePath(t.r, { name: t.name, namespace: t.namespace }),
     query: { fieldManager: FIELD_MANAGER, force: true },
     contentType: "application/apply-patch+yaml",
-    body: JSON.stringify(body),
+    body: JSON.stringify(t.body),
     signal,
   });
 }
@@ -97,16 +114,12 @@ export async function createObject(
   obj: Obj,
   signal?: AbortSignal,
 ): Promise<Obj> {
-  const apiVersion = typeof obj.apiVersion === "string" ? obj.apiVersion : "";
-  const kind = typeof obj.kind === "string" ? obj.kind : "";
-  const r = await resolveResource(client, config, apiVersion, kind, signal);
-  const meta = (obj.metadata && typeof obj.metadata === "object" ? obj.metadata : {}) as Obj;
-  const namespace = namespaceFor(r, client, typeof meta.namespace === "string" ? meta.namespace : undefined);
+  const t = await targetOf(client, config, obj, signal);
   return client.json<Obj>({
     method: "POST",
-    path: resourcePath(r, { namespace }),
+    path: resourcePath(t.r, { namespace: t.namespace }),
     query: { fieldManager: FIELD_MANAGER },
-    body: { ...obj, metadata: { ...meta, ...(namespace ? { namespace } : {}) } },
+    body: t.body,
     signal,
   });
 }
