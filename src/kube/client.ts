@@ -81,7 +81,7 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
     if (closing && inFlight === 0) agent.destroy();
   };
 
-  const send1 = async (req: KubeRequest): Promise<KubeResponse> => {
+  const sendOnce = async (req: KubeRequest): Promise<KubeResponse> => {
     if (req.signal?.aborted) throw new KubeError("cancelled", "request cancelled");
     const url = buildUrl(s.server, req.path, req.query);
     const method = req.method ?? "GET";
@@ -149,7 +149,7 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
   const request = async (req: KubeRequest): Promise<KubeResponse> => {
     inFlight++;
     try {
-      return await send1(req);
+      return await sendOnce(req);
     } finally {
       release();
     }

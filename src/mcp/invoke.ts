@@ -46,11 +46,8 @@ export async function runTool(
   try {
     let out: ToolOutput;
     if (tool.kind === "cluster") {
-      // No switch yet: the configured default applies as soon as it exists (e.g. after an nsk_refresh).
       const wanted =
-        typeof requested === "string" && requested.trim()
-          ? requested
-          : (session.activeCluster ?? deps.clusters.initialCluster());
+        typeof requested === "string" && requested.trim() ? requested : deps.sessions.activeOf(session);
       if (!wanted) {
         throw new ToolError(
           "no cluster selected",

@@ -24,17 +24,20 @@ const STATUS_HINTS: Record<number, string> = {
   429: "the API server is throttling; retry shortly",
 };
 
+/** Why: why something failed and what to try, without the "tool on cluster" prefix (for composed messages). */
+export function explainError(err: unknown): string {
+  if (err instanceof ToolError) return `${err.message}${err.hint ? `. Try: ${err.hint}` : ""}`;
+  if (err instanceof KubeError) {
+    const hint = (err.status && STATUS_HINTS[err.status]) || HINTS[err.kind];
+    return `${err.message}${hint ? `. Try: ${hint}` : ""}`;
+  }
+  return (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
+}
+
 /** Why: the short sentence (what failed, where, why, what to try) an agent acts on. */
 export function describeError(err: unknown, where: { tool: string; cluster?: string }): string {
   const on = where.cluster ? ` on cluster '${where.cluster}'` : "";
-  if (err instanceof ToolError)
-    return `${where.tool}${on}: ${err.message}${err.hint ? `. Try: ${err.hint}` : ""}`;
-  if (err instanceof KubeError) {
-    const hint = (err.status && STATUS_HINTS[err.status]) || HINTS[err.kind];
-    return `${where.tool} failed${on}: ${err.message}${hint ? `. Try: ${hint}` : ""}`;
-  }
-  const msg = err instanceof Error ? err.message : String(err);
-  return `${where.tool} failed${on}: ${msg.split("\n")[0]}`;
+  return `${where.tool}${err instanceof ToolError ? "" : " failed"}${on}: ${explainError(err)}`;
 }
 
 /** Why: failed operations are `isError: true` results, never JSON-RPC errors. */

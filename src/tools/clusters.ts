@@ -52,7 +52,7 @@ const clustersList = defineFleetTool({
     const { clusters } = ctx.deps;
     await clusters.refreshIfUnwatched();
     const names = clusters.names();
-    const active = ctx.session.activeCluster ?? ctx.deps.clusters.initialCluster();
+    const active = ctx.deps.sessions.activeOf(ctx.session);
     const aliases = clusters.aliases();
     const rows: ListRow[] = await Promise.all(
       names.map(async (name): Promise<ListRow> => {
@@ -121,7 +121,7 @@ const clustersSwitch = defineFleetTool({
   sessionOnly: true,
   handler: async (args, ctx) => {
     const name = await ctx.deps.clusters.resolve(args.cluster);
-    const previous = ctx.session.activeCluster;
+    const previous = ctx.deps.sessions.activeOf(ctx.session);
     ctx.session.activeCluster = name;
     const via = name !== args.cluster ? ` ('${args.cluster}' resolves to it)` : "";
     return {

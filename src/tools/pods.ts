@@ -7,7 +7,7 @@ import { defaultContainer } from "../kube/containers.js";
 import { listResources } from "../kube/list.js";
 import { createObject, describeObject, getObject, toYaml } from "../kube/objects.js";
 import type { ServerDeps } from "../mcp/deps.js";
-import { describeError } from "../mcp/results.js";
+import { explainError } from "../mcp/results.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
 import { ADDITIVE, DESTRUCTIVE, listFields, namespaceField, READ_ONLY } from "./common.js";
 
@@ -194,7 +194,7 @@ const podsRun = defineClusterTool({
           .request({ method: "DELETE", path, query: { gracePeriodSeconds: 0 }, signal: ctx.signal })
           .catch(() => {});
         throw new ToolError(
-          `the Service for pod ${namespace}/${name} could not be created (${describeError(err, { tool: "create" }).replace(/^create( failed)?: /, "")}); the pod was removed again`,
+          `the Service for pod ${namespace}/${name} could not be created (${explainError(err)}); the pod was removed again`,
           "choose another name (a Service by that name may exist), or omit `port`",
         );
       }

@@ -11,7 +11,7 @@ import {
   parseManifests,
   toYaml,
 } from "../kube/objects.js";
-import { describeError } from "../mcp/results.js";
+import { explainError } from "../mcp/results.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
 import { DESTRUCTIVE, listFields, namespaceField, READ_ONLY, typeFields } from "./common.js";
 
@@ -75,7 +75,7 @@ const resourcesCreateOrUpdate = defineClusterTool({
         // Say exactly what changed: earlier documents were applied, later ones were not attempted.
         const rest = objs.slice(i + 1).map(describeObject);
         throw new ToolError(
-          `document ${i + 1} (${describeObject(obj)}) failed: ${describeError(err, { tool: "apply" }).replace(/^apply( failed)?: /, "")}; ` +
+          `document ${i + 1} (${describeObject(obj)}) failed: ${explainError(err)}; ` +
             `applied before it: ${applied.join(", ") || "none"}; not attempted: ${rest.join(", ") || "none"}`,
         );
       }
