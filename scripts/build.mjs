@@ -40,6 +40,37 @@ const zodLocalesShim = {
   },
 };
 
+// client-node's index re-exports everything (generated API clients and models, watch, exec, cp...); its modules
+// are plain declarations, so let esbuild drop every one KubeConfig does not reach.
+const clientNodePure = {
+  name: "client-node-pure",
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData === "client-node-pure" || !/@kubernetes\/client-node/.test(args.importer + args.path))
+        return undefined;
+      const r = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: "client-node-pure",
+      });
+      return r.path.includes("/node_modules/@kubernetes/client-node/") ? { ...r, sideEffects: false } : undefined;
+    });
+  },
+};
+
+// node-fetch (used by client-node) falls back to the whatwg-url polyfill only when Node has no URL class.
+const whatwgUrlShim = {
+  name: "whatwg-url-shim",
+  setup(b) {
+    b.onResolve({ filter: /^whatwg-url$/ }, (args) =>
+      /node_modules\/node-fetch\//.test(args.importer)
+        ? { path: fileURLToPath(new URL("../src/kube/whatwg-url-shim.ts", import.meta.url)) }
+        : undefined,
+    );
+  },
+};
+
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
 rmSync("dist", { recursive: true, force: true });
@@ -55,14 +86,12 @@ const result = await build({
   sourcemap: true,
   legalComments: "none",
   minify: process.env.K8S_MCP_NO_MINIFY !== "1",
-  // client-node is CommonJS with many transitive requires: load it from node_modules, lazily.
-  external: ["@kubernetes/client-node"],
   define: { __K8S_MCP_VERSION__: JSON.stringify(pkg.version) },
   // Bundled CommonJS (commander...) needs `require`; create it once and share it across chunks.
   banner: {
     js: 'import { createRequire as __k8sMcpCreateRequire } from "node:module";\nconst require = (globalThis.__k8sMcpRequire ??= __k8sMcpCreateRequire(import.meta.url));',
   },
-  plugins: [flatValidator, zodV3Shim, zodLocalesShim],
+  plugins: [flatValidator, zodV3Shim, zodLocalesShim, clientNodePure, whatwgUrlShim],
   logLevel: "warning",
   metafile: process.env.K8S_MCP_METAFILE === "1",
 });

@@ -3,6 +3,7 @@ import type { OutgoingHttpHeaders } from "node:http";
 import { Agent } from "node:http";
 import type { RequestOptions } from "node:https";
 import { dirname } from "node:path";
+import { KubeConfig } from "@kubernetes/client-node";
 import type { ClientSettings } from "./client.js";
 import { KubeError } from "./errors.js";
 
@@ -15,13 +16,15 @@ export interface KubeconfigSource {
   context?: string;
 }
 
-/** Why: client-node is heavy; importing it only when a cluster is first used keeps startup fast. */
+/**
+ * Why: client-node implements kubeconfig auth (exec plugins, OIDC, proxies, TLS). This module is only ever
+ * imported lazily (on a cluster's first use), and the bundle keeps only what KubeConfig needs.
+ */
 export async function loadClientSettings(
   src: KubeconfigSource,
   defaultTimeoutMs: number,
 ): Promise<ClientSettings> {
-  const k8s = await import("@kubernetes/client-node");
-  const kc = new k8s.KubeConfig();
+  const kc = new KubeConfig();
   try {
     kc.loadFromString(src.text, { onInvalidEntry: "filter" });
     kc.makePathsAbsolute(dirname(src.file));

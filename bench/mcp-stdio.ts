@@ -1,0 +1,135 @@
+// A minimal stdio MCP client for benchmarks: spawns any server binary and times raw JSON-RPC round trips.
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
+
+/** Why: one spawned MCP server (any implementation), driven by raw newline-delimited JSON-RPC. */
+export interface StdioServer {
+  child: ChildProcess;
+  /** performance.now() when the process was spawned. */
+  spawnedAt: number;
+  request: (method: string, params?: unknown) => Promise<Record<string, unknown>>;
+  /** initialize + notifications/initialized, as every MCP host does first. */
+  initialize: () => Promise<void>;
+  callTool: (name: string, args: Record<string, unknown>) => Promise<ToolResult>;
+  /** Peak resident memory (VmHWM) of the process and of its whole process tree, in KiB. */
+  peakRss: () => Promise<{ selfKb: number; treeKb: number }>;
+  close: () => Promise<void>;
+}
+
+/** Why: the part of a tools/call result the benchmarks read. */
+export interface ToolResult {
+  text: string;
+  isError: boolean;
+}
+
+async function hwmKb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+}
+
+async function childrenOf(pid: number): Promise<number[]> {
+  const text = await readFile(`/proc/${pid}/task/${pid}/children`, "utf8").catch(() => "");
+  return text.trim() ? text.trim().split(/\s+/).map(Number) : [];
+}
+
+/** Why: a launcher (npm's node shim) is one process of a tree; the tree is what the host pays for. */
+async function treeHwm(pid: number): Promise<{ selfKb: number; treeKb: number; deepestKb: number }> {
+  const selfKb = await hwmKb(pid);
+  let treeKb = selfKb;
+  let deepestKb = selfKb;
+  for (const c of await childrenOf(pid)) {
+    const sub = await treeHwm(c);
+    treeKb += sub.treeKb;
+    deepestKb = sub.deepestKb;
+  }
+  return { selfKb, treeKb, deepestKb };
+}
+
+/** Why: every side-by-side figure starts from a fresh process, as an MCP host starts one per conversation. */
+export function spawnStdio(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  timeoutMs = 60_000,
+): StdioServer {
+  const spawnedAt = performance.now();
+  const child = spawn(command, args, { stdio: ["pipe", "pipe", "ignore"], env });
+  const pending = new Map<number, (msg: Record<string, unknown>) => void>();
+  let nextId = 1;
+  let buf = "";
+  child.stdout?.setEncoding("utf8");
+  child.stdout?.on("data", (chunk: string) => {
+    buf += chunk;
+    for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
+      const line = buf.slice(0, nl).trim();
+      buf = buf.slice(nl + 1);
+      if (!line.startsWith("{")) continue; // the Go launcher may print plain text on signals
+      const msg = JSON.parse(line) as Record<string, unknown>;
+      const done = typeof msg.id === "number" ? pending.get(msg.id) : undefined;
+      if (done) {
+        pending.delete(msg.id as number);
+        done(msg);
+      }
+    }
+  });
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  const send = (msg: Record<string, unknown>): void => {
+    child.stdin?.write(`${JSON.stringify({ jsonrpc: "2.0", ...msg })}\n`);
+  };
+  const request = (method: string, params?: unknown): Promise<Record<string, unknown>> =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new Error(`${command}: no answer to ${method} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      pending.set(id, (msg) => {
+        clearTimeout(timer);
+        if (msg.error) reject(new Error(`${command}: ${method} failed: ${JSON.stringify(msg.error)}`));
+        else resolve((msg.result ?? {}) as Record<string, unknown>);
+      });
+      send({ id, method, ...(params === undefined ? {} : { params }) });
+    });
+  return {
+    child,
+    spawnedAt,
+    request,
+    initialize: async () => {
+      await request("initialize", {
+        protocolVersion: "2025-06-18",
+        capabilities: {},
+        clientInfo: { name: "k8s-mcp-bench", version: "1" },
+      });
+      send({ method: "notifications/initialized" });
+    },
+    callTool: async (name, toolArgs) => {
+      const r = await request("tools/call", { name, arguments: toolArgs });
+      const content = (r.content ?? []) as { type: string; text?: string }[];
+      return {
+        text: content.map((c) => (c.type === "text" ? (c.text ?? "") : "")).join("\n"),
+        isError: r.isError === true,
+      };
+    },
+    peakRss: async () => {
+      const t = await treeHwm(child.pid ?? 0);
+      return { selfKb: t.deepestKb, treeKb: t.treeKb };
+    },
+    close: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      // SIGKILL of a launcher would orphan its server: kill the descendants first.
+      const descendants = async (pid: number): Promise<number[]> => {
+        const direct = await childrenOf(pid);
+        return [...direct, ...(await Promise.all(direct.map(descendants))).flat()];
+      };
+      for (const pid of await descendants(child.pid ?? 0)) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
