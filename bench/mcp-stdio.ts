@@ -1,6 +1,6 @@
 // A minimal stdio MCP client for benchmarks: spawns any server binary and times raw JSON-RPC round trips.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 
 /** Why: one spawned MCP server (any implementation), driven by raw newline-delimited JSON-RPC. */
 export interface StdioServer {
@@ -27,9 +27,13 @@ async function hwmKb(pid: number): Promise<number> {
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
 }
 
+// A child may have been forked by any thread of the parent, so every task's children list is read.
 async function childrenOf(pid: number): Promise<number[]> {
-  const text = await readFile(`/proc/${pid}/task/${pid}/children`, "utf8").catch(() => "");
-  return text.trim() ? text.trim().split(/\s+/).map(Number) : [];
+  const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  const lists = await Promise.all(
+    tasks.map((t) => readFile(`/proc/${pid}/task/${t}/children`, "utf8").catch(() => "")),
+  );
+  return lists.flatMap((text) => (text.trim() ? text.trim().split(/\s+/).map(Number) : []));
 }
 
 /** Why: a launcher (npm's node shim) is one process of a tree; the tree is what the host pays for. */

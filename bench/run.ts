@@ -7,6 +7,7 @@ async function scenarios(): Promise<BenchScenario[]> {
     import("./pods-list.js"),
     import("./fanout.js"),
     import("./http.js"),
+    import("./side-by-side.js"),
   ]);
   return mods.map((m) => m.scenario);
 }
