@@ -8,6 +8,7 @@ async function scenarios(): Promise<BenchScenario[]> {
     import("./fanout.js"),
     import("./http.js"),
     import("./side-by-side.js"),
+    import("./install.js"),
   ]);
   return mods.map((m) => m.scenario);
 }

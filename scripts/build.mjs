@@ -3,6 +3,7 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { writeThirdPartyNotices } from "./third-party-notices.mjs";
 
 // The MCP SDK's server imports ajv only to validate elicitation answers; swap in our small validator.
 const flatValidator = {
@@ -89,6 +90,8 @@ const result = await build({
   platform: "node",
   target: "node20",
   sourcemap: true,
+  // Maps name original files and lines; the sources themselves would triple the installed size.
+  sourcesContent: false,
   legalComments: "none",
   minify: process.env.K8S_MCP_NO_MINIFY !== "1",
   define: { __K8S_MCP_VERSION__: JSON.stringify(pkg.version) },
@@ -98,9 +101,12 @@ const result = await build({
   },
   plugins: [flatValidator, zodV3Shim, zodLocalesShim, clientNodePure, whatwgUrlShim],
   logLevel: "warning",
-  metafile: process.env.K8S_MCP_METAFILE === "1",
+  metafile: true,
 });
-if (result.metafile) writeFileSync("dist/meta.json", JSON.stringify(result.metafile));
+if (process.env.K8S_MCP_METAFILE === "1") writeFileSync("dist/meta.json", JSON.stringify(result.metafile));
+const notices = writeThirdPartyNotices(result.metafile, "dist/THIRD_PARTY_NOTICES.md", pkg.name);
+if (notices.missing.length)
+  console.warn(`third-party notices: no licence file in ${notices.missing.join(", ")} (package.json licence named)`);
 
 // The bin: turn on V8's code cache (Node >= 22.1; Node 20 has no such API) before any bundled module is compiled,
 // so later starts skip parsing and compiling; then run the real entry. NODE_DISABLE_COMPILE_CACHE=1 turns it off.

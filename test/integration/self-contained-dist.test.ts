@@ -1,0 +1,120 @@
+// The built dist/ needs nothing from node_modules: a copy far from any node_modules serves real clusters.
+import { cp as copyDir, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { stringify } from "yaml";
+import { resultText } from "../helpers/mcp.js";
+
+const controlplane = inject("controlplane");
+const [sv5] = controlplane.clusters;
+const DIST = fileURLToPath(new URL("../../dist", import.meta.url));
+
+async function hasNodeModulesAbove(dir: string): Promise<string | undefined> {
+  for (let d = dir; ; d = dirname(d)) {
+    const nm = join(d, "node_modules");
+    if (
+      await stat(nm).then(
+        () => true,
+        () => false,
+      )
+    )
+      return nm;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+function kubeconfig(name: string, user: Record<string, unknown>): string {
+  return stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [
+      {
+        name,
+        cluster: {
+          server: sv5!.server,
+          "certificate-authority-data": Buffer.from(sv5!.ca).toString("base64"),
+        },
+      },
+    ],
+    users: [{ name, user }],
+    contexts: [{ name, context: { cluster: name, user: name } }],
+    "current-context": name,
+  });
+}
+
+describe("dist/ is self-contained (no runtime dependencies)", () => {
+  let root: string;
+  let client: Client;
+  const call = async (name: string, args: Record<string, unknown>) => {
+    const r = (await client.callTool({ name, arguments: args })) as { isError?: boolean };
+    return { isError: r.isError === true, text: resultText(r as never) };
+  };
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), "k8s-mcp-selfcontained-"));
+    await copyDir(DIST, join(root, "pkg", "dist"), { recursive: true });
+    const kubeconfigs = join(root, "kubeconfigs");
+    await mkdir(kubeconfigs);
+    // An exec credential plugin (client-node's ExecAuth path) and a static token, both on the real c1-sv5.
+    const plugin = join(root, "cred-plugin.sh");
+    const credential = JSON.stringify({
+      apiVersion: "client.authentication.k8s.io/v1",
+      kind: "ExecCredential",
+      status: { token: sv5!.adminToken },
+    });
+    await writeFile(plugin, `#!/bin/sh\necho '${credential}'\n`, { mode: 0o755 });
+    await writeFile(join(kubeconfigs, "via-token.yaml"), kubeconfig("via-token", { token: sv5!.adminToken }));
+    await writeFile(
+      join(kubeconfigs, "via-exec.yaml"),
+      kubeconfig("via-exec", {
+        exec: { apiVersion: "client.authentication.k8s.io/v1", command: plugin, interactiveMode: "Never" },
+      }),
+    );
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [join(root, "pkg", "dist", "cli.js"), "--kubeconfig-dir", kubeconfigs],
+      cwd: root,
+      env: { PATH: process.env.PATH ?? "", HOME: root, NODE_PATH: "", KUBECONFIG: "" },
+      stderr: "pipe",
+    });
+    client = new Client({ name: "self-contained", version: "1.0.0" });
+    await client.connect(transport);
+  });
+  afterAll(async () => {
+    await client?.close();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it("runs from a copy with no node_modules anywhere above it", async () => {
+    expect(await hasNodeModulesAbove(join(root, "pkg", "dist"))).toBeUndefined();
+    expect((await readdir(join(root, "pkg", "dist"))).some((f) => f.startsWith("kubeconfig-loader"))).toBe(
+      true,
+    );
+  });
+
+  it("authenticates with a token and with an exec plugin through the bundled client-node", async () => {
+    for (const cluster of ["via-token", "via-exec"]) {
+      const r = await call("namespaces_list", { cluster });
+      expect(r.isError, r.text).toBe(false);
+      expect(r.text).toContain("kube-system");
+    }
+  });
+
+  it("loads the lazily bundled YAML parser with its named exports (resources_get as YAML, configuration_view)", async () => {
+    const ns = await call("resources_get", {
+      cluster: "via-token",
+      apiVersion: "v1",
+      kind: "Namespace",
+      name: "default",
+    });
+    expect(ns.isError, ns.text).toBe(false);
+    expect(ns.text).toMatch(/^kind: Namespace$/m);
+    const view = await call("configuration_view", { cluster: "via-exec" });
+    expect(view.isError, view.text).toBe(false);
+    expect(view.text).toContain("via-exec");
+  });
+});
