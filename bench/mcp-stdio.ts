@@ -1,6 +1,7 @@
 // A minimal stdio MCP client for benchmarks: spawns any server binary and times raw JSON-RPC round trips.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
+import { setTimeout as delay } from "node:timers/promises";
 
 /** Why: one spawned MCP server (any implementation), driven by raw newline-delimited JSON-RPC. */
 export interface StdioServer {
@@ -13,6 +14,8 @@ export interface StdioServer {
   callTool: (name: string, args: Record<string, unknown>) => Promise<ToolResult>;
   /** Peak resident memory (VmHWM) of the process and of its whole process tree, in KiB. */
   peakRss: () => Promise<{ selfKb: number; treeKb: number }>;
+  /** CPU time (user + system) of the whole process tree so far, in ms: steadier than wall time on a busy machine. */
+  cpuMs: () => Promise<number>;
   close: () => Promise<void>;
 }
 
@@ -34,6 +37,19 @@ async function childrenOf(pid: number): Promise<number[]> {
     tasks.map((t) => readFile(`/proc/${pid}/task/${t}/children`, "utf8").catch(() => "")),
   );
   return lists.flatMap((text) => (text.trim() ? text.trim().split(/\s+/).map(Number) : []));
+}
+
+// utime + stime (fields 14 and 15 after the parenthesised command name), in clock ticks of 10 ms.
+async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10;
+}
+
+async function treeCpuMs(pid: number): Promise<number> {
+  let total = await cpuMs(pid);
+  for (const c of await childrenOf(pid)) total += await treeCpuMs(c);
+  return total;
 }
 
 /** Why: a launcher (npm's node shim) is one process of a tree; the tree is what the host pays for. */
@@ -118,8 +134,13 @@ export function spawnStdio(
       const t = await treeHwm(child.pid ?? 0);
       return { selfKb: t.deepestKb, treeKb: t.treeKb };
     },
+    cpuMs: () => treeCpuMs(child.pid ?? 0),
     close: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
+      // As MCP hosts do: close stdin and let the server exit; only a server that lingers is killed.
+      child.stdin?.end();
+      const gone = await Promise.race([exited.then(() => true), delay(2000).then(() => false)]);
+      if (gone) return;
       // SIGKILL of a launcher would orphan its server: kill the descendants first.
       const descendants = async (pid: number): Promise<number[]> => {
         const direct = await childrenOf(pid);

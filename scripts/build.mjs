@@ -106,10 +106,14 @@ const result = await build({
 if (process.env.K8S_MCP_METAFILE === "1") writeFileSync("dist/meta.json", JSON.stringify(result.metafile));
 const notices = writeThirdPartyNotices(result.metafile, "dist/THIRD_PARTY_NOTICES.md", pkg.name);
 if (notices.missing.length)
-  console.warn(`third-party notices: no licence file in ${notices.missing.join(", ")} (package.json licence named)`);
+  console.warn(
+    `third-party notices: no licence file in ${notices.missing.join(", ")} (package.json licence named)`,
+  );
 
 // The bin: turn on V8's code cache (Node >= 22.1; Node 20 has no such API) before any bundled module is compiled,
 // so later starts skip parsing and compiling; then run the real entry. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+// Node writes the cache at exit; a host that SIGKILLs its server would never get one, so it is also flushed once
+// a few seconds in (what is loaded by then: startup and usually the first call's chunks).
 writeFileSync(
   "dist/cli.js",
   [
@@ -117,6 +121,7 @@ writeFileSync(
     "// k8s-mcp bin: enables the V8 compile cache where Node has it, then loads the bundled entry.",
     'import nodeModule from "node:module";',
     "nodeModule.enableCompileCache?.();",
+    "if (nodeModule.flushCompileCache) setTimeout(() => nodeModule.flushCompileCache(), 3000).unref();",
     'await import("./main.js");',
     "",
   ].join("\n"),
