@@ -120,7 +120,8 @@ async function warmAll(subjects: Subject[]): Promise<Warm[]> {
         fan[i]?.push(performance.now() - t);
       }
     }
-    return Promise.all(
+    // `return await`: the sessions must still be up when their peak RSS is read (the finally closes them).
+    return await Promise.all(
       sessions.map(async (srv, i) => ({
         podsMs: median(pods[i] ?? []),
         tokensPerPod: encode(texts[i] ?? "").length / PODS,
@@ -259,7 +260,7 @@ function report(print: (l: string) => void, r: Results): void {
   const ratio = (x: number, anchor: number): string =>
     Number.isNaN(anchor) ? "" : ` (${(x / anchor).toFixed(2)}x)`;
   print(
-    `Node: ${r.versions.map((v, i) => `${v} = ${r.nodes[i]}`).join(", ")}; ratios are to the Go npm launcher`,
+    `Node: ${r.versions.map((v, i) => `${v} = ${r.nodes[i]}`).join(", ")}; ${r.hasGo ? "ratios are to the Go npm launcher" : "no Go baseline, so no ratios"}`,
   );
   print("");
   print(
