@@ -1,5 +1,7 @@
 // The built dist/ needs nothing from node_modules: a copy far from any node_modules serves real clusters.
 import { cp as copyDir, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,19 +29,15 @@ async function hasNodeModulesAbove(dir: string): Promise<string | undefined> {
   }
 }
 
-function kubeconfig(name: string, user: Record<string, unknown>): string {
+function kubeconfig(name: string, user: Record<string, unknown>, proxyUrl?: string): string {
+  const cluster = {
+    server: sv5!.server,
+    "certificate-authority-data": Buffer.from(sv5!.ca).toString("base64"),
+  };
   return stringify({
     apiVersion: "v1",
     kind: "Config",
-    clusters: [
-      {
-        name,
-        cluster: {
-          server: sv5!.server,
-          "certificate-authority-data": Buffer.from(sv5!.ca).toString("base64"),
-        },
-      },
-    ],
+    clusters: [{ name, cluster: proxyUrl ? { ...cluster, "proxy-url": proxyUrl } : cluster }],
     users: [{ name, user }],
     contexts: [{ name, context: { cluster: name, user: name } }],
     "current-context": name,
@@ -49,6 +47,9 @@ function kubeconfig(name: string, user: Record<string, unknown>): string {
 describe("dist/ is self-contained (no runtime dependencies)", () => {
   let root: string;
   let client: Client;
+  let proxy: Server;
+  const tunnels: string[] = [];
+  const sockets = new Set<Socket>();
   const call = async (name: string, args: Record<string, unknown>) => {
     const r = (await client.callTool({ name, arguments: args })) as { isError?: boolean };
     return { isError: r.isError === true, text: resultText(r as never) };
@@ -74,6 +75,30 @@ describe("dist/ is self-contained (no runtime dependencies)", () => {
         exec: { apiVersion: "client.authentication.k8s.io/v1", command: plugin, interactiveMode: "Never" },
       }),
     );
+    // An HTTP CONNECT proxy in front of c1-sv5, for proxy-url (client-node's bundled proxy agent).
+    proxy = createHttpServer();
+    proxy.on("connect", (req, downstream: Socket, head: Buffer) => {
+      tunnels.push(req.url ?? "");
+      const [host, port] = (req.url ?? "").split(":");
+      const upstream = connect(Number(port), host, () => {
+        downstream.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        upstream.write(head);
+        upstream.pipe(downstream);
+        downstream.pipe(upstream);
+      });
+      for (const sock of [downstream, upstream]) {
+        sockets.add(sock);
+        sock.on("error", () => {});
+        sock.on("close", () => sockets.delete(sock));
+      }
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+    const address = proxy.address();
+    const proxyPort = typeof address === "object" && address ? address.port : 0;
+    await writeFile(
+      join(kubeconfigs, "via-proxy.yaml"),
+      kubeconfig("via-proxy", { token: sv5!.adminToken }, `http://127.0.0.1:${proxyPort}`),
+    );
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [join(root, "pkg", "dist", "cli.js"), "--kubeconfig-dir", kubeconfigs],
@@ -86,6 +111,8 @@ describe("dist/ is self-contained (no runtime dependencies)", () => {
   });
   afterAll(async () => {
     await client?.close();
+    for (const sock of sockets) sock.destroy();
+    if (proxy) await new Promise<void>((r) => proxy.close(() => r()));
     if (root) await rm(root, { recursive: true, force: true });
   });
 
@@ -96,12 +123,13 @@ describe("dist/ is self-contained (no runtime dependencies)", () => {
     );
   });
 
-  it("authenticates with a token and with an exec plugin through the bundled client-node", async () => {
-    for (const cluster of ["via-token", "via-exec"]) {
+  it("authenticates with a token, an exec plugin and through a proxy-url, via the bundled client-node", async () => {
+    for (const cluster of ["via-token", "via-exec", "via-proxy"]) {
       const r = await call("namespaces_list", { cluster });
       expect(r.isError, r.text).toBe(false);
       expect(r.text).toContain("kube-system");
     }
+    expect(tunnels).toContain(new URL(sv5!.server).host);
   });
 
   it("loads the lazily bundled YAML parser with its named exports (resources_get as YAML, configuration_view)", async () => {
