@@ -99,9 +99,12 @@ describe("dist/ is self-contained (no runtime dependencies)", () => {
       join(kubeconfigs, "via-proxy.yaml"),
       kubeconfig("via-proxy", { token: sv5!.adminToken }, `http://127.0.0.1:${proxyPort}`),
     );
+    // The configuration comes from TOML, so the lazily imported TOML parser is exercised too.
+    const configFile = join(root, "k8s-mcp.toml");
+    await writeFile(configFile, `kubeconfig_dir = "${kubeconfigs}"\ndefault_cluster = "via-token"\n`);
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [join(root, "pkg", "dist", "cli.js"), "--kubeconfig-dir", kubeconfigs],
+      args: [join(root, "pkg", "dist", "cli.js"), "--config", configFile],
       cwd: root,
       env: { PATH: process.env.PATH ?? "", HOME: root, NODE_PATH: "", KUBECONFIG: "" },
       stderr: "pipe",
@@ -130,6 +133,9 @@ describe("dist/ is self-contained (no runtime dependencies)", () => {
       expect(r.text).toContain("kube-system");
     }
     expect(tunnels).toContain(new URL(sv5!.server).host);
+    const byDefault = await call("namespaces_list", {}); // default_cluster, read from the TOML file
+    expect(byDefault.isError, byDefault.text).toBe(false);
+    expect(byDefault.text).toContain("kube-system");
   });
 
   it("loads the lazily bundled YAML parser with its named exports (resources_get as YAML, configuration_view)", async () => {
