@@ -10,7 +10,7 @@ let mod: Promise<typeof Yaml> | undefined;
  */
 export function loadYaml(): Promise<typeof Yaml> {
   mod ??= import("yaml").then((m) => {
-    const cjs = (m as { default?: typeof Yaml }).default;
+    const cjs = (m as unknown as { default?: typeof Yaml }).default;
     return typeof m.parseAllDocuments === "function" || !cjs ? m : cjs;
   });
   return mod;
