@@ -2,8 +2,9 @@
 // Normalising replaces what differs between runs (ports, temp paths, uids, resourceVersions, times, ages,
 // durations, IPs, fingerprints) with stable placeholders; UPDATE_GOLDEN=1 rewrites the file instead of comparing.
 import { readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { expect } from "vitest";
 
 /** Why: one recorded call. */
 export interface Exchange {
@@ -140,6 +141,17 @@ export function renderTranscript(
   return `${parts.join("\n")}\n`;
 }
 
+// The first lines that differ, with context: vitest's own diff of two long strings is cut short.
+function firstDifference(expected: string, actual: string): string {
+  const a = expected.split("\n");
+  const b = actual.split("\n");
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  const from = Math.max(0, i - 3);
+  const show = (lines: string[]) => lines.slice(from, i + 4).join("\n");
+  return `line ${i + 1}:\n--- golden\n${show(a)}\n+++ actual\n${show(b)}`;
+}
+
 /** Why: compares with the committed golden file, or rewrites it when UPDATE_GOLDEN=1. */
 export async function matchGolden(file: string, actual: string): Promise<void> {
   if (process.env.UPDATE_GOLDEN === "1") {
@@ -149,5 +161,10 @@ export async function matchGolden(file: string, actual: string): Promise<void> {
   const expected = await readFile(file, "utf8").catch(() => {
     throw new Error(`${file} is missing: run with UPDATE_GOLDEN=1 to create it, then review and commit it`);
   });
-  expect(actual, `${file} differs: review the diff; if intended, run with UPDATE_GOLDEN=1`).toBe(expected);
+  if (expected === actual) return;
+  const copy = join(tmpdir(), `k8s-mcp-actual-${basename(file)}`);
+  await writeFile(copy, actual);
+  throw new Error(
+    `${file} differs (actual output in ${copy}; if the change is intended, rerun with UPDATE_GOLDEN=1 and review the diff)\n${firstDifference(expected, actual)}`,
+  );
 }

@@ -65,7 +65,7 @@ function shared(ns: string, region: string): string {
 /** Why: the scenario, built per fixture (namespace, clusters); every listed tool appears at least once. */
 export function scenario(f: Fixture): Step[] {
   const ns = f.namespace;
-  const pod = (c: Fixture["sv5"], name: string) => `/api/v1/namespaces/${ns}/pods/${name}`;
+  const pod = (name: string) => `/api/v1/namespaces/${ns}/pods/${name}`;
   return [
     {
       tool: "nsk_status",
@@ -137,9 +137,9 @@ export function scenario(f: Fixture): Step[] {
       tool: "pods_run",
       args: { name: "runner", image: "nginx:1.27", namespace: ns, port: 8080 },
       check: async () => {
-        expect(await statusOf(f.lax1, pod(f.lax1, "runner"))).toBe(200);
+        expect(await statusOf(f.lax1, pod("runner"))).toBe(200);
         expect(await statusOf(f.lax1, `/api/v1/namespaces/${ns}/services/runner`)).toBe(200);
-        expect(await statusOf(f.sv5, pod(f.sv5, "runner"))).toBe(404);
+        expect(await statusOf(f.sv5, pod("runner"))).toBe(404);
       },
     },
     {
@@ -213,9 +213,9 @@ export function scenario(f: Fixture): Step[] {
       tool: "pods_delete",
       args: { name: "web-2", namespace: ns },
       check: async () => {
-        await waitUntil("web-2 deleted", async () => (await statusOf(f.lax1, pod(f.lax1, "web-2"))) === 404);
-        expect(await statusOf(f.lax1, pod(f.lax1, "web-1"))).toBe(200);
-        expect(await statusOf(f.lax1, pod(f.lax1, "runner"))).toBe(200);
+        await waitUntil("web-2 deleted", async () => (await statusOf(f.lax1, pod("web-2"))) === 404);
+        expect(await statusOf(f.lax1, pod("web-1"))).toBe(200);
+        expect(await statusOf(f.lax1, pod("runner"))).toBe(200);
       },
     },
     {
