@@ -39,9 +39,19 @@ async function assertFreshDist(): Promise<void> {
   if (sources > statSync(cli).mtimeMs) throw new Error("dist/ is older than src/: run `npm run build` first");
 }
 
+/**
+ * Why: the environment of a user's shell. Under `npm test`, npm exports its own npm_* variables (the project's
+ * prefix among them), which would make a child npm or npx act on this checkout instead of the tarball.
+ */
+export function userEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^npm_/i.test(k)) env[k] = v;
+  return { ...env, npm_config_update_notifier: "false", npm_config_fund: "false" };
+}
+
 async function packAndInstall(dir: string): Promise<InstalledPackage> {
   await assertFreshDist();
-  const env = { ...process.env, npm_config_update_notifier: "false", npm_config_fund: "false" };
+  const env = userEnv();
   const packed = await run("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: ROOT, env });
   const tarball = join(dir, packed.stdout.trim().split("\n").at(-1) ?? "");
   const prefix = join(dir, "prefix");

@@ -6,18 +6,11 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, inject, it } from "vitest";
-import { installedPackage } from "../../helpers/installed-package.js";
+import { installedPackage, userEnv } from "../../helpers/installed-package.js";
 import { resultText } from "../../helpers/mcp.js";
 
 const cp = inject("controlplane");
 const README = new URL("../../../README.md", import.meta.url);
-
-// npm's own variables (set when the suite runs under `npm test`) would point npx at this checkout.
-function userEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^npm_/i.test(k)) env[k] = v;
-  return { ...env, npm_config_update_notifier: "false", npm_config_fund: "false" };
-}
 
 describe("npx from the packed tarball (README: Run)", () => {
   it("README shows this very command", async () => {

@@ -3,7 +3,9 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { expect } from "vitest";
+import type { TestCluster } from "../../harness/controlplane.js";
 import { apiRequest } from "../../harness/https.js";
+import { waitForPodPhase } from "../../harness/pods.js";
 import { admin, statusOf, waitUntil } from "../../helpers/cluster-api.js";
 import { resultText } from "../../helpers/mcp.js";
 import type { Fixture } from "./fixture.js";
@@ -19,18 +21,18 @@ export interface Step {
   check?: (r: CallToolResult, text: string) => Promise<void> | void;
 }
 
-async function json<T>(c: Fixture["sv5"], path: string): Promise<T> {
+async function json<T>(c: TestCluster, path: string): Promise<T> {
   const res = await apiRequest(admin(c), "GET", path);
   if (res.status !== 200) throw new Error(`GET ${path} on ${c.name}: ${res.status} ${res.body}`);
   return res.json<T>();
 }
 
-async function replicas(c: Fixture["sv5"], ns: string): Promise<number | undefined> {
+async function replicas(c: TestCluster, ns: string): Promise<number | undefined> {
   return (await json<{ spec: { replicas?: number } }>(c, `/apis/apps/v1/namespaces/${ns}/deployments/api`))
     .spec.replicas;
 }
 
-async function configMapData(c: Fixture["sv5"], ns: string, name: string): Promise<Record<string, string>> {
+async function configMapData(c: TestCluster, ns: string, name: string): Promise<Record<string, string>> {
   return (
     (await json<{ data?: Record<string, string> }>(c, `/api/v1/namespaces/${ns}/configmaps/${name}`)).data ??
     {}
@@ -137,7 +139,8 @@ export function scenario(f: Fixture): Step[] {
       tool: "pods_run",
       args: { name: "runner", image: "nginx:1.27", namespace: ns, port: 8080 },
       check: async () => {
-        expect(await statusOf(f.lax1, pod("runner"))).toBe(200);
+        // Running before the fan-out below lists it (the node simulator starts it asynchronously).
+        await waitForPodPhase(admin(f.lax1), ns, "runner", "Running", 20_000);
         expect(await statusOf(f.lax1, `/api/v1/namespaces/${ns}/services/runner`)).toBe(200);
         expect(await statusOf(f.sv5, pod("runner"))).toBe(404);
       },
