@@ -1,7 +1,7 @@
 // What the package suites run against: real clusters prepared with known objects, plus the STUBS for what cannot
 // run here (exec endpoint, nsk CLI, Rancher API), and the configuration the installed server is started with.
 import { randomBytes } from "node:crypto";
-import { copyFile, mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -204,6 +204,7 @@ export async function makeFixture(
     close: async () => {
       await exec.close();
       await rancher?.close();
+      await rm(work, { recursive: true, force: true });
     },
   };
 }
