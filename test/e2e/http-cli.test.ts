@@ -1,52 +1,20 @@
 // End to end: the BUILT binary in HTTP mode (--port 0), a real SDK client, SIGTERM and exit code 0.
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, inject, it } from "vitest";
+import { type RunningHttpCli, startHttpCli } from "../helpers/http-cli.js";
 
 const cp = inject("controlplane");
 const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
 const TOKEN = "e2e-http-token-9b7c1d";
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-  stdout: () => string;
-  exit: Promise<number | null>;
-}
-
-async function startCli(args: string[], env: Record<string, string> = {}): Promise<Running> {
+function startCli(args: string[], env: Record<string, string> = {}): Promise<RunningHttpCli> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let err = "";
-  let out = "";
-  child.stdout?.on("data", (c: Buffer) => {
-    out += c.toString("utf8");
-  });
-  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL logged within 20 s; stderr:\n${err}`)), 20_000);
-    child.stderr?.on("data", (c: Buffer) => {
-      err += c.toString("utf8");
-      const m = /serving MCP on (http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(err);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    void exit.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before serving; stderr:\n${err}`));
-    });
-  });
-  return { child, url, stderr: () => err, stdout: () => out, exit };
+  const base = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" };
+  return startHttpCli(process.execPath, [CLI, ...args], { ...base, ...env });
 }
 
 async function connect(url: string, token?: string): Promise<Client> {
