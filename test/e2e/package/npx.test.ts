@@ -1,7 +1,7 @@
 // README's "Run" for someone who never cloned: `npx --yes ./k8s-mcp-0.1.0.tgz --kubeconfig-dir ...` on the packed
 // tarball, exactly as written there, serving a real MCP client over stdio against the real clusters.
-import { readFile } from "node:fs/promises";
-import { basename, dirname } from "node:path";
+import { readdir, readFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -17,6 +17,29 @@ describe("npx from the packed tarball (README: Run)", () => {
     const pkg = await installedPackage(cp.root);
     const readme = await readFile(README, "utf8");
     expect(readme).toContain(`npx --yes ./${basename(pkg.tarball)} --kubeconfig-dir`);
+  });
+
+  it("installs as one package: no runtime dependencies, licence texts of everything bundled shipped", async () => {
+    const pkg = await installedPackage(cp.root);
+    const installed = (await readdir(join(pkg.prefix, "node_modules"))).filter((e) => !e.startsWith("."));
+    expect(installed).toEqual(["k8s-mcp"]);
+    const manifest = JSON.parse(
+      await readFile(join(pkg.prefix, "node_modules", "k8s-mcp", "package.json"), "utf8"),
+    ) as { dependencies?: Record<string, string> };
+    expect(Object.keys(manifest.dependencies ?? {})).toEqual([]);
+    const notices = await readFile(
+      join(pkg.prefix, "node_modules", "k8s-mcp", "dist", "THIRD_PARTY_NOTICES.md"),
+      "utf8",
+    );
+    for (const bundled of [
+      "@kubernetes/client-node",
+      "@modelcontextprotocol/sdk",
+      "zod",
+      "yaml",
+      "commander",
+    ])
+      expect(notices).toContain(bundled);
+    expect(pkg.tarballBytes).toBeLessThan(5 * 1024 * 1024);
   });
 
   it("`npx --yes ./k8s-mcp-<version>.tgz --kubeconfig-dir <dir>` installs and serves MCP on stdio", async () => {
