@@ -107,7 +107,7 @@ export async function resolveResource(
     if (attempt === 1) {
       const kinds = [...new Set(list.map((r) => r.kind))].sort();
       throw new ToolError(
-        `${apiVersion} has no kind ${JSON.stringify(kind)} on cluster '${client.name}'`,
+        `${apiVersion} has no kind ${/^[\x20-\x7e]*$/.test(kind) ? `'${kind}'` : JSON.stringify(kind)} on cluster '${client.name}'`,
         `kinds in ${apiVersion}: ${kinds.slice(0, 30).join(", ")}${kinds.length > 30 ? ", ..." : ""}`,
       );
     }

@@ -4,7 +4,6 @@ import { formatTable } from "../util/table.js";
 import { loadYaml } from "../util/yaml.js";
 import { age } from "./age.js";
 import type { ApiResource } from "./api-resources.js";
-import { sanitizeObject } from "./sanitize.js";
 import type { ScopedClient } from "./scoped.js";
 
 /** Why: one rendered page of a list; the tool layer returns it as its output (src/kube knows no MCP types). */
@@ -107,12 +106,9 @@ export async function listResources(
     r,
     query,
   );
-  const items = (list.items ?? []).map((it) =>
-    sanitizeObject(
-      { apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind, ...it },
-      config.allow_secret_values,
-    ),
-  );
+  // Items were sanitized by the scoped client; list items come without apiVersion/kind, so add them for display.
+  const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+  const items = (list.items ?? []).map((it) => ({ apiVersion, kind: r.kind, ...it }));
   const text = items.length
     ? (await loadYaml()).stringify(items, { version: "1.1" })
     : `No ${what} found${where} on cluster '${client.name}'.`;

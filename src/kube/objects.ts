@@ -1,9 +1,7 @@
 // Manifests: parsing, where each document goes, and what a server-side apply conflict means.
-import type { Config } from "../config/index.js";
 import { ToolError } from "../errors.js";
 import { loadYaml } from "../util/yaml.js";
 import type { ApiResource } from "./api-resources.js";
-import { sanitizeObject } from "./sanitize.js";
 import { checkName, nameRuleOf } from "./validate.js";
 
 type Obj = Record<string, unknown>;
@@ -11,10 +9,10 @@ type Obj = Record<string, unknown>;
 /** Why: the field manager name shown in managedFields for everything this server applies. */
 export const FIELD_MANAGER = "k8s-mcp";
 
-/** Why: objects shown to the agent as YAML, always sanitized first. */
-export async function toYaml(obj: unknown, config: Config): Promise<string> {
+/** Why: objects shown to the agent as YAML; they come from the scoped client, which sanitized them already. */
+export async function toYaml(obj: unknown): Promise<string> {
   // YAML 1.1, as kubectl reads and writes it: "yes"/"on" stay quoted strings, 0644 stays octal.
-  return (await loadYaml()).stringify(sanitizeObject(obj, config.allow_secret_values), { version: "1.1" });
+  return (await loadYaml()).stringify(obj, { version: "1.1" });
 }
 
 /** Why: parses one or more YAML/JSON documents into objects, with errors an agent can fix. */

@@ -46,7 +46,7 @@ const podsGet = defineClusterTool({
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
     const pod = await ctx.cluster.get({ resource: PODS, name: args.name, namespace: args.namespace });
-    return { text: await toYaml(pod, ctx.deps.config) };
+    return { text: await toYaml(pod) };
   },
 });
 

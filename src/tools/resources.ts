@@ -37,7 +37,7 @@ const resourcesGet = defineClusterTool({
   handler: async (args, ctx) => {
     const resource = await ctx.cluster.resolve(args.apiVersion, args.kind);
     const obj = await ctx.cluster.get({ resource, name: args.name, namespace: args.namespace });
-    return { text: await toYaml(obj, ctx.deps.config) };
+    return { text: await toYaml(obj) };
   },
 });
 
@@ -67,7 +67,7 @@ const resourcesCreateOrUpdate = defineClusterTool({
       try {
         const result = await ctx.cluster.apply(obj, { force: args.force === true });
         applied.push(describeObject(result));
-        docs.push(await toYaml(result, ctx.deps.config));
+        docs.push(await toYaml(result));
       } catch (err) {
         if (objs.length === 1) throw err;
         // Say exactly what changed: earlier documents were applied, later ones were not attempted.
