@@ -100,16 +100,17 @@ export async function expectRefused(
   what: string,
   pattern?: RegExp,
 ): Promise<string> {
-  let text: string;
-  try {
-    const res = await call;
-    text = resultText(res);
-    expect(res.isError, `${what} was accepted: ${text.slice(0, 200)}`).toBe(true);
-  } catch (err) {
-    text = String(err);
-    expect(text, what).toMatch(/Invalid|invalid|-32602/);
+  const outcome = await call.then(
+    (res) => ({ res }),
+    (err: unknown) => ({ err }),
+  );
+  if ("err" in outcome) {
+    const text = String(outcome.err);
+    expect(text, `${what}: unexpected failure`).toMatch(/-32602/);
     return text;
   }
+  const text = resultText(outcome.res);
+  expect(outcome.res.isError, `${what} was accepted: ${text.slice(0, 200)}`).toBe(true);
   if (pattern) expect(text, what).toMatch(pattern);
   return text;
 }
