@@ -8,7 +8,7 @@ import { type ExecResult, execInPod } from "./exec.js";
 import { applyConflict, FIELD_MANAGER, manifestTarget } from "./objects.js";
 import { buildPath, type PathShape, type Target } from "./paths.js";
 import { type Fingerprint, sanitizeObject } from "./sanitize.js";
-import { checkName } from "./validate.js";
+import { checkName, type Subresource } from "./validate.js";
 
 type Obj = Record<string, unknown>;
 
@@ -74,7 +74,6 @@ export interface ScopedClient {
 interface Op {
   verb: Verb;
   target: Target;
-  shape: PathShape;
   method: NonNullable<KubeRequest["method"]>;
   query?: KubeRequest["query"];
   body?: unknown;
@@ -83,6 +82,16 @@ interface Op {
   allowErrorStatus?: boolean;
   undoCreate?: boolean;
 }
+
+// Which path each verb may reach: a single-object verb never gets a collection path, whatever the caller passes.
+const SHAPE: Record<Verb, PathShape> = {
+  get: "object",
+  patch: "object",
+  delete: "object",
+  exec: "object",
+  list: "collection",
+  create: "collection",
+};
 
 /** Why: makes the boundary for one call; nothing is connected until the first request. */
 export function createScopedClient(o: ScopeOptions): ScopedClient {
@@ -106,8 +115,9 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
     namespaceOf: namespaced,
   };
 
-  const send = async (op: Op): Promise<{ status: number; body: string; path: string }> => {
-    const path = buildPath(op.target, op.shape);
+  // Every request passes here first: path from validated parts, then the policy on what that path is.
+  const check = (op: Op): { path: string; undo: boolean } => {
+    const path = buildPath(op.target, SHAPE[op.verb]);
     const undo = op.undoCreate === true && created.has(path);
     decide(o.policy, {
       resource: op.target.resource,
@@ -115,6 +125,11 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
       subresource: op.target.subresource,
       rollback: undo,
     });
+    return { path, undo };
+  };
+
+  const send = async (op: Op): Promise<{ status: number; body: string }> => {
+    const { path, undo } = check(op);
     const body =
       op.verb === "delete"
         ? {
@@ -125,8 +140,7 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
             ...(undo ? { preconditions: { uid: created.get(path) } } : {}),
           }
         : op.body;
-    const c = await client();
-    const res = await c.request({
+    return (await client()).request({
       method: op.method,
       path,
       query: op.query,
@@ -137,20 +151,16 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
       timeoutMs: o.timeoutMs,
       allowErrorStatus: op.allowErrorStatus,
     });
-    return { status: res.status, body: res.body, path };
   };
   const json = async <T>(op: Op): Promise<T> => JSON.parse((await send(op)).body) as T;
 
-  const objectOp = async (ref: ObjectRef, verb: Verb, method: Op["method"], rest: Partial<Op> = {}) => {
-    const namespace = await namespaced(ref.resource, ref.namespace);
-    return {
-      verb,
-      method,
-      shape: "object" as const,
-      target: { resource: ref.resource, name: ref.name, namespace },
-      ...rest,
-    };
-  };
+  // An object's target, its namespace defaulted to the context's (namespaced kinds only).
+  const objectTarget = async (ref: ObjectRef, subresource?: Subresource): Promise<Target> => ({
+    resource: ref.resource,
+    name: ref.name,
+    namespace: await namespaced(ref.resource, ref.namespace),
+    subresource,
+  });
 
   return {
     name: o.policy.cluster,
@@ -159,16 +169,13 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
       return { server: c.server, defaultNamespace: c.defaultNamespace };
     },
     resolve: async (apiVersion, kind) => resolveResource(await client(), apiVersion, kind, o.signal),
-    get: async (ref) => {
-      const op = await objectOp(ref, "get", "GET");
-      return clean(await json({ ...op, target: { ...op.target, subresource: ref.subresource } }));
-    },
+    get: async (ref) =>
+      clean(await json({ verb: "get", method: "GET", target: await objectTarget(ref, ref.subresource) })),
     list: async (resource, opts = {}) =>
       clean(
         await json({
           verb: "list",
           method: "GET",
-          shape: "collection",
           target: { resource, namespace: resource.namespaced ? opts.namespace : undefined },
           accept: opts.table?.accept,
           query: {
@@ -185,7 +192,6 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
       const res = await send({
         verb: "patch",
         method: "PATCH",
-        shape: "object",
         target: { resource: t.resource, name: t.name, namespace: t.namespace },
         query: { fieldManager: FIELD_MANAGER, force: force || undefined },
         contentType: "application/apply-patch+yaml",
@@ -198,12 +204,11 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
     },
     create: async (manifest) => {
       const t = await manifestTarget(manifest, locate);
-      // The name travels in the body, not the path: check it by the kind's rule here.
+      // The name travels in the body, not the path: the object path is built (and so checked) all the same.
       const objectPath = buildPath({ resource: t.resource, name: t.name, namespace: t.namespace }, "object");
       const out = await json<Obj>({
         verb: "create",
         method: "POST",
-        shape: "collection",
         target: { resource: t.resource, namespace: t.namespace },
         query: { fieldManager: FIELD_MANAGER },
         body: t.body,
@@ -213,42 +218,47 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
       return clean(out);
     },
     delete: async (ref, opts = {}) => {
-      const op = await objectOp(ref, "delete", "DELETE", {
-        body:
-          opts.gracePeriodSeconds === undefined ? undefined : { gracePeriodSeconds: opts.gracePeriodSeconds },
+      const target = await objectTarget(ref);
+      const grace = opts.gracePeriodSeconds;
+      await send({
+        verb: "delete",
+        method: "DELETE",
+        target,
+        body: grace === undefined ? undefined : { gracePeriodSeconds: grace },
         undoCreate: opts.undoCreate,
       });
-      await send(op);
-      return { kind: ref.resource.kind, name: ref.name, namespace: op.target.namespace };
+      return { kind: ref.resource.kind, name: ref.name, namespace: target.namespace };
     },
     patchScale: async (ref, replicas) =>
       clean(
-        await json(
-          await objectOp(ref, "patch", "PATCH", {
-            contentType: "application/merge-patch+json",
-            body: { spec: { replicas } },
-          }).then((op) => ({ ...op, target: { ...op.target, subresource: "scale" as const } })),
-        ),
+        await json({
+          verb: "patch",
+          method: "PATCH",
+          target: await objectTarget(ref, "scale"),
+          contentType: "application/merge-patch+json",
+          body: { spec: { replicas } },
+        }),
       ),
     logs: async (ref, opts) => {
-      const op = await objectOp(ref, "get", "GET", {
+      const container = opts.container && checkName("container", opts.container, "dns-label");
+      const res = await send({
+        verb: "get",
+        method: "GET",
+        target: await objectTarget(ref, "log"),
         accept: "text/plain, */*",
         query: {
-          container:
-            opts.container === undefined ? undefined : checkName("container", opts.container, "dns-label"),
+          container,
           previous: opts.previous || undefined,
           tailLines: opts.tailLines,
           limitBytes: opts.limitBytes,
         },
       });
-      return (await send({ ...op, target: { ...op.target, subresource: "log" } })).body;
+      return res.body;
     },
     exec: async (ref, opts) => {
-      const op = await objectOp(ref, "exec", "GET");
-      const path = buildPath({ ...op.target, subresource: "exec" }, "object");
-      decide(o.policy, { resource: ref.resource, verb: "exec", subresource: "exec" });
       if (opts.container !== undefined) checkName("container", opts.container, "dns-label");
       if (opts.command.length === 0) throw new ToolError("`command` must not be empty");
+      const { path } = check({ verb: "exec", method: "GET", target: await objectTarget(ref, "exec") });
       return execInPod(await client(), path, { ...opts, signal: o.signal });
     },
     serverVersion: async () =>
