@@ -174,9 +174,13 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
         );
         // The same per-cluster cut applies to the text and to structuredContent, so neither escapes the budget.
         const hint = `narrow the ${op.name} parameters or the cluster list`;
-        const cut = (v: string | undefined): string | undefined =>
-          v === undefined ? undefined : truncate(v, perCluster, hint);
-        const bounded = results.map((r) => ({ ...r, output: cut(r.output), error: cut(r.error) }));
+        const bounded = results.map(
+          ({ output, error, ...r }): LegResult => ({
+            ...r,
+            ...(output === undefined ? {} : { output: truncate(output, perCluster, hint) }),
+            ...(error === undefined ? {} : { error: truncate(error, perCluster, hint) }),
+          }),
+        );
         const sections = bounded.map((r) => {
           const head = `=== ${r.cluster}: ${r.status}${r.status === "skipped" ? "" : ` (${r.durationMs} ms)`} ===`;
           const body = r.output ?? r.error ?? "";
@@ -191,7 +195,7 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
             summary,
             elapsedMs: elapsed,
             fanoutId: ctx.callId,
-            results: bounded.map((r) => JSON.parse(JSON.stringify(r)) as LegResult),
+            results: bounded,
           },
           narrowHint: "narrow `clusters` or the operation's parameters",
         };

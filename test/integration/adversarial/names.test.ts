@@ -187,6 +187,37 @@ describe("hostile names and namespaces change nothing (real apiserver behind a r
     expect(changes(before, await snapshot(sv5, [ns, other]))).toEqual([]);
   });
 
+  it("selectors and continue tokens stay inside their query parameter", async () => {
+    proxy.requests.length = 0;
+    const res = await ts.call("resources_list", {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      namespace: ns,
+      labelSelector: "x=y&fieldSelector=metadata.name=target#/../../secrets",
+      fieldSelector: "metadata.name=a&limit=1",
+    });
+    expect(res.isError).toBe(true); // the apiserver refuses the odd selector; it was not split
+    const lists = proxy.requests.filter((r) => r.url.includes("/configmaps"));
+    expect(lists).toHaveLength(1);
+    const url = new URL(lists[0]?.url ?? "", "http://x");
+    expect(url.pathname).toBe(`/api/v1/namespaces/${ns}/configmaps`);
+    expect(url.searchParams.getAll("labelSelector")).toEqual([
+      "x=y&fieldSelector=metadata.name=target#/../../secrets",
+    ]);
+    expect(url.searchParams.getAll("fieldSelector")).toEqual(["metadata.name=a&limit=1"]);
+    expect(url.searchParams.get("limit")).toBe("500");
+    const cont = await ts.call("resources_list", {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      namespace: ns,
+      continue: "../../secrets?x",
+    });
+    expect(cont.isError).toBe(true);
+    expect(new URL(proxy.requests.at(-1)?.url ?? "", "http://x").pathname).toBe(
+      `/api/v1/namespaces/${ns}/configmaps`,
+    );
+  });
+
   it("a valid delete changes exactly its target, sends Background propagation, and never a collection path", async () => {
     proxy.requests.length = 0;
     const res = await ts.call("resources_delete", {
