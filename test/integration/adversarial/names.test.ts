@@ -187,6 +187,20 @@ describe("hostile names and namespaces change nothing (real apiserver behind a r
     expect(changes(before, await snapshot(sv5, [ns, other]))).toEqual([]);
   });
 
+  it("hostile container names for pods_exec and pods_log are refused before any request", async () => {
+    proxy.requests.length = 0;
+    for (const container of ["..", "a/b", "c&command=rm", "c\n", "C", " c", "%2F"]) {
+      const what = `container ${JSON.stringify(container)}`;
+      await expectRefused(
+        ts.call("pods_exec", { name: "p1", namespace: ns, container, command: ["true"] }),
+        what,
+        REFUSAL,
+      );
+      await expectRefused(ts.call("pods_log", { name: "p1", namespace: ns, container }), what, REFUSAL);
+    }
+    expect(objectRequests(proxy.requests)).toEqual([]);
+  });
+
   it("selectors and continue tokens stay inside their query parameter", async () => {
     proxy.requests.length = 0;
     const res = await ts.call("resources_list", {
