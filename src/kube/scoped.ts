@@ -97,10 +97,13 @@ const SHAPE: Record<Verb, PathShape> = {
 export function createScopedClient(o: ScopeOptions): ScopedClient {
   let conn: Promise<ClusterClient> | undefined;
   const client = (): Promise<ClusterClient> => {
-    conn ??= o.connect(o.signal);
-    conn.catch(() => {
-      conn = undefined;
-    });
+    if (!conn) {
+      const pending = o.connect(o.signal);
+      pending.catch(() => {
+        if (conn === pending) conn = undefined; // a failed connect (bad kubeconfig, timeout) is retried next time
+      });
+      conn = pending;
+    }
     return conn;
   };
   const created = new Map<string, string>(); // object path -> uid, for undoing this call's own creates
