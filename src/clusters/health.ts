@@ -1,6 +1,8 @@
 // One cluster's health check: reachability, credentials, version and latency, classified for agents.
+import { ToolError } from "../errors.js";
+import { knownResource } from "../kube/api-resources.js";
 import { KubeError } from "../kube/errors.js";
-import type { ClusterManager } from "./manager.js";
+import type { ScopedClient } from "../kube/scoped.js";
 
 /** Why: the closed set of outcomes clusters_status reports. */
 export type HealthState =
@@ -38,36 +40,31 @@ function classify(err: unknown): { status: HealthState; detail: string } {
   return { status: map[err.kind] ?? "error", detail: err.message };
 }
 
+const NAMESPACES = knownResource("Namespace", "namespaces", false);
+
 /** Why: /version proves reachability, TLS and authentication; a tiny namespace list proves authorization. */
-export async function checkCluster(
-  manager: ClusterManager,
-  name: string,
-  timeoutMs: number,
-  signal: AbortSignal,
-): Promise<ClusterHealth> {
+export async function checkCluster(client: ScopedClient): Promise<ClusterHealth> {
+  const name = client.name;
   let server: string | undefined;
   try {
-    const client = await manager.client(name, signal);
-    server = client.server;
+    server = (await client.info()).server;
     const started = performance.now();
-    const version = await client.json<{ gitVersion?: string }>({ path: "/version", timeoutMs, signal });
+    const version = await client.serverVersion();
     const latencyMs = Math.round(performance.now() - started);
-    const probe = await client.request({
-      path: "/api/v1/namespaces",
-      query: { limit: 1 },
-      timeoutMs,
-      signal,
-      allowErrorStatus: true,
-    });
     const base = { cluster: name, version: version.gitVersion, latencyMs, server };
-    if (probe.status === 403) {
-      return {
-        ...base,
-        status: "forbidden",
-        detail: "authenticated, but the identity cannot list namespaces",
-      };
+    try {
+      await client.list(NAMESPACES, { limit: 1 });
+    } catch (err) {
+      if (err instanceof KubeError && err.kind === "forbidden")
+        return {
+          ...base,
+          status: "forbidden",
+          detail: "authenticated, but the identity cannot list namespaces",
+        };
+      if (err instanceof KubeError && err.kind === "unauthorized")
+        return { ...base, status: "unauthorized", detail: "credentials rejected" };
+      if (!(err instanceof ToolError)) throw err; // a policy refusal (Namespace denied) skips the probe
     }
-    if (probe.status === 401) return { ...base, status: "unauthorized", detail: "credentials rejected" };
     return { ...base, status: "ok" };
   } catch (err) {
     return { cluster: name, server, ...classify(err) };

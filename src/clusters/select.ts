@@ -5,7 +5,7 @@ import type { ClusterManager } from "./manager.js";
 
 /** Why: `clusters: ["c1-*", "production"]` must mean the same thing in every fleet tool. */
 export async function selectClusters(
-  manager: ClusterManager,
+  manager: Pick<ClusterManager, "refreshIfUnwatched" | "names" | "resolve">,
   selectors: readonly string[] | undefined,
 ): Promise<string[]> {
   await manager.refreshIfUnwatched();

@@ -1,9 +1,10 @@
-// API discovery: (apiVersion, kind) -> REST resource, cached per cluster client; denied_resources enforced here.
-import type { Config } from "../config/index.js";
+// API discovery: (apiVersion, kind) -> REST resource, cached per cluster client. Policy is decided later, per request.
 import { ToolError } from "../errors.js";
 import { abortable } from "../util/abortable.js";
 import type { ClusterClient } from "./client.js";
 import { KubeError } from "./errors.js";
+import { groupVersionPath } from "./paths.js";
+import { parseApiVersion } from "./validate.js";
 
 /** Why: everything needed to build a REST path for a kind. */
 export interface ApiResource {
@@ -13,33 +14,31 @@ export interface ApiResource {
   resource: string;
   namespaced: boolean;
   verbs: string[];
+  /** Other spellings callers may use for the kind: singular, short names (lowercase). */
+  aliases?: string[];
 }
 
 interface ResourceList {
-  resources?: { name: string; kind: string; namespaced: boolean; verbs?: string[] }[];
+  resources?: {
+    name: string;
+    kind: string;
+    namespaced: boolean;
+    verbs?: string[];
+    singularName?: string;
+    shortNames?: string[];
+  }[];
 }
 
 const TTL_MS = 5 * 60_000;
 const DISCOVERY_RETRY_MS = 500;
 const cache = new WeakMap<ClusterClient, Map<string, { at: number; list: Promise<ApiResource[]> }>>();
 
-/** Why: splits "apps/v1" into group "apps", version "v1" ("v1" is the core group). */
-export function parseApiVersion(apiVersion: string): { group: string; version: string } {
-  const parts = apiVersion.trim().split("/");
-  if (parts.length === 1 && parts[0]) return { group: "", version: parts[0] };
-  if (parts.length === 2 && parts[0] && parts[1]) return { group: parts[0], version: parts[1] };
-  throw new ToolError(
-    `invalid apiVersion '${apiVersion}'`,
-    "use 'v1' for core kinds or 'group/version' such as 'apps/v1'",
-  );
-}
-
 async function fetchGroupVersion(
   client: ClusterClient,
   group: string,
   version: string,
 ): Promise<ApiResource[]> {
-  const path = group ? `/apis/${group}/${version}` : `/api/${version}`;
+  const path = groupVersionPath(group, version);
   let list: ResourceList;
   try {
     list = await client.json<ResourceList>({ path }).catch(async (err: unknown) => {
@@ -66,32 +65,28 @@ async function fetchGroupVersion(
       resource: r.name,
       namespaced: r.namespaced,
       verbs: r.verbs ?? [],
+      aliases: [r.singularName ?? "", ...(r.shortNames ?? [])].filter(Boolean).map((a) => a.toLowerCase()),
     }));
 }
 
-/** Why: refuses kinds listed in denied_resources, for every tool that touches the API. */
-export function assertNotDenied(config: Config, r: { group: string; version: string; kind: string }): void {
-  for (const d of config.denied_resources) {
-    const sameKind = d.kind.toLowerCase() === r.kind.toLowerCase();
-    if (d.group === r.group && sameKind && (!d.version || d.version === r.version)) {
-      throw new ToolError(
-        `access to ${r.kind}${r.group ? `.${r.group}` : ""} is denied by this server's configuration (denied_resources)`,
-        "this kind cannot be read or changed through this server",
-      );
-    }
-  }
+// Kind as the cluster spells it first, then any case, then the plural, singular and short names (like kubectl).
+function match(list: ApiResource[], kind: string): ApiResource | undefined {
+  const lower = kind.toLowerCase();
+  return (
+    list.find((r) => r.kind === kind) ??
+    list.find((r) => r.kind.toLowerCase() === lower) ??
+    list.find((r) => r.resource === lower || r.aliases?.includes(lower))
+  );
 }
 
-/** Why: the one way tools find a resource; discovery is cached and refreshed once on a miss (new CRDs). */
+/** Why: the one way a kind becomes a resource; discovery is cached and refreshed once on a miss (new CRDs). */
 export async function resolveResource(
   client: ClusterClient,
-  config: Config,
   apiVersion: string,
   kind: string,
   signal?: AbortSignal,
 ): Promise<ApiResource> {
   const { group, version } = parseApiVersion(apiVersion);
-  assertNotDenied(config, { group, version, kind });
   let perClient = cache.get(client);
   if (!perClient) {
     perClient = new Map();
@@ -107,16 +102,12 @@ export async function resolveResource(
       entry.list.catch(() => perClient?.delete(key));
     }
     const list = await abortable(entry.list, signal, () => new KubeError("cancelled", "request cancelled"));
-    const found =
-      list.find((r) => r.kind === kind) ?? list.find((r) => r.kind.toLowerCase() === kind.toLowerCase());
-    if (found) {
-      assertNotDenied(config, found); // the kind as the cluster spells it, whatever case the caller used
-      return found;
-    }
+    const found = match(list, kind);
+    if (found) return found;
     if (attempt === 1) {
       const kinds = [...new Set(list.map((r) => r.kind))].sort();
       throw new ToolError(
-        `${apiVersion} has no kind '${kind}' on cluster '${client.name}'`,
+        `${apiVersion} has no kind ${/^[\x20-\x7e]*$/.test(kind) ? `'${kind}'` : JSON.stringify(kind)} on cluster '${client.name}'`,
         `kinds in ${apiVersion}: ${kinds.slice(0, 30).join(", ")}${kinds.length > 30 ? ", ..." : ""}`,
       );
     }
@@ -124,25 +115,13 @@ export async function resolveResource(
   throw new ToolError(`kind '${kind}' not found`);
 }
 
-/** Why: builds the REST path of a collection or an object. */
-export function resourcePath(
-  r: ApiResource,
-  opts: { namespace?: string; name?: string; subresource?: string } = {},
-): string {
-  const base = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
-  const ns = r.namespaced && opts.namespace ? `/namespaces/${encodeURIComponent(opts.namespace)}` : "";
-  const name = opts.name ? `/${encodeURIComponent(opts.name)}` : "";
-  const sub = opts.name && opts.subresource ? `/${opts.subresource}` : "";
-  return `${base}${ns}/${r.resource}${name}${sub}`;
-}
-
-/** Why: well-known core resources skip discovery (pods, events...) while still passing denied_resources. */
-export function coreResource(
-  config: Config,
+/** Why: well-known resources skip discovery (pods, events, metrics...); the boundary still applies policy. */
+export function knownResource(
   kind: string,
   resource: string,
   namespaced: boolean,
+  group = "",
+  version = "v1",
 ): ApiResource {
-  assertNotDenied(config, { group: "", version: "v1", kind });
-  return { group: "", version: "v1", kind, resource, namespaced, verbs: [] };
+  return { group, version, kind, resource, namespaced, verbs: [] };
 }

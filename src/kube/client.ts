@@ -21,7 +21,7 @@ export interface KubeRequest {
   allowErrorStatus?: boolean;
 }
 
-/** Why: a buffered response; lists are bounded by `limit`, so buffering is safe. */
+/** Why: a buffered response, bounded by the client's response cap (MAX_RESPONSE_BYTES unless set). */
 export interface KubeResponse {
   status: number;
   headers: IncomingHttpHeaders;
@@ -54,6 +54,18 @@ export interface ClientSettings {
   defaultTimeoutMs: number;
   /** Set when the kubeconfig names a proxy-url: client-node's proxy agent, used instead of a direct one. */
   agent?: Agent;
+  /** Largest response body buffered (default MAX_RESPONSE_BYTES); a bigger one fails the request. */
+  maxResponseBytes?: number;
+}
+
+/** Why: a response is buffered whole, so one huge list must fail clearly instead of exhausting memory. */
+export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+function tooLarge(server: string, max: number): KubeError {
+  return new KubeError(
+    "http",
+    `the response from ${server} exceeded the ${max >= 1 << 20 ? `${max / (1 << 20)} MiB` : `${max} bytes`} response limit and was dropped (narrow the query: namespace, labelSelector, limit)`,
+  );
 }
 
 function buildUrl(server: string, path: string, query?: KubeRequest["query"]): URL {
@@ -73,6 +85,7 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
       ? new HttpsAgent({ keepAlive: true, maxSockets: 32, ...s.tls })
       : new HttpAgent({ keepAlive: true, maxSockets: 32 }));
   const send = isHttps ? httpsRequest : httpRequest;
+  const maxBytes = s.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   // A replaced client (new credentials) is closed only once its requests in flight have finished.
   let inFlight = 0;
   let closing = false;
@@ -120,7 +133,15 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
       };
       const r = send(url, { method, headers, agent }, (res) => {
         const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
+        let size = 0;
+        res.on("data", (c: Buffer) => {
+          size += c.length;
+          if (size <= maxBytes) chunks.push(c);
+          else {
+            finish(() => reject(tooLarge(s.server, maxBytes)));
+            r.destroy();
+          }
+        });
         res.on("error", (e) => finish(() => reject(fromNetworkError(e, s.server))));
         res.on("end", () => {
           const body = Buffer.concat(chunks).toString("utf8");

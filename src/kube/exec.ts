@@ -10,16 +10,16 @@ export interface ExecResult {
   truncated: boolean;
 }
 
-/** Why: everything exec needs; `path` is the pod's exec subresource. */
+/** Why: everything exec needs besides the path (built and checked by the scoped client). */
 export interface ExecRequest {
-  namespace: string;
-  pod: string;
   container?: string;
   command: string[];
   timeoutMs: number;
   maxBytes: number;
   signal?: AbortSignal;
 }
+
+const ERROR_BODY_BYTES = 64 * 1024;
 
 interface ExecStatus {
   status?: string;
@@ -35,13 +35,11 @@ function exitCodeOf(s: ExecStatus): number {
   throw new KubeError("http", `exec failed: ${s.message ?? s.reason ?? "unknown error"}`);
 }
 
-/** Why: pods_exec; ws is loaded lazily since few sessions ever exec. */
-export async function execInPod(client: ClusterClient, req: ExecRequest): Promise<ExecResult> {
+/** Why: pods_exec; `path` comes from the path builder. ws is loaded lazily since few sessions ever exec. */
+export async function execInPod(client: ClusterClient, path: string, req: ExecRequest): Promise<ExecResult> {
   const { default: WebSocket } = await import("ws");
   const { tls, headers, agent } = await client.connection();
-  const url = new URL(
-    `${client.server.replace(/\/$/, "")}/api/v1/namespaces/${encodeURIComponent(req.namespace)}/pods/${encodeURIComponent(req.pod)}/exec`,
-  );
+  const url = new URL(`${client.server.replace(/\/$/, "")}${path}`);
   url.protocol = url.protocol === "http:" ? "ws:" : "wss:";
   for (const c of req.command) url.searchParams.append("command", c);
   if (req.container) url.searchParams.set("container", req.container);
@@ -95,7 +93,11 @@ export async function execInPod(client: ClusterClient, req: ExecRequest): Promis
     });
     ws.on("unexpected-response", (_r, res) => {
       const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
+      let kept = 0;
+      res.on("data", (c: Buffer) => {
+        kept += c.length;
+        if (kept <= ERROR_BODY_BYTES) chunks.push(c); // an error page is read for its message only
+      });
       res.on("end", () => {
         finish(() => reject(fromResponse(res.statusCode ?? 0, Buffer.concat(chunks).toString("utf8"))));
       });

@@ -1,12 +1,18 @@
 // Lists of any kind as a compact server-side Table (default) or sanitized YAML, with paging.
 import type { Config } from "../config/index.js";
-import type { ToolOutput } from "../mcp/tool.js";
 import { formatTable } from "../util/table.js";
 import { loadYaml } from "../util/yaml.js";
 import { age } from "./age.js";
-import { type ApiResource, resourcePath } from "./api-resources.js";
-import type { ClusterClient } from "./client.js";
-import { sanitizeObject } from "./sanitize.js";
+import type { ApiResource } from "./api-resources.js";
+import type { ScopedClient } from "./scoped.js";
+
+/** Why: one rendered page of a list; the tool layer returns it as its output (src/kube knows no MCP types). */
+export interface ListPage {
+  text: string;
+  /** The paging note; kept even when the text is truncated. */
+  footer: string;
+  structured: { cluster: string; kind: string; count: number; continue: string | null };
+}
 
 /** Why: the paging and filter parameters every list tool shares. */
 export interface ListParams {
@@ -66,28 +72,25 @@ function renderTable(t: TableResponse, withNamespace: boolean): { text: string; 
 
 /** Why: one list implementation for pods, namespaces, events and any kind (CRDs included). */
 export async function listResources(
-  client: ClusterClient,
+  client: ScopedClient,
   config: Config,
   r: ApiResource,
   p: ListParams,
-  signal?: AbortSignal,
-): Promise<ToolOutput> {
+): Promise<ListPage> {
   const allNamespaces = r.namespaced && !p.namespace;
   const query = {
+    namespace: p.namespace,
     labelSelector: p.labelSelector,
     fieldSelector: p.fieldSelector,
     limit: p.limit ?? DEFAULT_LIST_LIMIT,
     continue: p.continue,
   };
-  const path = resourcePath(r, { namespace: p.namespace });
   const where = r.namespaced ? (p.namespace ? ` in namespace ${p.namespace}` : " in all namespaces") : "";
   const what = `${r.kind}${r.group ? `.${r.group}` : ""}`;
   if (config.list_output === "table") {
-    const t = await client.json<TableResponse>({
-      path,
-      accept: TABLE_ACCEPT,
-      query: { ...query, includeObject: allNamespaces ? "Metadata" : "None" },
-      signal,
+    const t = await client.list<TableResponse>(r, {
+      ...query,
+      table: { accept: TABLE_ACCEPT, includeObject: allNamespaces ? "Metadata" : "None" },
     });
     if (t.kind === "Table") {
       const { text, count } = renderTable(t, allNamespaces);
@@ -99,15 +102,13 @@ export async function listResources(
       };
     }
   }
-  const list = await client.json<{ items?: Record<string, unknown>[]; metadata?: TableResponse["metadata"] }>(
-    { path, query, signal },
+  const list = await client.list<{ items?: Record<string, unknown>[]; metadata?: TableResponse["metadata"] }>(
+    r,
+    query,
   );
-  const items = (list.items ?? []).map((it) =>
-    sanitizeObject(
-      { apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind, ...it },
-      config.allow_secret_values,
-    ),
-  );
+  // Items were sanitized by the scoped client; list items come without apiVersion/kind, so add them for display.
+  const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+  const items = (list.items ?? []).map((it) => ({ apiVersion, kind: r.kind, ...it }));
   const text = items.length
     ? (await loadYaml()).stringify(items, { version: "1.1" })
     : `No ${what} found${where} on cluster '${client.name}'.`;

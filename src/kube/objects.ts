@@ -1,39 +1,18 @@
-// Get, apply, delete and scale single objects of any kind, returning sanitized results.
-import type { Config } from "../config/index.js";
+// Manifests: parsing, where each document goes, and what a server-side apply conflict means.
 import { ToolError } from "../errors.js";
 import { loadYaml } from "../util/yaml.js";
-import { type ApiResource, resolveResource, resourcePath } from "./api-resources.js";
-import type { ClusterClient } from "./client.js";
-import { sanitizeObject } from "./sanitize.js";
+import type { ApiResource } from "./api-resources.js";
+import { checkName, nameRuleOf } from "./validate.js";
 
 type Obj = Record<string, unknown>;
 
 /** Why: the field manager name shown in managedFields for everything this server applies. */
 export const FIELD_MANAGER = "k8s-mcp";
 
-/** Why: objects shown to the agent as YAML, always sanitized first. */
-export async function toYaml(obj: unknown, config: Config): Promise<string> {
+/** Why: objects shown to the agent as YAML; they come from the scoped client, which sanitized them already. */
+export async function toYaml(obj: unknown): Promise<string> {
   // YAML 1.1, as kubectl reads and writes it: "yes"/"on" stay quoted strings, 0644 stays octal.
-  return (await loadYaml()).stringify(sanitizeObject(obj, config.allow_secret_values), { version: "1.1" });
-}
-
-/** Why: resolves the namespace for a kind: ignored for cluster-scoped, defaulted for namespaced. */
-export function namespaceFor(r: ApiResource, client: ClusterClient, namespace?: string): string | undefined {
-  return r.namespaced ? namespace || client.defaultNamespace : undefined;
-}
-
-/** Why: GET one object with a clear not-found message. */
-export async function getObject(
-  client: ClusterClient,
-  r: ApiResource,
-  name: string,
-  namespace?: string,
-  signal?: AbortSignal,
-): Promise<Obj> {
-  return client.json<Obj>({
-    path: resourcePath(r, { name, namespace: namespaceFor(r, client, namespace) }),
-    signal,
-  });
+  return (await loadYaml()).stringify(obj, { version: "1.1" });
 }
 
 /** Why: parses one or more YAML/JSON documents into objects, with errors an agent can fix. */
@@ -60,20 +39,22 @@ export async function parseManifests(text: string): Promise<Obj[]> {
   return out;
 }
 
-interface Target {
-  r: ApiResource;
+/** Why: where one manifest goes: its resolved resource, checked name, defaulted namespace and final body. */
+export interface ManifestTarget {
+  resource: ApiResource;
   name: string;
   namespace: string | undefined;
   body: Obj;
 }
 
-// Where a manifest goes: its resource (denied_resources checked), name, namespace (defaulted) and final body.
-async function targetOf(
-  client: ClusterClient,
-  config: Config,
-  obj: Obj,
-  signal?: AbortSignal,
-): Promise<Target> {
+/** Why: the scoped client lends discovery and namespace defaulting; the rules of a manifest live here. */
+export interface Locator {
+  resolve: (apiVersion: string, kind: string) => Promise<ApiResource>;
+  namespaceOf: (r: ApiResource, namespace: string | undefined) => Promise<string | undefined>;
+}
+
+/** Why: one manifest's target; the body is rewritten to the resolved apiVersion/kind so policy and body agree. */
+export async function manifestTarget(obj: Obj, locate: Locator): Promise<ManifestTarget> {
   const apiVersion = typeof obj.apiVersion === "string" ? obj.apiVersion : "";
   const kind = typeof obj.kind === "string" ? obj.kind : "";
   const meta = (obj.metadata && typeof obj.metadata === "object" ? obj.metadata : {}) as Obj;
@@ -81,47 +62,49 @@ async function targetOf(
   if (!apiVersion || !kind || !name) {
     throw new ToolError(
       "each resource needs apiVersion, kind and metadata.name",
-      `got apiVersion='${apiVersion}' kind='${kind}' name='${name}'`,
+      `got apiVersion=${JSON.stringify(apiVersion)} kind=${JSON.stringify(kind)} name=${JSON.stringify(name)}`,
     );
   }
-  const r = await resolveResource(client, config, apiVersion, kind, signal);
-  const namespace = namespaceFor(r, client, typeof meta.namespace === "string" ? meta.namespace : undefined);
-  return { r, name, namespace, body: { ...obj, metadata: { ...meta, ...(namespace ? { namespace } : {}) } } };
+  if (meta.namespace !== undefined && typeof meta.namespace !== "string")
+    throw new ToolError("metadata.namespace must be a string");
+  const r = await locate.resolve(apiVersion, kind);
+  checkName("metadata.name", name, nameRuleOf(r.group, r.resource));
+  const namespace = await locate.namespaceOf(r, meta.namespace as string | undefined);
+  const resolved = r.group ? `${r.group}/${r.version}` : r.version;
+  const metadata = { ...meta, ...(namespace ? { namespace } : {}) };
+  if (!namespace) delete metadata.namespace;
+  return { resource: r, name, namespace, body: { ...obj, apiVersion: resolved, kind: r.kind, metadata } };
 }
 
-/** Why: server-side apply of one object; creates or updates, conflicts forced to this manager. */
-export async function applyObject(
-  client: ClusterClient,
-  config: Config,
-  obj: Obj,
-  signal?: AbortSignal,
-): Promise<Obj> {
-  const t = await targetOf(client, config, obj, signal);
-  return client.json<Obj>({
-    method: "PATCH",
-    path: resourcePath(t.r, { name: t.name, namespace: t.namespace }),
-    query: { fieldManager: FIELD_MANAGER, force: true },
-    contentType: "application/apply-patch+yaml",
-    body: JSON.stringify(t.body),
-    signal,
-  });
+interface ConflictStatus {
+  message?: string;
+  details?: { causes?: { reason?: string; message?: string; field?: string }[] };
 }
 
-/** Why: creates an object (POST); an existing one is a 409 the agent sees, never overwritten. */
-export async function createObject(
-  client: ClusterClient,
-  config: Config,
-  obj: Obj,
-  signal?: AbortSignal,
-): Promise<Obj> {
-  const t = await targetOf(client, config, obj, signal);
-  return client.json<Obj>({
-    method: "POST",
-    path: resourcePath(t.r, { namespace: t.namespace }),
-    query: { fieldManager: FIELD_MANAGER },
-    body: t.body,
-    signal,
+/** Why: a 409 from server-side apply becomes "these fields are owned by these managers", with what to do. */
+export function applyConflict(body: string, t: ManifestTarget): ToolError {
+  let s: ConflictStatus = {};
+  try {
+    s = JSON.parse(body) as ConflictStatus;
+  } catch {
+    // not a Status: fall through with the raw text
+  }
+  const causes = (s.details?.causes ?? []).filter((c) => c.reason === "FieldManagerConflict");
+  const where = `${t.resource.kind} ${t.namespace ? `${t.namespace}/` : ""}${t.name}`;
+  if (causes.length === 0) {
+    return new ToolError(
+      `409 Conflict applying ${where}: ${(s.message ?? body).slice(0, 300)}`,
+      "read the object again and retry",
+    );
+  }
+  const parts = causes.map((c) => {
+    const manager = /conflict with "([^"]+)"/.exec(c.message ?? "")?.[1] ?? "another manager";
+    return `${c.field ?? "?"} (managed by "${manager}")`;
   });
+  return new ToolError(
+    `409 Conflict applying ${where}: ${causes.length} field(s) are owned by other field managers: ${parts.join(", ")}; nothing was changed`,
+    "pass force: true to take these fields over, or leave them out of the manifest (or set them to the current values)",
+  );
 }
 
 /** Why: a one-line identity for results ("Deployment default/web"). */

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ToolError } from "../errors.js";
 import type { CallRecord, ServerDeps } from "./deps.js";
-import { assertClusterAllows } from "./policy.js";
+import { openScope } from "./policy.js";
 import { redactArgs } from "./redact-args.js";
 import { describeError, errorResult, okResult } from "./results.js";
 import type { AnyTool, ToolContext, ToolOutput } from "./tool.js";
@@ -40,6 +40,15 @@ export async function runTool(
     callId,
     fanoutId: meta.fanoutId,
     confirm: meta.confirm ?? (async () => false),
+    openCluster: async (name, opts) =>
+      openScope(deps, await deps.clusters.resolve(name), tool.name, { signal: meta.signal, ...opts }),
+    runLeg: (op, legArgs, call) =>
+      runTool(deps, op, legArgs, {
+        sessionId: meta.sessionId,
+        signal: call.signal,
+        progress: async () => {},
+        fanoutId: call.fanoutId,
+      }),
   };
   let clusterName: string | undefined;
   let result: CallToolResult;
@@ -55,8 +64,8 @@ export async function runTool(
         );
       }
       clusterName = await deps.clusters.resolve(wanted);
-      assertClusterAllows(tool, clusterName, deps.config);
-      const cluster = await deps.clusters.client(clusterName, meta.signal);
+      // The boundary: every request this call makes is built, checked and sent by this scoped client.
+      const cluster = openScope(deps, clusterName, tool.name, { signal: meta.signal });
       out = await tool.handler(args, { ...ctx, cluster });
     } else {
       out = await tool.handler(rawArgs, ctx);

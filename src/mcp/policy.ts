@@ -1,10 +1,12 @@
-// Read-only, disable-destructive and read-only-clusters, all derived from tool annotations in one place.
+// Policy: which tools are listed (from annotations) and each call's boundary (scoped client) with its policy.
 import { matchesAnyGlob } from "../clusters/discovery/filter.js";
 import type { Config } from "../config/index.js";
-import { ToolError } from "../errors.js";
-import type { AnyTool } from "./tool.js";
+import type { RequestPolicy } from "../kube/access.js";
+import { createScopedClient, type ScopedClient } from "../kube/scoped.js";
+import type { ServerDeps } from "./deps.js";
+import type { AnyTool, OpenOptions } from "./tool.js";
 
-/** Why: a tool that policy disables is neither listed nor callable. */
+/** Why: a tool that policy disables is neither listed nor callable; the scoped client enforces the rest. */
 export function isToolEnabled(tool: AnyTool, config: Config): boolean {
   const sessionOnly = tool.kind === "fleet" && tool.sessionOnly === true;
   if (config.read_only && !tool.annotations.readOnlyHint && !sessionOnly) return false;
@@ -12,18 +14,41 @@ export function isToolEnabled(tool: AnyTool, config: Config): boolean {
   return true;
 }
 
-/** Why: `read_only_clusters` refuses writes per cluster, at call time, with a clear reason. */
-export function assertClusterAllows(tool: AnyTool, cluster: string, config: Config): void {
-  if (tool.annotations.readOnlyHint) return;
+/** Why: `read_only_clusters` matching in one small place (names, `<file>/<context>` stems and aliases). */
+export function isReadOnlyCluster(cluster: string, config: Config): boolean {
   const stem = cluster.split("/")[0] ?? cluster;
   // Entries may name aliases ("production"): a cluster is read-only when it or any alias of it matches.
   const aliases = Object.entries(config.cluster_aliases)
     .filter(([, target]) => target === cluster || target === stem)
     .map(([alias]) => alias);
-  if ([cluster, stem, ...aliases].some((n) => matchesAnyGlob(n, config.read_only_clusters))) {
-    throw new ToolError(
-      `${tool.name} is refused on cluster '${cluster}': it is configured read-only (read_only_clusters)`,
-      "only read-only tools may run on this cluster; use another cluster or a read-only tool",
-    );
-  }
+  return [cluster, stem, ...aliases].some((n) => matchesAnyGlob(n, config.read_only_clusters));
+}
+
+/** Why: the policy one call's requests are judged by, on a resolved cluster. */
+export function requestPolicy(config: Config, cluster: string, caller: string): RequestPolicy {
+  return {
+    cluster,
+    caller,
+    readOnly: config.read_only,
+    disableDestructive: config.disable_destructive,
+    clusterReadOnly: isReadOnlyCluster(cluster, config),
+    denied: config.denied_resources,
+  };
+}
+
+/** Why: the only constructor of scoped clients; `cluster` must already be resolved (canonical). */
+export function openScope(
+  deps: ServerDeps,
+  cluster: string,
+  caller: string,
+  opts: OpenOptions = {},
+): ScopedClient {
+  return createScopedClient({
+    policy: requestPolicy(deps.config, cluster, caller),
+    connect: (signal) => deps.clusters.client(cluster, signal),
+    signal: opts.signal,
+    timeoutMs: opts.timeoutMs,
+    allowSecretValues: deps.config.allow_secret_values,
+    fingerprint: opts.fingerprint,
+  });
 }

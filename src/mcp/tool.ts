@@ -1,7 +1,10 @@
 // Tools are data: a name, a zod input schema, the four annotations and a handler.
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
+import type { ClusterManager } from "../clusters/manager.js";
 import type { SessionState } from "../clusters/sessions.js";
-import type { ClusterClient } from "../kube/client.js";
+import type { Fingerprint } from "../kube/sanitize.js";
+import type { ScopedClient } from "../kube/scoped.js";
 import type { ServerDeps } from "./deps.js";
 
 /** Why: all four MCP annotations are required on every tool; policy is derived from them. */
@@ -24,9 +27,28 @@ export interface ToolOutput {
   keep?: "head" | "tail";
 }
 
+/** Why: the registry as handlers see it: names, aliases, kubeconfig facts, but no raw client. */
+export type ClusterDirectory = Omit<ClusterManager, "client">;
+
+/** Why: what handlers may use of ServerDeps; API access goes through scoped clients only. */
+export type ToolDeps = Omit<ServerDeps, "clusters"> & { readonly clusters: ClusterDirectory };
+
+/** Why: how a fleet tool asks for one cluster's boundary (status deadlines, compare fingerprints). */
+export interface OpenOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  fingerprint?: Fingerprint;
+}
+
+/** Why: one leg of a fan-out runs as a full tool call (policy, audit) on one cluster. */
+export interface LegCall {
+  signal: AbortSignal;
+  fanoutId: string;
+}
+
 /** Why: the per-call context every handler gets (never the raw MCP request). */
 export interface ToolContext {
-  deps: ServerDeps;
+  deps: ToolDeps;
   session: SessionState;
   signal: AbortSignal;
   /** Sends a progress notification when the client asked for progress; otherwise a no-op. */
@@ -37,11 +59,15 @@ export interface ToolContext {
   fanoutId?: string;
   /** Asks the user to confirm through MCP elicitation; false when the client cannot ask or the user declines. */
   confirm: (message: string) => Promise<boolean>;
+  /** The boundary for one cluster (name, alias or address), under this call's policy. */
+  openCluster: (cluster: string, opts?: OpenOptions) => Promise<ScopedClient>;
+  /** Runs a cluster-aware tool on one cluster as its own audited call (clusters_exec_all legs). */
+  runLeg: (tool: AnyTool, args: Record<string, unknown>, call: LegCall) => Promise<CallToolResult>;
 }
 
-/** Why: cluster-aware handlers receive the resolved cluster client; they never look clusters up. */
+/** Why: cluster-aware handlers receive the scoped client of the resolved cluster; they never look clusters up. */
 export interface ClusterToolContext extends ToolContext {
-  cluster: ClusterClient;
+  cluster: ScopedClient;
 }
 
 interface ToolBase<S extends z.ZodRawShape> {

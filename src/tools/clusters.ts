@@ -157,7 +157,7 @@ const clustersStatus = defineFleetTool({
     const outcomes = await mapPool(
       names,
       64,
-      (name) => checkCluster(ctx.deps.clusters, name, timeoutMs, limit.signal),
+      async (name) => checkCluster(await ctx.openCluster(name, { signal: limit.signal, timeoutMs })),
       limit.signal,
     ).finally(limit.clear);
     // A check cut off by the deadline (not by the client) is a timeout, whatever the socket said.

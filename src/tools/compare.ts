@@ -3,10 +3,9 @@ import { createHmac, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { selectClusters } from "../clusters/select.js";
 import { ToolError } from "../errors.js";
-import { resolveResource, resourcePath } from "../kube/api-resources.js";
 import { diffAcross, type FieldDiff } from "../kube/diff.js";
 import { KubeError } from "../kube/errors.js";
-import { type Fingerprint, sanitizeObject } from "../kube/sanitize.js";
+import type { Fingerprint } from "../kube/sanitize.js";
 import { describeError } from "../mcp/results.js";
 import { type AnyTool, defineFleetTool, type ToolContext } from "../mcp/tool.js";
 import { mapPool } from "../util/pool.js";
@@ -29,20 +28,17 @@ async function fetchFrom(
   fingerprint: Fingerprint,
 ): Promise<Fetched> {
   try {
-    const client = await ctx.deps.clusters.client(cluster);
-    const r = await resolveResource(client, ctx.deps.config, args.apiVersion, args.kind, ctx.signal);
-    const namespace = r.namespaced ? args.namespace || client.defaultNamespace : undefined;
-    // List items come without apiVersion/kind; set them so Secrets are recognised and redacted.
+    // The scoped client redacts Secret values into this call's keyed fingerprints before anything is compared.
+    const client = await ctx.openCluster(cluster, { fingerprint });
+    const r = await client.resolve(args.apiVersion, args.kind);
+    const namespace = r.namespaced ? (args.namespace ?? (await client.info()).defaultNamespace) : undefined;
+    // List items come without apiVersion/kind; set them so every cluster's objects compare alike.
     const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
-    const clean = (o: Obj): Obj =>
-      sanitizeObject({ apiVersion, kind: r.kind, ...o }, ctx.deps.config.allow_secret_values, fingerprint);
+    const typed = (o: Obj): Obj => ({ apiVersion, kind: r.kind, ...o });
     if (args.name) {
       try {
-        const o = await client.json<Obj>({
-          path: resourcePath(r, { namespace, name: args.name }),
-          signal: ctx.signal,
-        });
-        return { cluster, objects: new Map([[args.name, clean(o)]]) };
+        const o = await client.get({ resource: r, namespace, name: args.name });
+        return { cluster, objects: new Map([[args.name, typed(o)]]) };
       } catch (err) {
         if (err instanceof KubeError && err.kind === "not-found") return { cluster, objects: new Map() };
         throw err;
@@ -52,13 +48,13 @@ async function fetchFrom(
     const objects = new Map<string, Obj>();
     let cont: string | undefined;
     do {
-      const page: { items?: Obj[]; metadata?: { continue?: string } } = await client.json({
-        path: resourcePath(r, { namespace }),
-        query: { limit: 500, continue: cont },
-        signal: ctx.signal,
+      const page = await client.list<{ items?: Obj[]; metadata?: { continue?: string } }>(r, {
+        namespace,
+        limit: 500,
+        continue: cont,
       });
       for (const o of page.items ?? [])
-        objects.set(String((o.metadata as Obj | undefined)?.name ?? ""), clean(o));
+        objects.set(String((o.metadata as Obj | undefined)?.name ?? ""), typed(o));
       cont = page.metadata?.continue || undefined;
     } while (cont && objects.size < MAX_OBJECTS);
     if (cont)

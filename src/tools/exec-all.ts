@@ -5,7 +5,6 @@ import { z } from "zod";
 import { selectClusters } from "../clusters/select.js";
 import type { Config } from "../config/index.js";
 import { ToolError } from "../errors.js";
-import { runTool } from "../mcp/invoke.js";
 import { isToolEnabled } from "../mcp/policy.js";
 import { truncate } from "../mcp/results.js";
 import { type AnyTool, defineFleetTool, type ToolContext } from "../mcp/tool.js";
@@ -48,12 +47,7 @@ async function runLeg(
   const started = performance.now();
   // runTool honours the signal; abortable() is the backstop so one stuck leg can never hold the fan-out.
   const res = await abortable(
-    runTool(
-      ctx.deps,
-      op,
-      { ...params, cluster },
-      { sessionId: ctx.session.id, signal, progress: async () => {}, fanoutId: ctx.callId },
-    ),
+    ctx.runLeg(op, { ...params, cluster }, { signal, fanoutId: ctx.callId }),
     signal,
     () => new Error("aborted"),
   )
@@ -178,18 +172,31 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
           1024,
           Math.floor(ctx.deps.config.max_output_bytes / Math.max(1, results.length)),
         );
-        const sections = results.map((r) => {
+        // The same per-cluster cut applies to the text and to structuredContent, so neither escapes the budget.
+        const hint = `narrow the ${op.name} parameters or the cluster list`;
+        const bounded = results.map(
+          ({ output, error, ...r }): LegResult => ({
+            ...r,
+            ...(output === undefined ? {} : { output: truncate(output, perCluster, hint) }),
+            ...(error === undefined ? {} : { error: truncate(error, perCluster, hint) }),
+          }),
+        );
+        const sections = bounded.map((r) => {
           const head = `=== ${r.cluster}: ${r.status}${r.status === "skipped" ? "" : ` (${r.durationMs} ms)`} ===`;
           const body = r.output ?? r.error ?? "";
-          return body
-            ? `${head}\n${truncate(body, perCluster, `narrow the ${op.name} parameters or the cluster list`)}`
-            : head;
+          return body ? `${head}\n${body}` : head;
         });
         const elapsed = Math.round(performance.now() - started);
         const summary = `${op.name} on ${results.length} clusters: ${summarize(results)} (${elapsed} ms)`;
         return {
           text: [summary, ...sections].join("\n"),
-          structured: { operation: op.name, summary, elapsedMs: elapsed, fanoutId: ctx.callId, results },
+          structured: {
+            operation: op.name,
+            summary,
+            elapsedMs: elapsed,
+            fanoutId: ctx.callId,
+            results: bounded,
+          },
           narrowHint: "narrow `clusters` or the operation's parameters",
         };
       } finally {

@@ -1,6 +1,6 @@
 // Namespaces and events: the first things an agent looks at on a cluster.
 import { z } from "zod";
-import { coreResource } from "../kube/api-resources.js";
+import { knownResource } from "../kube/api-resources.js";
 import { listResources } from "../kube/list.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
 import { listFields, namespaceField, READ_ONLY } from "./common.js";
@@ -16,13 +16,7 @@ const namespacesList = defineClusterTool({
   }),
   annotations: READ_ONLY,
   handler: async (args, ctx) =>
-    listResources(
-      ctx.cluster,
-      ctx.deps.config,
-      coreResource(ctx.deps.config, "Namespace", "namespaces", false),
-      args,
-      ctx.signal,
-    ),
+    listResources(ctx.cluster, ctx.deps.config, knownResource("Namespace", "namespaces", false), args),
 });
 
 const eventsList = defineClusterTool({
@@ -36,13 +30,7 @@ const eventsList = defineClusterTool({
   }),
   annotations: READ_ONLY,
   handler: async (args, ctx) =>
-    listResources(
-      ctx.cluster,
-      ctx.deps.config,
-      coreResource(ctx.deps.config, "Event", "events", true),
-      args,
-      ctx.signal,
-    ),
+    listResources(ctx.cluster, ctx.deps.config, knownResource("Event", "events", true), args),
 });
 
 /** Why: the namespace/event tool group, listed in tools/index.ts. */

@@ -1,11 +1,12 @@
 // pods_exec: run a command in a container and return its output and exit code.
 import { z } from "zod";
 import { parseDuration } from "../config/index.js";
-import { assertNotDenied } from "../kube/api-resources.js";
+import { knownResource } from "../kube/api-resources.js";
 import { defaultContainer } from "../kube/containers.js";
-import { execInPod } from "../kube/exec.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
 import { DESTRUCTIVE, namespaceField } from "./common.js";
+
+const PODS = knownResource("Pod", "pods", true);
 
 const podsExec = defineClusterTool({
   name: "pods_exec",
@@ -26,19 +27,14 @@ const podsExec = defineClusterTool({
   }),
   annotations: { ...DESTRUCTIVE, idempotentHint: false },
   handler: async (args, ctx) => {
-    assertNotDenied(ctx.deps.config, { group: "", version: "v1", kind: "Pod" });
-    const namespace = args.namespace || ctx.cluster.defaultNamespace;
+    const ref = { resource: PODS, name: args.name, namespace: args.namespace };
     const container =
-      args.container ??
-      (await defaultContainer(ctx.cluster, ctx.deps.config, args.name, namespace, ctx.signal)).chosen;
-    const r = await execInPod(ctx.cluster, {
-      namespace,
-      pod: args.name,
+      args.container ?? (await defaultContainer(ctx.cluster, PODS, args.name, args.namespace)).chosen;
+    const r = await ctx.cluster.exec(ref, {
       container,
       command: args.command,
       timeoutMs: parseDuration(ctx.deps.config.request_timeout),
       maxBytes: ctx.deps.config.max_output_bytes,
-      signal: ctx.signal,
     });
     const parts = [`exit code ${r.exitCode}`];
     if (r.stdout) parts.push(`--- stdout ---\n${r.stdout}`);

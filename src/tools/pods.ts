@@ -2,11 +2,10 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { ToolError } from "../errors.js";
-import { coreResource, resourcePath } from "../kube/api-resources.js";
+import { knownResource } from "../kube/api-resources.js";
 import { defaultContainer } from "../kube/containers.js";
 import { listResources } from "../kube/list.js";
-import { createObject, describeObject, getObject, toYaml } from "../kube/objects.js";
-import type { ServerDeps } from "../mcp/deps.js";
+import { describeObject, toYaml } from "../kube/objects.js";
 import { explainError } from "../mcp/results.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
 import { ADDITIVE, DESTRUCTIVE, listFields, namespaceField, READ_ONLY } from "./common.js";
@@ -15,7 +14,7 @@ import { ADDITIVE, DESTRUCTIVE, listFields, namespaceField, READ_ONLY } from "./
 // is applied afterwards, keeping the newest lines.
 const LOG_SAFETY_CAP_BYTES = 16 * 1024 * 1024;
 
-const podResource = (deps: ServerDeps) => coreResource(deps.config, "Pod", "pods", true);
+const PODS = knownResource("Pod", "pods", true);
 
 const podName = z.string().min(1).describe("Name of the pod.");
 const podNamespace = namespaceField("of the pod (default: the context's namespace, usually 'default').");
@@ -27,8 +26,7 @@ const podsList = defineClusterTool({
     "List pods in all namespaces of a cluster, as a kubectl-like table. Filter with labelSelector/fieldSelector.",
   input: z.object(listFields),
   annotations: READ_ONLY,
-  handler: async (args, ctx) =>
-    listResources(ctx.cluster, ctx.deps.config, podResource(ctx.deps), args, ctx.signal),
+  handler: async (args, ctx) => listResources(ctx.cluster, ctx.deps.config, PODS, args),
 });
 
 const podsListInNamespace = defineClusterTool({
@@ -37,8 +35,7 @@ const podsListInNamespace = defineClusterTool({
   description: "List pods in one namespace, as a kubectl-like table.",
   input: z.object({ namespace: z.string().min(1).describe("Namespace to list pods from."), ...listFields }),
   annotations: READ_ONLY,
-  handler: async (args, ctx) =>
-    listResources(ctx.cluster, ctx.deps.config, podResource(ctx.deps), args, ctx.signal),
+  handler: async (args, ctx) => listResources(ctx.cluster, ctx.deps.config, PODS, args),
 });
 
 const podsGet = defineClusterTool({
@@ -48,8 +45,8 @@ const podsGet = defineClusterTool({
   input: z.object({ name: podName, namespace: podNamespace }),
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
-    const pod = await getObject(ctx.cluster, podResource(ctx.deps), args.name, args.namespace, ctx.signal);
-    return { text: await toYaml(pod, ctx.deps.config) };
+    const pod = await ctx.cluster.get({ resource: PODS, name: args.name, namespace: args.namespace });
+    return { text: await toYaml(pod) };
   },
 });
 
@@ -60,10 +57,8 @@ const podsDelete = defineClusterTool({
   input: z.object({ name: podName, namespace: podNamespace }),
   annotations: DESTRUCTIVE,
   handler: async (args, ctx) => {
-    const namespace = args.namespace || ctx.cluster.defaultNamespace;
-    const path = resourcePath(podResource(ctx.deps), { name: args.name, namespace });
-    await ctx.cluster.request({ method: "DELETE", path, signal: ctx.signal });
-    return { text: `Deleted pod ${namespace}/${args.name} on cluster '${ctx.cluster.name}'.` };
+    const gone = await ctx.cluster.delete({ resource: PODS, name: args.name, namespace: args.namespace });
+    return { text: `Deleted pod ${gone.namespace}/${gone.name} on cluster '${ctx.cluster.name}'.` };
   },
 });
 
@@ -94,30 +89,26 @@ const podsLog = defineClusterTool({
   }),
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
-    const namespace = args.namespace || ctx.cluster.defaultNamespace;
+    const ref = { resource: PODS, name: args.name, namespace: args.namespace };
     let container = args.container;
     let note = "";
     if (!container) {
-      const d = await defaultContainer(ctx.cluster, ctx.deps.config, args.name, namespace, ctx.signal);
+      const d = await defaultContainer(ctx.cluster, PODS, args.name, args.namespace);
       container = d.chosen;
       if (d.containers.length > 1)
         note = `(container '${container}'; others: ${d.containers.filter((c) => c !== container).join(", ")})\n`;
     }
     const tail = args.tail ?? 100;
-    const res = await ctx.cluster.request({
-      path: `${resourcePath(podResource(ctx.deps), { name: args.name, namespace, subresource: "log" })}`,
-      query: {
-        container,
-        previous: args.previous || undefined,
-        tailLines: tail,
-        limitBytes: LOG_SAFETY_CAP_BYTES,
-      },
-      accept: "text/plain, */*",
-      signal: ctx.signal,
+    const log = await ctx.cluster.logs(ref, {
+      container,
+      previous: args.previous,
+      tailLines: tail,
+      limitBytes: LOG_SAFETY_CAP_BYTES,
     });
-    const body = res.body.length
-      ? res.body
-      : `(no log output from ${namespace}/${args.name}${container ? ` container ${container}` : ""})`;
+    const where = `${args.namespace ?? (await ctx.cluster.info()).defaultNamespace}/${args.name}`;
+    const body = log.length
+      ? log
+      : `(no log output from ${where}${container ? ` container ${container}` : ""})`;
     return {
       text: note + body,
       narrowHint: "pass a smaller `tail` to see fewer lines",
@@ -152,7 +143,7 @@ const podsRun = defineClusterTool({
     const base =
       (args.image.split("/").pop() ?? "pod").split(/[:@]/)[0]?.replace(/[^a-z0-9-]/g, "-") || "pod";
     const name = args.name ?? `${base}-${randomBytes(3).toString("hex")}`;
-    const namespace = args.namespace || ctx.cluster.defaultNamespace;
+    const namespace = args.namespace ?? (await ctx.cluster.info()).defaultNamespace;
     const labels = { "app.kubernetes.io/name": name, "app.kubernetes.io/managed-by": "k8s-mcp" };
     const container = {
       name,
@@ -177,21 +168,16 @@ const podsRun = defineClusterTool({
     }
     // Plain create (POST), never apply: running a pod must not silently take over an existing Pod or Service.
     const created: string[] = [];
-    const pod = await createObject(
-      ctx.cluster,
-      ctx.deps.config,
-      objs[0] as Record<string, unknown>,
-      ctx.signal,
-    );
+    const pod = await ctx.cluster.create(objs[0] as Record<string, unknown>);
     created.push(describeObject(pod));
     if (objs[1]) {
       try {
-        created.push(describeObject(await createObject(ctx.cluster, ctx.deps.config, objs[1], ctx.signal)));
+        created.push(describeObject(await ctx.cluster.create(objs[1])));
       } catch (err) {
-        // All or nothing: a pod without the Service asked for is not what the agent wanted; remove it again.
-        const path = resourcePath(podResource(ctx.deps), { name, namespace });
+        // All or nothing: a pod without the Service asked for is not what the agent wanted; remove it again
+        // (only the pod this call created: the delete carries its uid as a precondition).
         await ctx.cluster
-          .request({ method: "DELETE", path, query: { gracePeriodSeconds: 0 }, signal: ctx.signal })
+          .delete({ resource: PODS, name, namespace }, { gracePeriodSeconds: 0, undoCreate: true })
           .catch(() => {});
         throw new ToolError(
           `the Service for pod ${namespace}/${name} could not be created (${explainError(err)}); the pod was removed again`,

@@ -1,16 +1,8 @@
 // Generic resource tools: any kind the cluster serves, CRDs included (discovery cached per cluster).
 import { z } from "zod";
 import { ToolError } from "../errors.js";
-import { resolveResource, resourcePath } from "../kube/api-resources.js";
 import { listResources } from "../kube/list.js";
-import {
-  applyObject,
-  describeObject,
-  getObject,
-  namespaceFor,
-  parseManifests,
-  toYaml,
-} from "../kube/objects.js";
+import { describeObject, parseManifests, toYaml } from "../kube/objects.js";
 import { explainError } from "../mcp/results.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
 import { DESTRUCTIVE, listFields, namespaceField, READ_ONLY, typeFields } from "./common.js";
@@ -27,8 +19,8 @@ const resourcesList = defineClusterTool({
   }),
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
-    const r = await resolveResource(ctx.cluster, ctx.deps.config, args.apiVersion, args.kind, ctx.signal);
-    return listResources(ctx.cluster, ctx.deps.config, r, args, ctx.signal);
+    const r = await ctx.cluster.resolve(args.apiVersion, args.kind);
+    return listResources(ctx.cluster, ctx.deps.config, r, args);
   },
 });
 
@@ -43,9 +35,9 @@ const resourcesGet = defineClusterTool({
   }),
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
-    const r = await resolveResource(ctx.cluster, ctx.deps.config, args.apiVersion, args.kind, ctx.signal);
-    const obj = await getObject(ctx.cluster, r, args.name, args.namespace, ctx.signal);
-    return { text: await toYaml(obj, ctx.deps.config) };
+    const resource = await ctx.cluster.resolve(args.apiVersion, args.kind);
+    const obj = await ctx.cluster.get({ resource, name: args.name, namespace: args.namespace });
+    return { text: await toYaml(obj) };
   },
 });
 
@@ -59,6 +51,12 @@ const resourcesCreateOrUpdate = defineClusterTool({
       .string()
       .min(1)
       .describe("YAML or JSON manifest(s); each needs apiVersion, kind and metadata.name."),
+    force: z
+      .boolean()
+      .optional()
+      .describe(
+        "Take over fields another field manager (kubectl, a controller) owns (default false: such a conflict is reported with the fields and managers, and nothing is changed).",
+      ),
   }),
   annotations: DESTRUCTIVE,
   handler: async (args, ctx) => {
@@ -67,9 +65,9 @@ const resourcesCreateOrUpdate = defineClusterTool({
     const docs: string[] = [];
     for (const [i, obj] of objs.entries()) {
       try {
-        const result = await applyObject(ctx.cluster, ctx.deps.config, obj, ctx.signal);
+        const result = await ctx.cluster.apply(obj, { force: args.force === true });
         applied.push(describeObject(result));
-        docs.push(await toYaml(result, ctx.deps.config));
+        docs.push(await toYaml(result));
       } catch (err) {
         if (objs.length === 1) throw err;
         // Say exactly what changed: earlier documents were applied, later ones were not attempted.
@@ -98,15 +96,12 @@ const resourcesDelete = defineClusterTool({
   }),
   annotations: DESTRUCTIVE,
   handler: async (args, ctx) => {
-    const r = await resolveResource(ctx.cluster, ctx.deps.config, args.apiVersion, args.kind, ctx.signal);
-    const namespace = namespaceFor(r, ctx.cluster, args.namespace);
-    await ctx.cluster.request({
-      method: "DELETE",
-      path: resourcePath(r, { name: args.name, namespace }),
-      signal: ctx.signal,
-    });
-    const where = namespace ? `${namespace}/` : "";
-    return { text: `Deleted ${r.kind} ${where}${args.name} on cluster '${ctx.cluster.name}'.` };
+    const resource = await ctx.cluster.resolve(args.apiVersion, args.kind);
+    const gone = await ctx.cluster.delete({ resource, name: args.name, namespace: args.namespace });
+    const where = gone.namespace ? `${gone.namespace}/` : "";
+    return {
+      text: `Deleted ${gone.kind} ${where}${gone.name} on cluster '${ctx.cluster.name}' (dependents are removed in the background).`,
+    };
   },
 });
 
@@ -123,14 +118,10 @@ const resourcesScale = defineClusterTool({
   }),
   annotations: DESTRUCTIVE,
   handler: async (args, ctx) => {
-    const r = await resolveResource(ctx.cluster, ctx.deps.config, args.apiVersion, args.kind, ctx.signal);
-    const path = resourcePath(r, {
-      name: args.name,
-      namespace: namespaceFor(r, ctx.cluster, args.namespace),
-      subresource: "scale",
-    });
+    const r = await ctx.cluster.resolve(args.apiVersion, args.kind);
+    const ref = { resource: r, name: args.name, namespace: args.namespace };
     type Scale = { spec?: { replicas?: number }; status?: { replicas?: number } };
-    const before = await ctx.cluster.json<Scale>({ path, signal: ctx.signal });
+    const before = await ctx.cluster.get<Scale>({ ...ref, subresource: "scale" });
     const current = before.spec?.replicas ?? 0;
     if (args.scale === undefined) {
       return {
@@ -138,13 +129,7 @@ const resourcesScale = defineClusterTool({
         structured: { cluster: ctx.cluster.name, replicas: current },
       };
     }
-    await ctx.cluster.request({
-      method: "PATCH",
-      path,
-      contentType: "application/merge-patch+json",
-      body: { spec: { replicas: args.scale } },
-      signal: ctx.signal,
-    });
+    await ctx.cluster.patchScale(ref, args.scale);
     return {
       text: `Scaled ${r.kind} ${args.name} on cluster '${ctx.cluster.name}' from ${current} to ${args.scale} replicas.`,
       structured: { cluster: ctx.cluster.name, previous: current, replicas: args.scale },

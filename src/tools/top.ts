@@ -1,15 +1,16 @@
 // pods_top and nodes_top: CPU and memory from the metrics API (metrics.k8s.io), like `kubectl top`.
 import { z } from "zod";
 import { ToolError } from "../errors.js";
-import { assertNotDenied } from "../kube/api-resources.js";
-import type { ClusterClient } from "../kube/client.js";
+import { knownResource } from "../kube/api-resources.js";
 import { KubeError } from "../kube/errors.js";
 import { formatMebibytes, formatMillicores, parseQuantity } from "../kube/quantity.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
 import { formatTable } from "../util/table.js";
 import { READ_ONLY } from "./common.js";
 
-const METRICS = "/apis/metrics.k8s.io/v1beta1";
+const POD_METRICS = knownResource("PodMetrics", "pods", true, "metrics.k8s.io", "v1beta1");
+const NODE_METRICS = knownResource("NodeMetrics", "nodes", false, "metrics.k8s.io", "v1beta1");
+const NODES = knownResource("Node", "nodes", false);
 
 type Usage = { cpu?: string; memory?: string };
 interface PodMetrics {
@@ -21,18 +22,13 @@ interface NodeMetrics {
   usage?: Usage;
 }
 
-async function metrics<T>(
-  client: ClusterClient,
-  path: string,
-  query: Record<string, string | undefined>,
-  signal: AbortSignal,
-): Promise<T> {
+async function metrics<T>(cluster: string, read: () => Promise<T>): Promise<T> {
   try {
-    return await client.json<T>({ path: METRICS + path, query, signal });
+    return await read();
   } catch (err) {
     if (err instanceof KubeError && (err.status === 404 || err.status === 503)) {
       throw new ToolError(
-        `the metrics API (metrics.k8s.io) is not available on cluster '${client.name}' (${err.message})`,
+        `the metrics API (metrics.k8s.io) is not available on cluster '${cluster}' (${err.message})`,
         "install metrics-server on the cluster, or use pods_list/resources_get for requests and limits",
       );
     }
@@ -57,13 +53,20 @@ const podsTop = defineClusterTool({
   }),
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
-    assertNotDenied(ctx.deps.config, { group: "metrics.k8s.io", version: "v1beta1", kind: "PodMetrics" });
-    const ns = args.all_namespaces && !args.name ? undefined : args.namespace || ctx.cluster.defaultNamespace;
-    const base = ns ? `/namespaces/${encodeURIComponent(ns)}/pods` : "/pods";
-    const q = { labelSelector: args.label_selector };
-    const items = args.name
-      ? [await metrics<PodMetrics>(ctx.cluster, `${base}/${encodeURIComponent(args.name)}`, {}, ctx.signal)]
-      : ((await metrics<{ items?: PodMetrics[] }>(ctx.cluster, base, q, ctx.signal)).items ?? []);
+    const c = ctx.cluster;
+    const ns =
+      args.all_namespaces && !args.name ? undefined : (args.namespace ?? (await c.info()).defaultNamespace);
+    const name = args.name;
+    const items = name
+      ? [await metrics(c.name, () => c.get<PodMetrics>({ resource: POD_METRICS, name, namespace: ns }))]
+      : ((
+          await metrics(c.name, () =>
+            c.list<{ items?: PodMetrics[] }>(POD_METRICS, {
+              namespace: ns,
+              labelSelector: args.label_selector,
+            }),
+          )
+        ).items ?? []);
     const rows = items.map((p) => {
       const cpu = (p.containers ?? []).reduce((a, c) => a + parseQuantity(c.usage?.cpu), 0);
       const mem = (p.containers ?? []).reduce((a, c) => a + parseQuantity(c.usage?.memory), 0);
@@ -103,25 +106,17 @@ const nodesTop = defineClusterTool({
   }),
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
-    assertNotDenied(ctx.deps.config, { group: "metrics.k8s.io", version: "v1beta1", kind: "NodeMetrics" });
-    assertNotDenied(ctx.deps.config, { group: "", version: "v1", kind: "Node" });
-    const path = args.name ? `/nodes/${encodeURIComponent(args.name)}` : "/nodes";
+    const c = ctx.cluster;
+    const name = args.name;
     const [m, nodes] = await Promise.all([
-      args.name
-        ? metrics<NodeMetrics>(ctx.cluster, path, {}, ctx.signal).then((x) => [x])
-        : metrics<{ items?: NodeMetrics[] }>(
-            ctx.cluster,
-            path,
-            { labelSelector: args.label_selector },
-            ctx.signal,
+      name
+        ? metrics(c.name, () => c.get<NodeMetrics>({ resource: NODE_METRICS, name })).then((x) => [x])
+        : metrics(c.name, () =>
+            c.list<{ items?: NodeMetrics[] }>(NODE_METRICS, { labelSelector: args.label_selector }),
           ).then((x) => x.items ?? []),
-      ctx.cluster.json<{ items?: { metadata: { name: string }; status?: { allocatable?: Usage } }[] }>({
-        path: "/api/v1/nodes",
-        query: {
-          labelSelector: args.label_selector,
-          fieldSelector: args.name ? `metadata.name=${args.name}` : undefined,
-        },
-        signal: ctx.signal,
+      c.list<{ items?: { metadata: { name: string }; status?: { allocatable?: Usage } }[] }>(NODES, {
+        labelSelector: args.label_selector,
+        fieldSelector: name ? `metadata.name=${name}` : undefined,
       }),
     ]);
     const alloc = new Map((nodes.items ?? []).map((n) => [n.metadata.name, n.status?.allocatable ?? {}]));

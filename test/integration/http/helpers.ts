@@ -32,10 +32,11 @@ const whoami = defineClusterTool({
   input: z.object({}),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   handler: async (_args, ctx) => {
-    const v = await ctx.cluster.json<{ gitVersion?: string }>({ path: "/version", signal: ctx.signal });
+    const v = await ctx.cluster.serverVersion();
+    const { server } = await ctx.cluster.info();
     return {
       text: `${ctx.cluster.name} ${v.gitVersion ?? "?"}`,
-      structured: { cluster: ctx.cluster.name, server: ctx.cluster.server, version: v.gitVersion ?? null },
+      structured: { cluster: ctx.cluster.name, server, version: v.gitVersion ?? null },
     };
   },
 });
