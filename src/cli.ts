@@ -39,8 +39,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(renderConfigToml(config));
     return 0;
   }
+  const { buildDeps, closeDeps, checkDestinations } = app;
+  checkDestinations(config);
   const logger = createLogger({ level: config.log_level, file: config.log_file });
-  const { buildDeps, closeDeps } = app;
   const deps = await buildDeps(config, logger, process.env);
   try {
     if (config.port !== undefined) {
@@ -49,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     } else {
       const { createServer } = serverMod;
       const { serveStdio } = stdioMod;
-      await serveStdio(createServer(deps), logger);
+      await serveStdio(createServer(deps), logger, config.max_request_bytes);
     }
   } finally {
     closeDeps(deps);

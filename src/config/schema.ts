@@ -39,6 +39,15 @@ function regexText(description: string) {
 
 const nameList = (description: string) => z.array(z.string()).default([]).describe(description);
 
+function positiveInt(fallback: number, description: string) {
+  return z
+    .number()
+    .int({ error: "must be an integer" })
+    .positive({ error: "must be greater than 0" })
+    .default(fallback)
+    .describe(description);
+}
+
 /** Why: one entry of `denied_resources`; tools refuse any API call touching a matching kind. */
 export const DeniedResourceSchema = z
   .object({
@@ -180,6 +189,22 @@ export const ConfigSchema = z
       .positive({ error: "must be greater than 0" })
       .default(65536)
       .describe("Tool output longer than this is truncated with a note on how to narrow the query."),
+    max_request_bytes: positiveInt(
+      4 * 1024 * 1024,
+      "Largest JSON-RPC message accepted (one stdio line or one HTTP body); a larger one gets an error and the server keeps serving.",
+    ),
+    max_kubeconfig_bytes: positiveInt(
+      4 * 1024 * 1024,
+      "Kubeconfig files larger than this are refused before they are parsed.",
+    ),
+    max_manifest_bytes: positiveInt(
+      4 * 1024 * 1024,
+      "Manifests (resources_create_or_update) larger than this are refused before they are parsed.",
+    ),
+    max_manifest_documents: positiveInt(
+      1000,
+      "Manifests with more YAML documents than this are refused before they are parsed.",
+    ),
 
     log_level: z
       .enum(["error", "warn", "info", "debug"])
@@ -204,6 +229,23 @@ export const ConfigSchema = z
       .optional()
       .describe("Bearer token HTTP clients must send. Environment: K8S_MCP_HTTP_TOKEN. Never shown."),
     session_idle_timeout: durationText("30m", "HTTP sessions idle for longer than this are closed."),
+    http_max_connections: positiveInt(
+      512,
+      "Open HTTP connections at most; at the limit an idle connection is closed to admit a new one, else the new one is refused.",
+    ),
+    http_max_connections_per_client: positiveInt(
+      64,
+      "Open HTTP connections at most from one remote address; more are refused.",
+    ),
+    http_headers_timeout: durationText(
+      "10s",
+      "An HTTP connection that has not sent complete request headers within this is closed.",
+    ),
+    http_request_timeout: durationText(
+      "60s",
+      "An HTTP request whose body has not fully arrived within this is answered 408 and closed.",
+    ),
+    http_keep_alive_timeout: durationText("5s", "An idle keep-alive HTTP connection is closed after this."),
     http_allowed_hosts: z
       .array(z.string().min(1))
       .default([])

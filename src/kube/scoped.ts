@@ -150,7 +150,7 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
       body,
       contentType: op.contentType,
       accept: op.accept,
-      signal: o.signal,
+      signal: undo ? undefined : o.signal, // undoing this call's own create must outlive its cancellation
       timeoutMs: o.timeoutMs,
       allowErrorStatus: op.allowErrorStatus,
     });

@@ -175,12 +175,18 @@ const podsRun = defineClusterTool({
         created.push(describeObject(await ctx.cluster.create(objs[1])));
       } catch (err) {
         // All or nothing: a pod without the Service asked for is not what the agent wanted; remove it again
-        // (only the pod this call created: the delete carries its uid as a precondition).
-        await ctx.cluster
+        // (only the pod this call created: the delete carries its uid as a precondition). The call's signal may
+        // be what failed the Service (cancelled): the scoped client runs this undo without it, bounded by
+        // request_timeout, so a cancelled call still leaves nothing behind.
+        const removed = await ctx.cluster
           .delete({ resource: PODS, name, namespace }, { gracePeriodSeconds: 0, undoCreate: true })
-          .catch(() => {});
+          .then(
+            () => "the pod was removed again",
+            (e: unknown) =>
+              `removing the pod again failed too (${explainError(e)}): delete it with pods_delete`,
+          );
         throw new ToolError(
-          `the Service for pod ${namespace}/${name} could not be created (${explainError(err)}); the pod was removed again`,
+          `the Service for pod ${namespace}/${name} could not be created (${explainError(err)}); ${removed}`,
           "choose another name (a Service by that name may exist), or omit `port`",
         );
       }

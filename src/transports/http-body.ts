@@ -24,7 +24,7 @@ function tooLarge(limit: number): BodyResult {
     ok: false,
     status: 413,
     code: RPC.serverError,
-    message: `Payload Too Large: request body exceeds ${limit} bytes`,
+    message: `Payload Too Large: request body exceeds the limit of ${limit} bytes (setting max_request_bytes)`,
   };
 }
 

@@ -7,6 +7,7 @@ import type { InFlightRequests } from "./http-drain.js";
 import { bearerMatches, type HostPolicy, hostOriginProblem } from "./http-guard.js";
 import { RPC, replyRpcError, replyText } from "./http-reply.js";
 import type { HttpSession, HttpSessionRegistry } from "./http-sessions.js";
+import { checkJsonRpc } from "./jsonrpc-check.js";
 
 /** Why: everything the router consults; the host policy is read per request because port 0 resolves late. */
 export interface HandlerContext {
@@ -66,6 +67,13 @@ async function handlePost(ctx: HandlerContext, req: IncomingMessage, res: Server
         body.message,
         body.status === 413 ? { connection: "close" } : {},
       );
+    return;
+  }
+  const checked = checkJsonRpc(body.value);
+  if (!checked.ok) {
+    const { code, message, id } = checked.rejection;
+    ctx.logger.warn("JSON-RPC message refused", { code, reason: message });
+    replyRpcError(res, 400, code, message, {}, id);
     return;
   }
   if (sessionHeader(req) === undefined && isInitializeRequest(body.value)) {

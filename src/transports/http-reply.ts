@@ -34,15 +34,16 @@ function send(
   }
 }
 
-/** Why: MCP clients expect JSON-RPC error bodies (with id null) on transport-level failures. */
+/** Why: MCP clients expect JSON-RPC error bodies (id null unless the request's id is known) on transport failures. */
 export function replyRpcError(
   res: ServerResponse,
   status: number,
   code: number,
   message: string,
   headers: OutgoingHttpHeaders = {},
+  id: string | number | null = null,
 ): void {
-  const body = JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null });
+  const body = JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id });
   send(res, status, body, "application/json", headers);
 }
 

@@ -6,6 +6,12 @@ import type { Logger } from "../log.js";
 import type { ServerDeps } from "../mcp/deps.js";
 import { createServer } from "../mcp/server.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./http-body.js";
+import {
+  type ConnectionLimits,
+  type ConnectionStats,
+  DEFAULT_CONNECTION_LIMITS,
+  limitConnections,
+} from "./http-connections.js";
 import { InFlightRequests } from "./http-drain.js";
 import { type HostPolicy, isLoopbackHost } from "./http-guard.js";
 import { createRequestHandler, MCP_PATH } from "./http-handler.js";
@@ -37,6 +43,35 @@ export interface HttpServeOptions {
   allowedHosts?: readonly string[];
   /** Builds each session's McpServer; defaults to createServer. */
   createServer?: ServerFactory;
+  /** http_max_connections / http_max_connections_per_client. */
+  connectionLimits?: ConnectionLimits;
+  /** http_headers_timeout, http_request_timeout, http_keep_alive_timeout (ms). */
+  timeouts?: HttpTimeouts;
+}
+
+/** Why: how long a connection may take to send headers and a body, and stay idle between requests. */
+export interface HttpTimeouts {
+  headersMs: number;
+  requestMs: number;
+  keepAliveMs: number;
+}
+
+/** Why: short defaults, so idle or slow sockets cannot pile up (Node's own are 60 s and 300 s). */
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = {
+  headersMs: 10_000,
+  requestMs: 60_000,
+  keepAliveMs: 5_000,
+};
+
+// Node checks header/request deadlines on an interval (30 s by default); check often enough to honour them.
+function serverOptions(t: HttpTimeouts) {
+  const requestTimeout = Math.max(t.requestMs, t.headersMs);
+  return {
+    headersTimeout: t.headersMs,
+    requestTimeout,
+    keepAliveTimeout: t.keepAliveMs,
+    connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(t.headersMs / 4))),
+  };
 }
 
 /** Why: a running server: where it listens, how many sessions it holds, and how to stop it. */
@@ -46,6 +81,8 @@ export interface HttpServerHandle {
   readonly port: number;
   /** Open MCP sessions. */
   sessionCount(): number;
+  /** Open, refused and evicted connections. */
+  connections(): ConnectionStats;
   /** Stops accepting, waits (bounded) for in-flight calls, closes sessions; a second call skips the wait. */
   close(): Promise<void>;
   /** Resolves once the server has fully stopped. */
@@ -105,6 +142,7 @@ export async function serveHttp(opts: HttpServeOptions): Promise<HttpServerHandl
     allowedHosts: opts.allowedHosts ?? [],
   };
   const server = createHttpServer(
+    serverOptions(opts.timeouts ?? DEFAULT_HTTP_TIMEOUTS),
     createRequestHandler({
       sessions,
       inFlight,
@@ -116,6 +154,7 @@ export async function serveHttp(opts: HttpServeOptions): Promise<HttpServerHandl
       isClosing: () => closing,
     }),
   );
+  const connections = limitConnections(server, opts.connectionLimits ?? DEFAULT_CONNECTION_LIMITS, logger);
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     logger.debug("HTTP client error", { error: err.message, code: err.code });
     if (!socket.writable) {
@@ -157,6 +196,7 @@ export async function serveHttp(opts: HttpServeOptions): Promise<HttpServerHandl
     url,
     port: address.port,
     sessionCount: () => sessions.size,
+    connections,
     close: () => {
       if (closeRun) skipWait.abort();
       else closeRun = shutdown();
@@ -177,6 +217,16 @@ export async function runHttp(deps: ServerDeps, logger: Logger): Promise<void> {
     token: config.http_token,
     idleTimeoutMs: parseDuration(config.session_idle_timeout),
     allowedHosts: config.http_allowed_hosts,
+    maxBodyBytes: config.max_request_bytes,
+    connectionLimits: {
+      maxConnections: config.http_max_connections,
+      maxPerClient: config.http_max_connections_per_client,
+    },
+    timeouts: {
+      headersMs: parseDuration(config.http_headers_timeout),
+      requestMs: parseDuration(config.http_request_timeout),
+      keepAliveMs: parseDuration(config.http_keep_alive_timeout),
+    },
   });
   const onSignal = (signal: NodeJS.Signals): void => {
     logger.info("shutting down", { reason: signal });
