@@ -4,6 +4,7 @@ import { homedir } from "node:os";
 import { ClusterManager } from "./clusters/manager.js";
 import { SessionStore } from "./clusters/sessions.js";
 import { type Config, ConfigError, classicKubeconfigPaths, parseDuration } from "./config/index.js";
+import { killExecPlugins } from "./kube/exec-credential.js";
 import type { Logger } from "./log.js";
 import { createAuditSink } from "./mcp/audit.js";
 import type { ServerDeps } from "./mcp/deps.js";
@@ -77,9 +78,13 @@ export async function buildDeps(
   return deps;
 }
 
+/** Why: re-exported for the CLI's exit hook (plugins must not outlive the process, even on a crash). */
+export { killExecPlugins };
+
 /** Why: the one close path for everything buildDeps started (auto-refresh timer, connections). */
 export function closeDeps(deps: ServerDeps): void {
   deps.rancher?.close();
   deps.audit?.close();
   deps.clusters.close();
+  killExecPlugins();
 }

@@ -39,7 +39,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(renderConfigToml(config));
     return 0;
   }
-  const { buildDeps, closeDeps, checkDestinations } = app;
+  const { buildDeps, closeDeps, checkDestinations, killExecPlugins } = app;
+  process.once("exit", killExecPlugins); // plugin process groups never outlive the server, however it ends
   checkDestinations(config);
   const logger = createLogger({ level: config.log_level, file: config.log_file });
   const deps = await buildDeps(config, logger, process.env);

@@ -56,6 +56,8 @@ export interface ClientSettings {
   agent?: Agent;
   /** Largest response body buffered (default MAX_RESPONSE_BYTES); a bigger one fails the request. */
   maxResponseBytes?: number;
+  /** Called on a 401: drops cached exec-plugin credentials so the next request fetches new ones. */
+  onUnauthorized?: () => void;
 }
 
 /** Why: a response is buffered whole, so one huge list must fail clearly instead of exhausting memory. */
@@ -146,6 +148,7 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
         res.on("end", () => {
           const body = Buffer.concat(chunks).toString("utf8");
           const status = res.statusCode ?? 0;
+          if (status === 401) s.onUnauthorized?.();
           finish(() => {
             if ((status < 200 || status >= 300) && !req.allowErrorStatus) reject(fromResponse(status, body));
             else resolve({ status, headers: res.headers, body });

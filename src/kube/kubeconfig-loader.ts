@@ -6,6 +6,7 @@ import { dirname } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import type { ClientSettings } from "./client.js";
 import { KubeError } from "./errors.js";
+import { takeOverExec } from "./exec-credential.js";
 
 /** Why: clients are built from a file on disk; relative cert paths resolve against that file's folder. */
 export interface KubeconfigSource {
@@ -49,8 +50,9 @@ export async function loadClientSettings(
     cluster = plain;
   }
   const server = cluster.server;
+  const exec = takeOverExec(kc, src.name, defaultTimeoutMs);
   const user = kc.getCurrentUser();
-  const dynamic = Boolean(user?.exec || user?.authProvider);
+  const dynamic = Boolean(user?.authProvider);
 
   const apply = async (): Promise<RequestOptions> => {
     const opts: RequestOptions = {};
@@ -65,6 +67,7 @@ export async function loadClientSettings(
     return opts;
   };
   const first = await apply();
+  const execCert = await exec?.get(); // a plugin may return a client certificate: it goes into the TLS options
   const headersOf = (o: RequestOptions): OutgoingHttpHeaders => {
     const h: OutgoingHttpHeaders = { ...(o.headers as OutgoingHttpHeaders | undefined) };
     if (o.auth) h.Authorization = `Basic ${Buffer.from(o.auth).toString("base64")}`;
@@ -88,14 +91,22 @@ export async function loadClientSettings(
     defaultNamespace: ctx.namespace || "default",
     tls: {
       ca: first.ca,
-      cert: first.cert,
-      key: first.key,
+      cert: execCert?.clientCertificateData ?? first.cert,
+      key: execCert?.clientKeyData ?? first.key,
       pfx: first.pfx,
       passphrase: first.passphrase,
       rejectUnauthorized: cluster.skipTLSVerify ? false : first.rejectUnauthorized,
       servername: cluster.tlsServerName ?? first.servername ?? undefined,
     },
-    headers: dynamic ? sharedHeaders : async () => staticHeaders,
+    headers: exec
+      ? async () => {
+          const token = (await exec.get()).token;
+          return token ? { ...staticHeaders, Authorization: `Bearer ${token}` } : staticHeaders;
+        }
+      : dynamic
+        ? sharedHeaders
+        : async () => staticHeaders,
+    onUnauthorized: exec?.invalidate,
     defaultTimeoutMs,
     // proxy-url: client-node built an HTTP(S)/SOCKS proxy agent for us; a direct agent would bypass the proxy.
     agent: cluster.proxyUrl && first.agent instanceof Agent ? first.agent : undefined,

@@ -37,7 +37,10 @@ export class TopLevelIdScanner {
 
   private step(b: number): void {
     const c = String.fromCharCode(b);
-    if (this.inString) return this.stepString(b, c);
+    if (this.inString) {
+      this.stepString(b, c);
+      return;
+    }
     if (this.capturing === "number") {
       if (/[-+0-9.eE]/.test(c)) {
         if (this.raw.length < MAX_ID_CHARS) this.raw += c;
