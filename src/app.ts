@@ -63,6 +63,7 @@ export async function buildDeps(
     autoDiscovery: config.auto_discovery,
     requestTimeoutMs: parseDuration(config.request_timeout),
     logger,
+    maxKubeconfigBytes: config.max_kubeconfig_bytes,
   });
   await clusters.load();
   for (const p of clusters.problems()) logger.warn(p.message, { kind: p.kind });

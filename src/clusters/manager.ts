@@ -1,12 +1,13 @@
 // The cluster registry: names from the directory and classic kubeconfig, aliases, filters, lazy cached clients.
 import { type FSWatcher, watch } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { ToolError } from "../errors.js";
 import type { ClusterClient } from "../kube/client.js";
 import { KubeError } from "../kube/errors.js";
 import type { Logger } from "../log.js";
 import { abortable } from "../util/abortable.js";
 import { deadline } from "../util/deadline.js";
+import { readKubeconfigFile } from "../util/read-limited.js";
 import { compileClusterFilter } from "./discovery/filter.js";
 import { buildClusterIndex, splitContextAddress } from "./discovery/registry.js";
 import { resolveClusterName } from "./discovery/resolve.js";
@@ -35,6 +36,8 @@ export interface ClusterManagerOptions {
   autoDiscovery: boolean;
   requestTimeoutMs: number;
   logger: Logger;
+  /** max_kubeconfig_bytes: larger files are refused before parsing. */
+  maxKubeconfigBytes?: number;
 }
 
 /** Why: clusters_list details, read from the kubeconfig without contacting the cluster. */
@@ -72,7 +75,9 @@ export class ClusterManager {
   async load(): Promise<void> {
     if (this.opts.classicPaths.length > 0) {
       const { loadClassicKubeconfig } = await import("./discovery/kubeconfig.js");
-      this.classic = await loadClassicKubeconfig(this.opts.classicPaths, (p) => readFile(p, "utf8"));
+      this.classic = await loadClassicKubeconfig(this.opts.classicPaths, (p) =>
+        readKubeconfigFile(p, this.opts.maxKubeconfigBytes),
+      );
     }
     await this.rescan();
     if (this.opts.autoDiscovery && this.opts.kubeconfigDir) this.watch(this.opts.kubeconfigDir);
@@ -207,7 +212,10 @@ export class ClusterManager {
       const base = resolveClusterName(stem, this.names(), this.opts.aliases);
       const src = base.ok ? this.index.clusters.get(base.name) : undefined;
       if (base.ok && src?.kind === "dir") {
-        const parsed = await parseKubeconfig(await readFile(src.file, "utf8"), src.file);
+        const parsed = await parseKubeconfig(
+          await readKubeconfigFile(src.file, this.opts.maxKubeconfigBytes),
+          src.file,
+        );
         if (parsed.contexts.some((c) => c.name === context)) return `${base.name}/${context}`;
         throw new ToolError(
           `cluster '${base.name}' has no context '${context}'`,
@@ -229,8 +237,10 @@ export class ClusterManager {
   }
 
   private async kubeconfigText(src: ClusterSource): Promise<string> {
-    if (src.kind === "dir") return readFile(src.file, "utf8");
-    const texts = await Promise.all(this.opts.classicPaths.map((p) => readFile(p, "utf8").catch(() => "")));
+    if (src.kind === "dir") return readKubeconfigFile(src.file, this.opts.maxKubeconfigBytes);
+    const texts = await Promise.all(
+      this.opts.classicPaths.map((p) => readKubeconfigFile(p, this.opts.maxKubeconfigBytes).catch(() => "")),
+    );
     const { mergeKubeconfigTexts } = await import("./classic-merge.js");
     return mergeKubeconfigTexts(texts, src.context);
   }

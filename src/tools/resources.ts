@@ -5,6 +5,7 @@ import { listResources } from "../kube/list.js";
 import { describeObject, parseManifests, toYaml } from "../kube/objects.js";
 import { explainError } from "../mcp/results.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
+import { checkManifestLimits } from "../util/read-limited.js";
 import { DESTRUCTIVE, listFields, namespaceField, READ_ONLY, typeFields } from "./common.js";
 
 const resourcesList = defineClusterTool({
@@ -60,6 +61,7 @@ const resourcesCreateOrUpdate = defineClusterTool({
   }),
   annotations: DESTRUCTIVE,
   handler: async (args, ctx) => {
+    checkManifestLimits(args.resource, ctx.deps.config);
     const objs = await parseManifests(args.resource);
     const applied: string[] = [];
     const docs: string[] = [];

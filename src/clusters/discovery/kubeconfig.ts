@@ -182,7 +182,8 @@ async function readOne(path: string, readFile: (p: string) => Promise<string>): 
   } catch (err) {
     const code = errorCode(err);
     if (code === "ENOENT" || code === "ENOTDIR") return { path, missing: true };
-    const message = `${path}: cannot be read (${code ?? "read error"})`;
+    const message =
+      code === "EFBIG" ? (err as Error).message : `${path}: cannot be read (${code ?? "read error"})`;
     return { path, problem: { kind: "malformed", message, file: path } };
   }
 }
