@@ -1,5 +1,6 @@
 // Lists of any kind as a compact server-side Table (default) or sanitized YAML, with paging.
 import type { Config } from "../config/index.js";
+import { rowsThatFit } from "../util/rows-fit.js";
 import { formatTable } from "../util/table.js";
 import { loadYaml } from "../util/yaml.js";
 import { age } from "./age.js";
@@ -70,8 +71,23 @@ function renderTable(t: TableResponse, withNamespace: boolean): { text: string; 
   return { text: formatTable(headers, body), count: rows.length };
 }
 
-/** Why: one list implementation for pods, namespaces, events and any kind (CRDs included). */
-export async function listResources(
+/**
+ * Why: one list implementation for pods, namespaces, events and any kind (CRDs included). A page too big for
+ * max_output_bytes is fetched again with as many rows as fit, so its continue token skips nothing.
+ */
+export async function listResources(...args: Parameters<typeof listPage>): Promise<ListPage> {
+  const [client, config, r, p] = args;
+  const first = await listPage(...args);
+  const count = first.structured.count;
+  if (Buffer.byteLength(first.text) <= config.max_output_bytes || count < 2) return first;
+  const fit = rowsThatFit(first.text, config.max_output_bytes);
+  if (fit < 1 || fit >= count) return first;
+  const page = await listPage(client, config, r, { ...p, limit: fit });
+  const note = `\npage shortened to ${fit} of ${count} rows to fit max_output_bytes; nothing was skipped`;
+  return { ...page, footer: `${note}${page.footer}` };
+}
+
+async function listPage(
   client: ScopedClient,
   config: Config,
   r: ApiResource,
