@@ -37,6 +37,8 @@ export interface ExecCredential {
 /** Why: one cluster's plugin: concurrent callers share one run; a valid credential is reused. */
 export interface ExecCredentialSource {
   get(): Promise<ExecCredential>;
+  /** Fetches ahead of the first request (client certificates go into TLS options); the next get() reuses it. */
+  prefetch(): Promise<ExecCredential>;
   /** Drops the cached credential (the cluster answered 401), so the next request runs the plugin again. */
   invalidate(): void;
 }
@@ -201,7 +203,7 @@ function runPlugin(o: RunOptions): Promise<ExecCredential> {
         fail(new KubeError("kubeconfig", `${who} printed more than ${MAX_STDOUT_BYTES} bytes`));
     });
     child.stderr?.on("data", (d: string) => {
-      stderr = (stderr + d).slice(-MAX_STDERR_KEEP);
+      if (stderr.length < MAX_STDERR_KEEP) stderr = (stderr + d).slice(0, MAX_STDERR_KEEP); // the first lines say why
     });
     child.on("error", (err: NodeJS.ErrnoException) => {
       const hint = o.exec.installHint ? `: ${scrubStderr(o.exec.installHint, [])}` : "";
@@ -251,24 +253,38 @@ export function createExecCredentialSource(opts: {
       `exec credential plugin for '${opts.clusterName}' requires interactiveMode Always; this server has no terminal. Log in once outside it (so the plugin caches its credential), or change interactiveMode`,
     );
   let cached: ExecCredential | undefined;
+  let unused = false; // fetched ahead of use (by prefetch): serves the next request, however short-lived
   let inflight: Promise<ExecCredential> | undefined;
-  const fresh = (c: ExecCredential | undefined): c is ExecCredential =>
+  const valid = (c: ExecCredential | undefined): c is ExecCredential =>
     c !== undefined && (c.expiresAt === undefined || c.expiresAt - EXPIRY_SKEW_MS > Date.now());
+  const fetch = (): Promise<ExecCredential> => {
+    inflight ??= runPlugin({ ...opts, apiVersion })
+      .then((c) => {
+        cached = c;
+        return c;
+      })
+      .finally(() => {
+        inflight = undefined;
+      });
+    return inflight;
+  };
   return {
+    prefetch: async () => {
+      if (valid(cached) || unused) return cached as ExecCredential;
+      const c = await fetch();
+      unused = true;
+      return c;
+    },
     get: () => {
-      if (fresh(cached)) return Promise.resolve(cached);
-      inflight ??= runPlugin({ ...opts, apiVersion })
-        .then((c) => {
-          cached = c;
-          return c;
-        })
-        .finally(() => {
-          inflight = undefined;
-        });
-      return inflight;
+      if (unused && cached) {
+        unused = false;
+        return Promise.resolve(cached);
+      }
+      return valid(cached) ? Promise.resolve(cached) : fetch();
     },
     invalidate: () => {
       cached = undefined;
+      unused = false;
     },
   };
 }

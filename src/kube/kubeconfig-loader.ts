@@ -67,7 +67,7 @@ export async function loadClientSettings(
     return opts;
   };
   const first = await apply();
-  const execCert = await exec?.get(); // a plugin may return a client certificate: it goes into the TLS options
+  const execCert = await exec?.prefetch(); // a plugin may return a client certificate: it goes into the TLS options
   const headersOf = (o: RequestOptions): OutgoingHttpHeaders => {
     const h: OutgoingHttpHeaders = { ...(o.headers as OutgoingHttpHeaders | undefined) };
     if (o.auth) h.Authorization = `Basic ${Buffer.from(o.auth).toString("base64")}`;

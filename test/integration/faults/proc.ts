@@ -73,12 +73,3 @@ export function apiserverPid(port: number): number | undefined {
   }
   return undefined;
 }
-
-/** Why: waits for a condition instead of sleeping a fixed time. */
-export async function waitUntil(what: string, ok: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

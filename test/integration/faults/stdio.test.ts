@@ -61,7 +61,11 @@ describe("stdio fault matrix", () => {
 
   it("invalid JSON gets -32700 with id null", async () => {
     const r = await rawExchange('{"jsonrpc":"2.0","id":1,"method":\n');
-    expect(r).toEqual({ jsonrpc: "2.0", id: null, error: { code: -32700, message: "Parse error: invalid JSON" } });
+    expect(r).toEqual({
+      jsonrpc: "2.0",
+      id: null,
+      error: { code: -32700, message: "Parse error: invalid JSON" },
+    });
     await stillServes();
   });
 
