@@ -235,11 +235,11 @@ export const ConfigSchema = z
     ),
     http_max_connections_per_client: positiveInt(
       64,
-      "Open HTTP connections at most from one remote address; more are refused.",
+      "Open HTTP connections at most from one remote address; at the limit its longest-idle connection is closed to admit a new one, else the new one is refused.",
     ),
     http_headers_timeout: durationText(
       "10s",
-      "An HTTP connection that has not sent complete request headers within this is closed.",
+      "An HTTP connection that has not sent complete request headers within this (from connecting, or from the first byte of a later request) is closed.",
     ),
     http_request_timeout: durationText(
       "60s",

@@ -1,5 +1,6 @@
-// Connection accounting for the HTTP transport: a total cap, a per-remote-address cap, and eviction of idle
-// connections at the cap, so clients hoarding idle sockets cannot lock out a client with real requests.
+// Connection accounting for the HTTP transport: a total cap, a per-remote-address cap, eviction of idle
+// connections at either cap, and a deadline for the first request, so clients hoarding idle sockets cannot
+// exhaust descriptors or lock out a client with real requests.
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Logger } from "../log.js";
@@ -8,6 +9,8 @@ import type { Logger } from "../log.js";
 export interface ConnectionLimits {
   maxConnections: number;
   maxPerClient: number;
+  /** A connection without a complete request by then is closed (Node only times out requests it has begun). */
+  firstRequestMs?: number;
 }
 
 /** Why: defaults shared by the schema-less callers (tests, library use). */
@@ -18,6 +21,7 @@ interface Tracked {
   client: string;
   busy: number;
   since: number;
+  served: boolean;
 }
 
 /** Why: the live figures, for logs and tests. */
@@ -43,43 +47,55 @@ export function limitConnections(
     if (n > 0) perClient.set(t.client, n);
     else perClient.delete(t.client);
   };
-  // The longest-idle connection that has no request in progress (one that never sent a request counts).
-  const oldestIdle = (): Tracked | undefined => {
+  // The longest-idle connection (of one client, or of all) with no request in progress.
+  const oldestIdle = (client?: string): Tracked | undefined => {
     let pick: Tracked | undefined;
-    for (const t of open.values()) if (t.busy === 0 && (!pick || t.since < pick.since)) pick = t;
+    for (const t of open.values())
+      if (t.busy === 0 && (client === undefined || t.client === client) && (!pick || t.since < pick.since))
+        pick = t;
     return pick;
+  };
+  // At a limit, an idle connection makes room; only when every connection is busy is the new one refused.
+  const makeRoom = (socket: Socket, limit: string, client?: string): boolean => {
+    const idle = oldestIdle(client);
+    if (!idle) {
+      stats.refused++;
+      logger.warn(`HTTP connection refused: ${limit} reached and every connection is busy`, { client });
+      socket.destroy();
+      return false;
+    }
+    stats.evicted++;
+    forget(idle);
+    idle.socket.destroy();
+    return true;
   };
 
   server.on("connection", (socket: Socket) => {
     const client = socket.remoteAddress ?? "unknown";
-    if ((perClient.get(client) ?? 0) >= limits.maxPerClient) {
-      stats.refused++;
-      logger.debug("HTTP connection refused: per-client limit", { client, limit: limits.maxPerClient });
-      socket.destroy();
-      return;
-    }
-    if (open.size >= limits.maxConnections) {
-      const idle = oldestIdle();
-      if (!idle) {
-        stats.refused++;
-        logger.warn("HTTP connection refused: connection limit", { limit: limits.maxConnections });
-        socket.destroy();
-        return;
-      }
-      stats.evicted++;
-      forget(idle);
-      idle.socket.destroy();
-    }
-    const t: Tracked = { socket, client, busy: 0, since: Date.now() };
+    if ((perClient.get(client) ?? 0) >= limits.maxPerClient)
+      if (!makeRoom(socket, "http_max_connections_per_client", client)) return;
+    if (open.size >= limits.maxConnections) if (!makeRoom(socket, "http_max_connections")) return;
+    const t: Tracked = { socket, client, busy: 0, since: Date.now(), served: false };
     open.set(socket, t);
     perClient.set(client, (perClient.get(client) ?? 0) + 1);
-    socket.once("close", () => forget(t));
+    // Node's headersTimeout starts with the first byte; a socket that never sends one would be held forever.
+    const silent = limits.firstRequestMs
+      ? setTimeout(() => {
+          if (t.busy === 0 && !t.served) socket.destroy();
+        }, limits.firstRequestMs)
+      : undefined;
+    silent?.unref();
+    socket.once("close", () => {
+      clearTimeout(silent);
+      forget(t);
+    });
   });
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const t = open.get(req.socket);
     if (!t) return;
     t.busy++;
+    t.served = true;
     res.once("close", () => {
       t.busy--;
       t.since = Date.now();

@@ -154,7 +154,12 @@ export async function serveHttp(opts: HttpServeOptions): Promise<HttpServerHandl
       isClosing: () => closing,
     }),
   );
-  const connections = limitConnections(server, opts.connectionLimits ?? DEFAULT_CONNECTION_LIMITS, logger);
+  const timeouts = opts.timeouts ?? DEFAULT_HTTP_TIMEOUTS;
+  const connections = limitConnections(
+    server,
+    { ...(opts.connectionLimits ?? DEFAULT_CONNECTION_LIMITS), firstRequestMs: timeouts.headersMs },
+    logger,
+  );
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     logger.debug("HTTP client error", { error: err.message, code: err.code });
     if (!socket.writable) {
