@@ -42,7 +42,7 @@ describe("HTTP malformed requests", () => {
     // Well-formed JSON that is not a JSON-RPC message, inside a live session.
     const junk = await post('{"hello":"world"}', { "mcp-session-id": sessionId });
     expect(junk.status).toBe(400);
-    expect(JSON.parse(junk.body).error.code).toBe(-32700);
+    expect(JSON.parse(junk.body).error.code).toBe(-32600); // valid JSON, not a JSON-RPC message: Invalid Request
   });
 
   it("answers a wrong or missing content type with 415", async () => {
