@@ -9,13 +9,16 @@ async function scenarios(): Promise<BenchScenario[]> {
     import("./http.js"),
     import("./side-by-side.js"),
     import("./install.js"),
+    import("./soak.js"),
   ]);
   return mods.map((m) => m.scenario);
 }
 
 const wanted = process.argv.slice(2);
 const all = await scenarios();
-const chosen = wanted.length ? all.filter((s) => wanted.includes(s.name)) : all;
+const chosen = wanted.length
+  ? all.filter((s) => wanted.includes(s.name))
+  : all.filter((s) => !s.onlyWhenNamed);
 if (chosen.length === 0) {
   process.stderr.write(
     `unknown scenario(s) ${wanted.join(", ")}; known: ${all.map((s) => s.name).join(", ")}\n`,

@@ -68,8 +68,8 @@ export function apiserverPid(port: number): number | undefined {
       continue;
     }
     const args = cmd.split("\0");
-    if (args.some((a) => a.endsWith("kube-apiserver")) && args.includes(`--secure-port=${port}`))
-      return Number(entry);
+    // argv[0] itself, not a wrapper (the harness's supervise.sh) that has the binary among its arguments.
+    if (args[0]?.endsWith("kube-apiserver") && args.includes(`--secure-port=${port}`)) return Number(entry);
   }
   return undefined;
 }
