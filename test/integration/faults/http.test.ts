@@ -6,13 +6,32 @@ import { buildDeps, closeDeps } from "../../../src/app.js";
 import { ConfigSchema } from "../../../src/config/index.js";
 import { createLogger } from "../../../src/log.js";
 import type { ServerDeps } from "../../../src/mcp/deps.js";
-import { type HttpServerHandle, serveHttp } from "../../../src/transports/http.js";
+import { type HttpServeOptions, type HttpServerHandle, serveHttp } from "../../../src/transports/http.js";
 import { connectClient, INITIALIZE_BODY, mcpHeaders, rawRequest, waitFor } from "../http/helpers.js";
 import { memoryMiB, openFds } from "./proc.js";
 
 const cp = inject("controlplane");
 const [sv5] = cp.clusters;
 const TOKEN = "faults-http-token-5d1e";
+
+// The HTTP transport in-process, as the CLI starts it, with a 64 KiB body cap and the given limits.
+async function start(
+  extra: Partial<Pick<HttpServeOptions, "token" | "connectionLimits" | "timeouts">>,
+): Promise<{ deps: ServerDeps; handle: HttpServerHandle }> {
+  const logger = createLogger({ level: "error", write: () => {} });
+  const config = ConfigSchema.parse({ kubeconfig_dir: cp.kubeconfigDir, auto_discovery: false });
+  const deps = await buildDeps(config, logger, {});
+  const handle = await serveHttp({
+    deps,
+    logger,
+    host: "127.0.0.1",
+    port: 0,
+    idleTimeoutMs: 60_000,
+    maxBodyBytes: 64 * 1024,
+    ...extra,
+  });
+  return { deps, handle };
+}
 
 function openIdle(port: number): Promise<Socket> {
   return new Promise((resolve) => {
@@ -38,23 +57,11 @@ describe("HTTP connection limits and timeouts", () => {
   let port: number;
   const sockets: Socket[] = [];
   beforeAll(async () => {
-    const logger = createLogger({ level: "error", write: () => {} });
-    deps = await buildDeps(
-      ConfigSchema.parse({ kubeconfig_dir: cp.kubeconfigDir, auto_discovery: false }),
-      logger,
-      {},
-    );
-    handle = await serveHttp({
-      deps,
-      logger,
-      host: "127.0.0.1",
-      port: 0,
+    ({ deps, handle } = await start({
       token: TOKEN,
-      idleTimeoutMs: 60_000,
-      maxBodyBytes: 64 * 1024,
       connectionLimits: { maxConnections: 40, maxPerClient: 30 },
       timeouts: { headersMs: 1000, requestMs: 2000, keepAliveMs: 1000 },
-    });
+    }));
     port = handle.port;
   });
   afterAll(async () => {
@@ -134,20 +141,7 @@ describe("HTTP malformed JSON-RPC bodies", () => {
   let handle: HttpServerHandle;
   let session: string;
   beforeAll(async () => {
-    const logger = createLogger({ level: "error", write: () => {} });
-    deps = await buildDeps(
-      ConfigSchema.parse({ kubeconfig_dir: cp.kubeconfigDir, auto_discovery: false }),
-      logger,
-      {},
-    );
-    handle = await serveHttp({
-      deps,
-      logger,
-      host: "127.0.0.1",
-      port: 0,
-      idleTimeoutMs: 60_000,
-      maxBodyBytes: 64 * 1024,
-    });
+    ({ deps, handle } = await start({}));
     const init = await rawRequest(handle.url, {
       method: "POST",
       headers: mcpHeaders(),
