@@ -42,7 +42,7 @@ exit 3`;
 /** Why: a kubeconfig for a real cluster whose user is an exec plugin (kubectl's format). */
 export async function execKubeconfig(
   path: string,
-  c: TestCluster,
+  c: Pick<TestCluster, "name" | "server" | "ca">,
   exec: Record<string, unknown>,
 ): Promise<void> {
   const doc = {
