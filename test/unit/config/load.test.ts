@@ -23,9 +23,18 @@ describe("loadConfig defaults", () => {
       list_output: "table",
       request_timeout: "30s",
       max_output_bytes: 65536,
+      max_request_bytes: 4194304,
+      max_kubeconfig_bytes: 4194304,
+      max_manifest_bytes: 4194304,
+      max_manifest_documents: 1000,
       log_level: "info",
       host: "127.0.0.1",
       session_idle_timeout: "30m",
+      http_max_connections: 512,
+      http_max_connections_per_client: 64,
+      http_headers_timeout: "10s",
+      http_request_timeout: "60s",
+      http_keep_alive_timeout: "5s",
       http_allowed_hosts: [],
     });
     expect(config.nsk).toBeUndefined();
