@@ -73,7 +73,7 @@ function mix(clusters: readonly string[], i: number): Call {
     case 4:
       return {
         tool: "clusters_exec_all",
-        args: { operation: "namespaces_list", clusters: [...clusters], timeout_seconds: 3 },
+        args: { operation: "namespaces_list", clusters: [...clusters], timeout_seconds: 5 },
         asked: [...clusters],
       };
     default:
@@ -206,6 +206,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakFigures> {
     let warm = false;
     const check = (call: Call, r: CallToolResult, via: string): void => {
       figures.calls++;
+      const when = `at ${((Date.now() - started) / 1000).toFixed(0)} s${paused && !resumed ? " (during the pause)" : ""}`;
       const named = answeredClusters(r);
       const wrong = named.filter((n) => !call.asked.includes(n));
       if (wrong.length || (call.asked.length === 1 && named.length === 0))
@@ -219,10 +220,11 @@ export async function runSoak(o: SoakOptions): Promise<SoakFigures> {
       if (!r.isError) figures.okCalls++;
       if (!r.isError && onPaused && resumed && !pauseWindow) figures.okOnPausedAfterResume++;
       if (r.isError && onPaused && pauseWindow) figures.pausedErrors++;
-      else if (r.isError) figures.healthyErrors.push(`${via} ${call.tool}: ${textOf(r).slice(0, 200)}`);
+      else if (r.isError)
+        figures.healthyErrors.push(`${via} ${call.tool} ${when}: ${textOf(r).slice(0, 200)}`);
       for (const row of fleetRows(r) ?? []) {
         if (row.status === "ok" || (row.cluster === o.paused.name && pauseWindow)) continue;
-        figures.healthyErrors.push(`${via} ${call.tool}: ${row.cluster} ${row.status}`);
+        figures.healthyErrors.push(`${via} ${call.tool} ${when}: ${row.cluster} ${row.status}`);
       }
     };
     const worker = async (via: "stdio" | "http", w: number): Promise<void> => {
@@ -293,7 +295,9 @@ export function soakProblems(f: SoakFigures): string[] {
   const problems: string[] = [];
   if (f.misrouted.length) problems.push(`${f.misrouted.length} misrouted answers, e.g. ${f.misrouted[0]}`);
   if (f.healthyErrors.length)
-    problems.push(`${f.healthyErrors.length} errors on healthy clusters, e.g. ${f.healthyErrors[0]}`);
+    problems.push(
+      `${f.healthyErrors.length} errors on healthy clusters: ${f.healthyErrors.slice(0, 5).join("; ")}`,
+    );
   if (f.okOnPausedAfterResume === 0)
     problems.push("no successful call on the paused cluster after it resumed");
   for (const [name, p] of [
