@@ -1,4 +1,4 @@
-// Public API of the configuration module.
+// Public API of the configuration module. redact.ts is not re-exported: it pulls smol-toml into every start.
 export { formatDuration, parseDuration } from "./duration.js";
 export { ENV_SETTINGS } from "./env.js";
 export { ConfigError } from "./errors.js";
@@ -7,5 +7,4 @@ export { addConfigOptions, controlFlags, flagOverrides } from "./flags.js";
 export { classicKubeconfigPaths } from "./kubeconfig-paths.js";
 export { type ConfigSource, type LoadedConfig, type LoadInput, loadConfig } from "./load.js";
 export { expandHome } from "./paths.js";
-export { redactConfig, renderConfigToml } from "./redact.js";
 export { type Config, ConfigSchema, DeniedResourceSchema, type NskConfig, NskSchema } from "./schema.js";

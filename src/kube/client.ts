@@ -134,11 +134,14 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
         fn();
       };
       const r = send(url, { method, headers, agent }, (res) => {
-        const chunks: Buffer[] = [];
+        // Each chunk is decoded as it arrives (the decoder keeps a split UTF-8 sequence for the next one), so
+        // no chunk list, no concatenated Buffer: the body exists once, as a string.
+        const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+        let body = "";
         let size = 0;
         res.on("data", (c: Buffer) => {
           size += c.length;
-          if (size <= maxBytes) chunks.push(c);
+          if (size <= maxBytes) body += decoder.decode(c, { stream: true });
           else {
             finish(() => reject(tooLarge(s.server, maxBytes)));
             r.destroy();
@@ -146,7 +149,7 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
         });
         res.on("error", (e) => finish(() => reject(fromNetworkError(e, s.server))));
         res.on("end", () => {
-          const body = Buffer.concat(chunks).toString("utf8");
+          body += decoder.decode();
           const status = res.statusCode ?? 0;
           if (status === 401) s.onUnauthorized?.();
           finish(() => {
