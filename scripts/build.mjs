@@ -77,6 +77,19 @@ const whatwgUrlShim = {
   },
 };
 
+// kubeconfig.ts parses synchronously and falls back to `yaml` only for YAML outside the plain subset; a bundled
+// require() call is evaluated where it stands, so `yaml` loads on that first fallback, not with the module.
+const lazyYamlSync = {
+  name: "lazy-yaml-sync",
+  setup(b) {
+    b.onLoad({ filter: /clusters\/discovery\/yaml-sync\.ts$/ }, () => ({
+      contents: 'export function yamlSync() { return require("yaml"); }',
+      loader: "js",
+      resolveDir: fileURLToPath(new URL("../src/clusters/discovery/", import.meta.url)),
+    }));
+  },
+};
+
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
 rmSync("dist", { recursive: true, force: true });
@@ -99,7 +112,7 @@ const result = await build({
   banner: {
     js: 'import { createRequire as __k8sMcpCreateRequire } from "node:module";\nconst require = (globalThis.__k8sMcpRequire ??= __k8sMcpCreateRequire(import.meta.url));',
   },
-  plugins: [flatValidator, zodV3Shim, zodLocalesShim, clientNodePure, whatwgUrlShim],
+  plugins: [flatValidator, zodV3Shim, zodLocalesShim, clientNodePure, whatwgUrlShim, lazyYamlSync],
   logLevel: "warning",
   metafile: true,
 });

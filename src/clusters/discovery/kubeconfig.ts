@@ -1,7 +1,8 @@
 // Reads kubeconfig YAML into a credential-free shape, and merges KUBECONFIG lists the way kubectl does.
-import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
+import { readPlainYaml } from "./plain-yaml.js";
 import type { ClassicResult, KubeClusterRef, KubeContext, ParsedKubeconfig, Problem } from "./types.js";
+import { yamlSync } from "./yaml-sync.js";
 
 // A kubeconfig that cannot be used; the message names the source and never contains file contents.
 export class KubeconfigError extends Error {
@@ -57,6 +58,9 @@ function yamlCodeWords(code: string): string {
 
 /** Parses YAML to plain data; undefined for an empty document. Errors carry line/column, not content. */
 function readYaml(text: string, source: string): unknown {
+  const plain = readPlainYaml(text);
+  if (plain !== undefined) return plain;
+  const { LineCounter, parseDocument } = yamlSync();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const first = doc.errors[0];
