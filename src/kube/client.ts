@@ -2,6 +2,7 @@
 import type { Agent, IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from "node:https";
+import { StringDecoder } from "node:string_decoder";
 import { abortable } from "../util/abortable.js";
 import { deadline } from "../util/deadline.js";
 import { VERSION } from "../version.js";
@@ -136,12 +137,12 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
       const r = send(url, { method, headers, agent }, (res) => {
         // Each chunk is decoded as it arrives (the decoder keeps a split UTF-8 sequence for the next one), so
         // no chunk list, no concatenated Buffer: the body exists once, as a string.
-        const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+        const decoder = new StringDecoder("utf8");
         let body = "";
         let size = 0;
         res.on("data", (c: Buffer) => {
           size += c.length;
-          if (size <= maxBytes) body += decoder.decode(c, { stream: true });
+          if (size <= maxBytes) body += decoder.write(c);
           else {
             finish(() => reject(tooLarge(s.server, maxBytes)));
             r.destroy();
@@ -149,7 +150,7 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
         });
         res.on("error", (e) => finish(() => reject(fromNetworkError(e, s.server))));
         res.on("end", () => {
-          body += decoder.decode();
+          body += decoder.end();
           const status = res.statusCode ?? 0;
           if (status === 401) s.onUnauthorized?.();
           finish(() => {
