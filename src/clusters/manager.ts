@@ -314,7 +314,10 @@ export class ClusterManager {
     const { src, context } = this.source(name);
     await this.assertReachable(name, src, context);
     const parsed = src.kind === "dir" ? await this.facts.read(src.file) : undefined;
-    if (src.kind === "dir" && !parsed) throw new ToolError(`kubeconfig ${src.file} cannot be read or parsed`);
+    if (src.kind === "dir" && !parsed) {
+      await kubeconfigText(src, this.opts.classicPaths, this.opts.maxKubeconfigBytes); // throws the read's own reason
+      throw new ToolError(`kubeconfig ${src.file} cannot be parsed`);
+    }
     const ctxName = context ?? (src.kind === "classic" ? src.context : parsed?.currentContext) ?? "";
     const contexts = parsed?.contexts ?? this.classic?.contexts ?? [];
     const ctx = contexts.find((c) => c.name === ctxName);

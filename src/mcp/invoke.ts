@@ -80,7 +80,7 @@ export async function runTool(
     session: meta.sessionId,
     tool: tool.name,
     cluster: clusterName,
-    args: await redactArgs(rawArgs),
+    args: await redactArgs(rawArgs, deps.config),
     outcome: result.isError ? "error" : "ok",
     error: result.isError
       ? String(result.content[0]?.type === "text" ? result.content[0].text : "")

@@ -1,4 +1,5 @@
 // Manifests in tool arguments, redacted after parsing them exactly as the apply path does.
+import { checkManifestLimits, type ManifestLimits } from "../util/read-limited.js";
 import { readYamlStream } from "../util/yaml.js";
 import { isObj, isSecretKind, secretSummary } from "./secret.js";
 import { redactTree } from "./tree.js";
@@ -36,9 +37,15 @@ function redactDocument(doc: unknown, inSecretList: boolean, depth: number): unk
 
 /**
  * Why: a manifest argument (`resource`) is recorded as its parsed, redacted documents: the kind the apply path
- * would see decides (YAML 1.1, aliases, tags, escapes, any case), never the text. Unparseable: redacted whole.
+ * would see decides (YAML 1.1, aliases, tags, escapes, any case), never the text. Unparseable or over the
+ * manifest limits: redacted whole.
  */
-export async function redactManifest(text: string): Promise<unknown> {
+export async function redactManifest(text: string, limits?: ManifestLimits): Promise<unknown> {
+  try {
+    if (limits) checkManifestLimits(text, limits); // what the apply path refuses unparsed is not parsed here either
+  } catch {
+    return `<redacted: manifest over max_manifest_bytes/max_manifest_documents, ${text.length} chars>`;
+  }
   const stream = await readYamlStream(text);
   if (!stream.ok) return `<redacted: unparseable manifest, ${text.length} chars>`;
   const docs = stream.values.filter((v) => v !== null && v !== undefined);
