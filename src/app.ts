@@ -9,12 +9,6 @@ import type { Logger } from "./log.js";
 import { createAuditSink } from "./mcp/audit.js";
 import type { ServerDeps } from "./mcp/deps.js";
 
-// An exclusion may name an alias ("legacy"); the cluster behind it is what must disappear.
-function withAliasTargets(excludes: string[], aliases: Record<string, string>): string[] {
-  const targets = excludes.flatMap((e) => (aliases[e] ? [aliases[e]] : []));
-  return [...excludes, ...targets];
-}
-
 // Opens (creating if needed) for append and closes again: the same access the logger and audit sink need.
 function writeProblem(setting: string, path: string): string | undefined {
   try {
@@ -56,10 +50,9 @@ export async function buildDeps(
     aliases: config.cluster_aliases,
     defaultCluster: config.default_cluster,
     patterns,
-    excludes: withAliasTargets(
-      [...config.exclude_clusters, ...(config.nsk?.exclude_clusters ?? [])],
-      config.cluster_aliases,
-    ),
+    // Entries may name aliases or `<file>/<context>` addresses: the address book matches every form.
+    excludes: [...config.exclude_clusters, ...(config.nsk?.exclude_clusters ?? [])],
+    readOnly: config.read_only_clusters,
     autoDiscovery: config.auto_discovery,
     requestTimeoutMs: parseDuration(config.request_timeout),
     logger,

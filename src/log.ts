@@ -1,5 +1,7 @@
 // Logging to stderr or a file, never stdout (stdout carries only JSON-RPC), with secret scrubbing.
 import { appendFileSync } from "node:fs";
+import { redactText } from "./redact/text.js";
+import { redactTree } from "./redact/tree.js";
 
 /** Why: the four levels the --log-level flag accepts. */
 export type LogLevel = "error" | "warn" | "info" | "debug";
@@ -15,7 +17,7 @@ export interface Logger {
   debug(msg: string, fields?: LogFields): void;
   /** Registers a secret value that must never appear in any log line. */
   addSecret(value: string | undefined): void;
-  /** Replaces every registered secret in a string. */
+  /** Removes every registered secret, URL userinfo, credential flag value and Authorization value from a text. */
   scrub(text: string): string;
 }
 
@@ -23,7 +25,8 @@ const ORDER: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 }
 
 function render(fields: LogFields): string {
   const parts: string[] = [];
-  for (const [k, v] of Object.entries(fields)) {
+  const safe = redactTree(fields) as LogFields;
+  for (const [k, v] of Object.entries(safe)) {
     if (v === undefined) continue;
     const s = typeof v === "string" ? v : JSON.stringify(v);
     parts.push(`${k}=${/[\s"=]/.test(s) ? JSON.stringify(s) : s}`);
@@ -45,11 +48,7 @@ export function createLogger(opts: {
       : (line: string) => {
           process.stderr.write(line);
         });
-  const scrub = (text: string): string => {
-    let out = text;
-    for (const s of secrets) out = out.split(s).join("<redacted>");
-    return out;
-  };
+  const scrub = (text: string): string => redactText(text, secrets);
   const emit = (level: LogLevel, msg: string, fields?: LogFields): void => {
     if (ORDER[level] > ORDER[opts.level]) return;
     const line = `${new Date().toISOString()} ${level.toUpperCase()} ${msg}${fields ? render(fields) : ""}\n`;

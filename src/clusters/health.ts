@@ -3,6 +3,7 @@ import { ToolError } from "../errors.js";
 import { knownResource } from "../kube/api-resources.js";
 import { KubeError } from "../kube/errors.js";
 import type { ScopedClient } from "../kube/scoped.js";
+import { redactText } from "../redact/text.js";
 
 /** Why: the closed set of outcomes clusters_status reports. */
 export type HealthState =
@@ -27,7 +28,8 @@ export interface ClusterHealth {
 }
 
 function classify(err: unknown): { status: HealthState; detail: string } {
-  if (!(err instanceof KubeError)) return { status: "error", detail: (err as Error).message ?? String(err) };
+  if (!(err instanceof KubeError))
+    return { status: "error", detail: redactText((err as Error).message ?? String(err)) };
   const map: Record<string, HealthState> = {
     unreachable: "unreachable",
     tls: "tls-error",
@@ -37,7 +39,7 @@ function classify(err: unknown): { status: HealthState; detail: string } {
     kubeconfig: "bad-kubeconfig",
     cancelled: "cancelled",
   };
-  return { status: map[err.kind] ?? "error", detail: err.message };
+  return { status: map[err.kind] ?? "error", detail: redactText(err.message) };
 }
 
 const NAMESPACES = knownResource("Namespace", "namespaces", false);

@@ -1,29 +1,17 @@
 // The cluster registry: names from the directory and classic kubeconfig, aliases, filters, lazy cached clients.
 import { type FSWatcher, watch } from "node:fs";
-import { stat } from "node:fs/promises";
 import { ToolError } from "../errors.js";
 import type { ClusterClient } from "../kube/client.js";
-import { KubeError } from "../kube/errors.js";
 import type { Logger } from "../log.js";
-import { abortable } from "../util/abortable.js";
-import { deadline } from "../util/deadline.js";
+import { normaliseServer } from "../redact/url.js";
 import { readKubeconfigFile } from "../util/read-limited.js";
-import { compileClusterFilter } from "./discovery/filter.js";
+import { AddressBook } from "./addresses.js";
+import { ClientCache, kubeconfigText } from "./clients.js";
 import { buildClusterIndex, splitContextAddress } from "./discovery/registry.js";
-import { resolveClusterName } from "./discovery/resolve.js";
 import { scanKubeconfigDir } from "./discovery/scan.js";
-import type {
-  ClassicResult,
-  ClusterIndex,
-  ClusterSource,
-  ParsedKubeconfig,
-  Problem,
-} from "./discovery/types.js";
-
-// YAML parsing is loaded on first use only: startup reads file names, nothing more.
-async function parseKubeconfig(text: string, source: string): Promise<ParsedKubeconfig> {
-  return (await import("./discovery/kubeconfig.js")).parseKubeconfig(text, source);
-}
+import type { ClassicResult, ClusterIndex, ClusterSource, Problem } from "./discovery/types.js";
+import { ServerFence } from "./fence.js";
+import { KubeconfigFacts } from "./servers.js";
 
 /** Why: what the registry needs from configuration, already resolved to plain values. */
 export interface ClusterManagerOptions {
@@ -33,6 +21,8 @@ export interface ClusterManagerOptions {
   defaultCluster?: string;
   patterns: string[];
   excludes: string[];
+  /** read_only_clusters: names or globs that accept only read-only tools. */
+  readOnly?: string[];
   autoDiscovery: boolean;
   requestTimeoutMs: number;
   logger: Logger;
@@ -51,24 +41,31 @@ export interface ClusterDetails {
   otherContexts: string[];
 }
 
-interface CachedClient {
-  client: ClusterClient;
-  mtimeMs: number;
-}
+const HIDDEN_SERVER_HINT = "use a cluster from clusters_list whose API server is not one of a hidden cluster";
 
 /** Why: one object owns cluster names and clients so tools never look clusters up themselves. */
 export class ClusterManager {
   private index: ClusterIndex = { clusters: new Map(), problems: [], hidden: 0 };
+  private generation = 0;
   private classic: ClassicResult | undefined;
-  private readonly clients = new Map<string, CachedClient>();
-  private readonly building = new Map<string, Promise<CachedClient>>();
-  private readonly filter: (name: string) => boolean;
+  private readonly clients: ClientCache;
+  private readonly book: AddressBook;
+  private readonly facts: KubeconfigFacts;
+  private readonly fence: ServerFence;
   private watcher: FSWatcher | undefined;
   private rescanTimer: NodeJS.Timeout | undefined;
   private extraProblems: Problem[] = [];
 
   constructor(private readonly opts: ClusterManagerOptions) {
-    this.filter = compileClusterFilter({ patterns: opts.patterns, excludes: opts.excludes });
+    this.book = new AddressBook({
+      aliases: new Map(Object.entries(opts.aliases)),
+      patterns: opts.patterns,
+      excludes: opts.excludes,
+      readOnly: opts.readOnly ?? [],
+    });
+    this.facts = new KubeconfigFacts(opts.classicPaths, opts.maxKubeconfigBytes);
+    this.fence = new ServerFence(this.book, this.facts);
+    this.clients = new ClientCache(opts);
   }
 
   /** Reads names only (directory listing, classic files); never contacts a cluster. */
@@ -102,16 +99,15 @@ export class ClusterManager {
       }
     }
     const before = new Set(this.index.clusters.keys());
-    this.index = buildClusterIndex({ dirEntries, classic: this.classic, filter: this.filter });
+    this.index = buildClusterIndex({ dirEntries, classic: this.classic, filter: this.book.filter });
+    this.book.setIndex(this.index);
+    this.generation++;
     for (const m of this.classic?.missing ?? []) {
       this.extraProblems.push({ kind: "missing", message: `kubeconfig ${m} does not exist`, file: m });
     }
-    for (const [key, cached] of this.clients) {
-      if (!this.index.clusters.has(splitContextAddress(key).stem) && !this.index.clusters.has(key)) {
-        cached.client.close();
-        this.clients.delete(key);
-      }
-    }
+    this.clients.drop(
+      (key) => !this.index.clusters.has(splitContextAddress(key).stem) && !this.index.clusters.has(key),
+    );
     const added = [...this.index.clusters.keys()].filter((n) => !before.has(n));
     const removed = [...before].filter((n) => !this.index.clusters.has(n));
     if (before.size > 0 && (added.length || removed.length)) {
@@ -153,7 +149,7 @@ export class ClusterManager {
 
   /** Visible cluster names, sorted. Filtered clusters never appear. */
   names(): string[] {
-    return [...this.index.clusters.keys()].sort();
+    return this.book.names().sort();
   }
 
   /** Collisions, malformed and missing files: reported, never fatal. */
@@ -166,9 +162,14 @@ export class ClusterManager {
     return this.index.hidden;
   }
 
-  /** Alias table, for listing. */
-  aliases(): Record<string, string> {
-    return this.opts.aliases;
+  /** The aliases pointing at a cluster, for listing. */
+  aliasesOf(name: string): string[] {
+    return this.book.aliasesOf(name);
+  }
+
+  /** Every address form of a canonical name (itself, its file, symlink target, aliases): for policy matching. */
+  namesOf(canonical: string): string[] {
+    return this.book.namesOf(canonical);
   }
 
   private defaultProblem(): Problem[] {
@@ -181,49 +182,89 @@ export class ClusterManager {
   initialCluster(): string | undefined {
     const d = this.opts.defaultCluster;
     if (d) {
-      const target = this.opts.aliases[d] ?? d;
-      if (target.includes("/")) {
-        // "<file>/<context>": the context is checked when the first call resolves it.
-        const { stem, context } = splitContextAddress(target);
-        const r = resolveClusterName(stem, this.names(), this.opts.aliases);
-        return r.ok ? `${r.name}/${context}` : undefined;
-      }
-      const r = resolveClusterName(d, this.names(), this.opts.aliases);
-      return r.ok ? r.name : undefined;
+      // "<file>/<context>": the context and its server are checked when the first call resolves it.
+      const r = this.book.resolve(d);
+      return r.ok ? r.canonical : undefined;
     }
     const cur = this.classic?.currentContext;
     return cur && this.index.clusters.has(cur) ? cur : undefined;
   }
 
-  /** Name or alias (or `<file-stem>/<context>`) to a canonical name; unknown names list known ones, closest first. */
+  /** Any address form to a canonical name; unknown, hidden or server-hidden addresses are refused. */
   async resolve(input: string): Promise<string> {
-    const name = input.trim();
-    if (!name) throw new ToolError("cluster name is empty", `known clusters: ${this.names().join(", ")}`);
-    const aliased = this.opts.aliases[name];
-    if (aliased?.includes("/") && !this.index.clusters.has(name)) return this.resolve(aliased); // alias of a <file>/<context>
-    let r = resolveClusterName(name, this.names(), this.opts.aliases);
-    if (!r.ok && this.opts.kubeconfigDir && !name.includes("/")) {
+    let r = this.book.resolve(input);
+    if (!r.ok && this.opts.kubeconfigDir && !input.includes("/") && input.trim()) {
       await this.rescan(); // a file may have just been written (refresh), before the watcher fired
-      r = resolveClusterName(name, this.names(), this.opts.aliases);
+      r = this.book.resolve(input);
     }
-    if (r.ok) return r.name;
-    const { stem, context } = splitContextAddress(name);
-    if (context) {
-      const base = resolveClusterName(stem, this.names(), this.opts.aliases);
-      const src = base.ok ? this.index.clusters.get(base.name) : undefined;
-      if (base.ok && src?.kind === "dir") {
-        const parsed = await parseKubeconfig(
-          await readKubeconfigFile(src.file, this.opts.maxKubeconfigBytes),
-          src.file,
-        );
-        if (parsed.contexts.some((c) => c.name === context)) return `${base.name}/${context}`;
+    if (!r.ok) {
+      const known = this.names().join(", ");
+      throw new ToolError(r.message, input.trim() ? r.hint : `known clusters: ${known}`);
+    }
+    if (r.context !== undefined) {
+      const contexts = await this.visibleContexts(r.source);
+      if (!contexts.includes(r.context)) {
         throw new ToolError(
-          `cluster '${base.name}' has no context '${context}'`,
-          `contexts in ${base.name}: ${parsed.contexts.map((c) => c.name).join(", ")}`,
+          `cluster '${r.source.name}' has no context '${r.context}'`,
+          `contexts in ${r.source.name}: ${contexts.join(", ") || "(none readable)"}`,
         );
       }
     }
-    throw new ToolError(r.message, "call clusters_list to see every available cluster");
+    await this.assertReachable(r.canonical, r.source, r.context);
+    return r.canonical;
+  }
+
+  /** Whether a visible name may be used (its server is not a hidden cluster's): fleet selection skips it if not. */
+  async reachable(canonical: string): Promise<boolean> {
+    try {
+      const { src, context } = this.source(canonical);
+      await this.assertReachable(canonical, src, context);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** read_only_clusters on every form of the name, and on the API server of every read-only cluster. */
+  async isReadOnly(canonical: string): Promise<boolean> {
+    if (!this.opts.readOnly?.length) return false;
+    if (this.book.readOnlyByName(canonical)) return true;
+    const servers = await this.fence.readOnlyServers(this.index, this.generation);
+    if (servers.size === 0) return false;
+    const { src, context } = this.source(canonical);
+    const server = await this.facts.serverOf(src, context);
+    return server !== undefined && servers.has(server);
+  }
+
+  private async assertHiddenServer(canonical: string, server: string | undefined): Promise<void> {
+    if (server === undefined) return;
+    if (await this.fence.isHiddenServer(normaliseServer(server), this.index, this.generation)) {
+      throw new ToolError(
+        `cluster '${canonical}' is not available: its API server is that of a cluster hidden by cluster_pattern/exclude_clusters`,
+        HIDDEN_SERVER_HINT,
+      );
+    }
+  }
+
+  private async assertReachable(canonical: string, src: ClusterSource, context?: string): Promise<void> {
+    if (!this.index.hiddenSources?.length && !this.book.hasContextRules()) return;
+    await this.assertHiddenServer(canonical, await this.facts.serverOf(src, context));
+  }
+
+  // The contexts of a directory file that may be addressed: visible by name and not on a hidden server.
+  private async visibleContexts(src: ClusterSource): Promise<string[]> {
+    const parsed = src.kind === "dir" ? await this.facts.read(src.file) : undefined;
+    if (!parsed) return [];
+    const out: string[] = [];
+    for (const ctx of parsed.contexts) {
+      const current = ctx.name === parsed.currentContext;
+      if (!current && !this.book.visible(`${src.name}/${ctx.name}`)) continue;
+      const server = await this.facts.serverOf(src, ctx.name);
+      if (server !== undefined && (await this.fence.isHiddenServer(server, this.index, this.generation)))
+        continue;
+      out.push(ctx.name);
+    }
+    return out;
   }
 
   private source(name: string): { src: ClusterSource; context?: string } {
@@ -231,94 +272,65 @@ export class ClusterManager {
     if (direct) return { src: direct };
     const { stem, context } = splitContextAddress(name);
     const src = this.index.clusters.get(stem);
-    if (!src || !context)
+    if (!src || !context || src.kind !== "dir" || !this.book.visible(name))
       throw new ToolError(`unknown cluster '${name}'`, `known: ${this.names().join(", ")}`);
     return { src, context };
-  }
-
-  private async kubeconfigText(src: ClusterSource): Promise<string> {
-    if (src.kind === "dir") return readKubeconfigFile(src.file, this.opts.maxKubeconfigBytes);
-    const texts = await Promise.all(
-      this.opts.classicPaths.map((p) => readKubeconfigFile(p, this.opts.maxKubeconfigBytes).catch(() => "")),
-    );
-    const { mergeKubeconfigTexts } = await import("./classic-merge.js");
-    return mergeKubeconfigTexts(texts, src.context);
   }
 
   /** The client for a canonical name; built on first use, rebuilt when its kubeconfig file changes. */
   async client(name: string, signal?: AbortSignal): Promise<ClusterClient> {
     const { src, context } = this.source(name);
-    const mtimeMs = (await stat(src.file).catch(() => undefined))?.mtimeMs ?? 0;
-    const cached = this.clients.get(name);
-    if (cached && cached.mtimeMs === mtimeMs) return cached.client;
-    const key = `${name}@${mtimeMs}`;
-    let pending = this.building.get(key);
-    if (!pending) {
-      pending = this.buildClient(name, src, context, mtimeMs).finally(() => this.building.delete(key));
-      this.building.set(key, pending);
-    }
-    // Building runs exec credential plugins, which may never return: bound the wait.
-    const ms = this.opts.requestTimeoutMs;
-    const limit = deadline(ms, signal);
-    // A stuck build stays shared (not restarted per call), so a waiting plugin is not spawned again and again;
-    // when it finally answers (say, the user completed a device-code login) the client is cached as usual.
-    const built = await abortable(pending, limit.signal, () => {
-      return limit.timedOut()
-        ? new KubeError(
-            "timeout",
-            `credentials for '${name}' not ready within ${ms} ms (exec credential plugin waiting?)`,
-          )
-        : new KubeError("cancelled", "request cancelled");
-    }).finally(limit.clear);
-    if (cached && cached.client !== built.client) cached.client.close();
-    this.clients.set(name, built);
-    return built.client;
+    await this.assertReachable(name, src, context);
+    const client = await this.clients.get(name, src, context, signal);
+    // The server the client really talks to (client-node's reading of the file) is checked too.
+    await this.assertHiddenServer(name, client.server);
+    return client;
   }
 
-  private async buildClient(name: string, src: ClusterSource, context: string | undefined, mtimeMs: number) {
-    const [{ loadClientSettings }, { createClusterClient }] = await Promise.all([
-      import("../kube/kubeconfig-loader.js"),
-      import("../kube/client.js"),
-    ]);
-    const text = await this.kubeconfigText(src);
-    const settings = await loadClientSettings(
-      { name, file: src.file, text, context: context ?? (src.kind === "classic" ? src.context : undefined) },
-      this.opts.requestTimeoutMs,
-    );
-    return { client: createClusterClient(settings), mtimeMs };
-  }
-
-  /** The kubeconfig behind a cluster (file, text, context), for configuration_view; no network. */
+  /**
+   * The kubeconfig behind a cluster (file, text, context) for configuration_view: reads the file only, never
+   * builds a client (it must work when credentials are broken). `visibleContexts` lists what may be shown.
+   */
   async kubeconfig(
     name: string,
-  ): Promise<{ file: string; text: string; context: string; visibleContexts?: string[] }> {
+  ): Promise<{ file: string; text: string; context: string; visibleContexts: string[] }> {
     const { src, context } = this.source(name);
-    const text = await this.kubeconfigText(src);
-    const ctx =
-      context ??
-      (src.kind === "classic" ? src.context : (await parseKubeconfig(text, src.file)).currentContext) ??
-      "";
-    if (src.kind === "dir") return { file: src.file, text, context: ctx };
-    // A classic file holds every context, hidden ones too: only the visible clusters may be shown.
-    const visibleContexts = this.names().filter((n) => this.index.clusters.get(n)?.kind === "classic");
-    return { file: src.file, text, context: ctx, visibleContexts };
+    await this.assertReachable(name, src, context);
+    const text = await kubeconfigText(src, this.opts.classicPaths, this.opts.maxKubeconfigBytes);
+    if (src.kind === "dir") {
+      const ctx = context ?? (await this.facts.read(src.file))?.currentContext ?? "";
+      return { file: src.file, text, context: ctx, visibleContexts: await this.visibleContexts(src) };
+    }
+    // A classic file holds every context, hidden ones too: only the reachable visible clusters may be shown.
+    const classic = this.names().filter((n) => this.index.clusters.get(n)?.kind === "classic");
+    const shown = (
+      await Promise.all(classic.map(async (n) => ((await this.reachable(n)) ? [n] : [])))
+    ).flat();
+    return { file: src.file, text, context: src.context, visibleContexts: shown };
   }
 
   /** Kubeconfig facts for clusters_list details; no network. */
   async details(name: string): Promise<ClusterDetails> {
     const { src, context } = this.source(name);
-    const parsed = await parseKubeconfig(await this.kubeconfigText(src), src.file);
-    const ctxName = context ?? (src.kind === "classic" ? src.context : parsed.currentContext) ?? "";
-    const ctx = parsed.contexts.find((c) => c.name === ctxName);
+    await this.assertReachable(name, src, context);
+    const parsed = src.kind === "dir" ? await this.facts.read(src.file) : undefined;
+    if (src.kind === "dir" && !parsed) {
+      await kubeconfigText(src, this.opts.classicPaths, this.opts.maxKubeconfigBytes); // throws the read's own reason
+      throw new ToolError(`kubeconfig ${src.file} cannot be parsed`);
+    }
+    const ctxName = context ?? (src.kind === "classic" ? src.context : parsed?.currentContext) ?? "";
+    const contexts = parsed?.contexts ?? this.classic?.contexts ?? [];
+    const ctx = contexts.find((c) => c.name === ctxName);
+    const server = await this.facts.serverOf(src, context);
+    const shown = parsed && ctx ? parsed.clusters.get(ctx.cluster)?.server : undefined;
     return {
       name,
       source: src.kind,
       file: src.file,
       context: ctxName,
-      server: ctx ? parsed.clusters.get(ctx.cluster)?.server : undefined,
+      server: shown ?? server,
       namespace: ctx?.namespace,
-      otherContexts:
-        src.kind === "dir" ? parsed.contexts.map((c) => c.name).filter((c) => c !== ctxName) : [],
+      otherContexts: src.kind === "dir" ? (await this.visibleContexts(src)).filter((c) => c !== ctxName) : [],
     };
   }
 
@@ -326,7 +338,6 @@ export class ClusterManager {
   close(): void {
     this.watcher?.close();
     clearTimeout(this.rescanTimer);
-    for (const c of this.clients.values()) c.client.close();
-    this.clients.clear();
+    this.clients.close();
   }
 }

@@ -3,6 +3,7 @@ import type { Agent, IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http"
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from "node:https";
 import { StringDecoder } from "node:string_decoder";
+import { redactUrl } from "../redact/url.js";
 import { abortable } from "../util/abortable.js";
 import { deadline } from "../util/deadline.js";
 import { VERSION } from "../version.js";
@@ -36,8 +37,13 @@ export interface ClusterClient {
   readonly defaultNamespace: string;
   request(req: KubeRequest): Promise<KubeResponse>;
   json<T>(req: KubeRequest): Promise<T>;
-  /** TLS options and auth headers, for streaming protocols (exec over WebSocket). */
-  connection(): Promise<{ tls: ClientSettings["tls"]; headers: OutgoingHttpHeaders; agent?: Agent }>;
+  /** TLS options, auth headers and the real server URL (`server` is the display form), for exec over WebSocket. */
+  connection(): Promise<{
+    tls: ClientSettings["tls"];
+    headers: OutgoingHttpHeaders;
+    agent?: Agent;
+    endpoint: string;
+  }>;
   close(): void;
 }
 
@@ -89,6 +95,8 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
       : new HttpAgent({ keepAlive: true, maxSockets: 32 }));
   const send = isHttps ? httpsRequest : httpRequest;
   const maxBytes = s.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+  // The server as shown in errors and status: any user:password@ in the kubeconfig URL never leaves.
+  const shown = redactUrl(s.server);
   // A replaced client (new credentials) is closed only once its requests in flight have finished.
   let inFlight = 0;
   let closing = false;
@@ -144,11 +152,11 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
           size += c.length;
           if (size <= maxBytes) body += decoder.write(c);
           else {
-            finish(() => reject(tooLarge(s.server, maxBytes)));
+            finish(() => reject(tooLarge(shown, maxBytes)));
             r.destroy();
           }
         });
-        res.on("error", (e) => finish(() => reject(fromNetworkError(e, s.server))));
+        res.on("error", (e) => finish(() => reject(fromNetworkError(e, shown))));
         res.on("end", () => {
           body += decoder.end();
           const status = res.statusCode ?? 0;
@@ -160,7 +168,7 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
         });
       });
       const timer = setTimeout(() => {
-        finish(() => reject(new KubeError("timeout", `no answer from ${s.server} within ${timeoutMs} ms`)));
+        finish(() => reject(new KubeError("timeout", `no answer from ${shown} within ${timeoutMs} ms`)));
         r.destroy();
       }, remainingMs);
       const onAbort = (): void => {
@@ -168,7 +176,7 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
         r.destroy();
       };
       req.signal?.addEventListener("abort", onAbort, { once: true });
-      r.on("error", (e) => finish(() => reject(fromNetworkError(e, s.server))));
+      r.on("error", (e) => finish(() => reject(fromNetworkError(e, shown))));
       if (payload !== undefined) r.write(payload);
       r.end();
     });
@@ -185,11 +193,11 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
 
   return {
     name: s.name,
-    server: s.server,
+    server: shown,
     defaultNamespace: s.defaultNamespace,
     request,
     json: async <T>(req: KubeRequest): Promise<T> => JSON.parse((await request(req)).body) as T,
-    connection: async () => ({ tls: s.tls, headers: await s.headers(), agent: s.agent }),
+    connection: async () => ({ tls: s.tls, headers: await s.headers(), agent: s.agent, endpoint: s.server }),
     close: () => {
       closing = true;
       if (inFlight === 0) agent.destroy();

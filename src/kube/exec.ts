@@ -38,8 +38,8 @@ function exitCodeOf(s: ExecStatus): number {
 /** Why: pods_exec; `path` comes from the path builder. ws is loaded lazily since few sessions ever exec. */
 export async function execInPod(client: ClusterClient, path: string, req: ExecRequest): Promise<ExecResult> {
   const { default: WebSocket } = await import("ws");
-  const { tls, headers, agent } = await client.connection();
-  const url = new URL(`${client.server.replace(/\/$/, "")}${path}`);
+  const { tls, headers, agent, endpoint } = await client.connection();
+  const url = new URL(`${endpoint.replace(/\/$/, "")}${path}`);
   url.protocol = url.protocol === "http:" ? "ws:" : "wss:";
   for (const c of req.command) url.searchParams.append("command", c);
   if (req.container) url.searchParams.set("container", req.container);

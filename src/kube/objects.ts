@@ -1,6 +1,6 @@
 // Manifests: parsing, where each document goes, and what a server-side apply conflict means.
 import { ToolError } from "../errors.js";
-import { loadYaml } from "../util/yaml.js";
+import { loadYaml, readYamlStream } from "../util/yaml.js";
 import type { ApiResource } from "./api-resources.js";
 import { checkName, nameRuleOf } from "./validate.js";
 
@@ -17,16 +17,11 @@ export async function toYaml(obj: unknown): Promise<string> {
 
 /** Why: parses one or more YAML/JSON documents into objects, with errors an agent can fix. */
 export async function parseManifests(text: string): Promise<Obj[]> {
-  // YAML 1.1 like kubectl: `defaultMode: 0400` is octal (256), not decimal 400.
-  const docs = (await loadYaml()).parseAllDocuments(text, { version: "1.1" });
-  if (!Array.isArray(docs)) throw new ToolError("`resource` could not be parsed as YAML or JSON");
+  const stream = await readYamlStream(text);
+  if (!stream.ok)
+    throw new ToolError(`document ${stream.document} is not valid YAML/JSON: ${stream.message}`);
   const out: Obj[] = [];
-  docs.forEach((doc, i) => {
-    if (doc.errors.length)
-      throw new ToolError(
-        `document ${i + 1} is not valid YAML/JSON: ${doc.errors[0]?.message.split("\n")[0]}`,
-      );
-    const v: unknown = doc.toJS();
+  stream.values.forEach((v, i) => {
     if (v === null || v === undefined) return;
     if (typeof v !== "object" || Array.isArray(v)) throw new ToolError(`document ${i + 1} is not an object`);
     const o = v as Obj;

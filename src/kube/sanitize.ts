@@ -1,47 +1,21 @@
 // Output hygiene for objects: managedFields stripped, Secret values redacted unless allowed.
+import { type Fingerprint, isObj, isSecretKind, redactSecretValues } from "../redact/secret.js";
 
-type Obj = Record<string, unknown>;
-
-function isObj(v: unknown): v is Obj {
-  return Boolean(v) && typeof v === "object" && !Array.isArray(v);
-}
-
-const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
-
-/** Why: lets a comparison tell equal secret values from different ones without showing either. */
-export type Fingerprint = (value: Buffer) => string;
-
-function redactSecret(o: Obj, fingerprint?: Fingerprint): void {
-  for (const key of ["data", "stringData"]) {
-    const d = o[key];
-    if (!isObj(d)) continue;
-    for (const k of Object.keys(d)) {
-      const v = d[k];
-      const bytes =
-        typeof v === "string"
-          ? key === "data"
-            ? Buffer.from(v, "base64")
-            : Buffer.from(v)
-          : Buffer.alloc(0);
-      d[k] = `<redacted: ${bytes.length} bytes${fingerprint ? `, fingerprint ${fingerprint(bytes)}` : ""}>`;
-    }
-  }
-  const meta = o.metadata;
-  if (isObj(meta) && isObj(meta.annotations) && LAST_APPLIED in meta.annotations) {
-    meta.annotations[LAST_APPLIED] = "<redacted: may contain secret values>";
-  }
-}
+/** Why: re-exported so fleet tools (compare) name the fingerprint type where they use sanitizeObject. */
+export type { Fingerprint };
 
 /** Why: every object shown to the agent passes through here (lists, gets, apply results). Mutates and returns. */
 export function sanitizeObject<T>(value: T, allowSecretValues: boolean, fingerprint?: Fingerprint): T {
   if (!isObj(value)) return value;
   const meta = value.metadata;
   if (isObj(meta)) delete meta.managedFields;
-  if (value.kind === "Secret" && !allowSecretValues) redactSecret(value, fingerprint);
+  if (isSecretKind(value.kind) && !Array.isArray(value.items) && !allowSecretValues) {
+    redactSecretValues(value, fingerprint);
+  }
   if (Array.isArray(value.items)) {
-    const listKind = typeof value.kind === "string" ? value.kind : "";
+    const secretList = isSecretKind(value.kind);
     for (const item of value.items) {
-      if (isObj(item) && !item.kind && listKind === "SecretList") item.kind = "Secret";
+      if (isObj(item) && !item.kind && secretList) item.kind = "Secret";
       sanitizeObject(item, allowSecretValues, fingerprint);
     }
   }

@@ -65,7 +65,7 @@ export async function runTool(
       }
       clusterName = await deps.clusters.resolve(wanted);
       // The boundary: every request this call makes is built, checked and sent by this scoped client.
-      const cluster = openScope(deps, clusterName, tool.name, { signal: meta.signal });
+      const cluster = await openScope(deps, clusterName, tool.name, { signal: meta.signal });
       out = await tool.handler(args, { ...ctx, cluster });
     } else {
       out = await tool.handler(rawArgs, ctx);
@@ -80,7 +80,7 @@ export async function runTool(
     session: meta.sessionId,
     tool: tool.name,
     cluster: clusterName,
-    args: redactArgs(rawArgs),
+    args: await redactArgs(rawArgs, deps.config),
     outcome: result.isError ? "error" : "ok",
     error: result.isError
       ? String(result.content[0]?.type === "text" ? result.content[0].text : "")

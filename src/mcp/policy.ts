@@ -1,5 +1,4 @@
 // Policy: which tools are listed (from annotations) and each call's boundary (scoped client) with its policy.
-import { matchesAnyGlob } from "../clusters/discovery/filter.js";
 import type { Config } from "../config/index.js";
 import type { RequestPolicy } from "../kube/access.js";
 import { createScopedClient, type ScopedClient } from "../kube/scoped.js";
@@ -14,37 +13,35 @@ export function isToolEnabled(tool: AnyTool, config: Config): boolean {
   return true;
 }
 
-/** Why: `read_only_clusters` matching in one small place (names, `<file>/<context>` stems and aliases). */
-export function isReadOnlyCluster(cluster: string, config: Config): boolean {
-  const stem = cluster.split("/")[0] ?? cluster;
-  // Entries may name aliases ("production"): a cluster is read-only when it or any alias of it matches.
-  const aliases = Object.entries(config.cluster_aliases)
-    .filter(([, target]) => target === cluster || target === stem)
-    .map(([alias]) => alias);
-  return [cluster, stem, ...aliases].some((n) => matchesAnyGlob(n, config.read_only_clusters));
-}
-
 /** Why: the policy one call's requests are judged by, on a resolved cluster. */
-export function requestPolicy(config: Config, cluster: string, caller: string): RequestPolicy {
+export function requestPolicy(
+  config: Config,
+  cluster: string,
+  caller: string,
+  clusterReadOnly: boolean,
+): RequestPolicy {
   return {
     cluster,
     caller,
     readOnly: config.read_only,
     disableDestructive: config.disable_destructive,
-    clusterReadOnly: isReadOnlyCluster(cluster, config),
+    clusterReadOnly,
     denied: config.denied_resources,
   };
 }
 
-/** Why: the only constructor of scoped clients; `cluster` must already be resolved (canonical). */
-export function openScope(
+/**
+ * Why: the only constructor of scoped clients; `cluster` must already be resolved (canonical). read_only_clusters
+ * is decided by the address resolver: every address form of the cluster and the API server it talks to.
+ */
+export async function openScope(
   deps: ServerDeps,
   cluster: string,
   caller: string,
   opts: OpenOptions = {},
-): ScopedClient {
+): Promise<ScopedClient> {
   return createScopedClient({
-    policy: requestPolicy(deps.config, cluster, caller),
+    policy: requestPolicy(deps.config, cluster, caller, await deps.clusters.isReadOnly(cluster)),
     connect: (signal) => deps.clusters.client(cluster, signal),
     signal: opts.signal,
     timeoutMs: opts.timeoutMs,

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { type ClusterHealth, checkCluster } from "../clusters/health.js";
 import { selectClusters } from "../clusters/select.js";
 import { type AnyTool, defineFleetTool } from "../mcp/tool.js";
+import { redactText } from "../redact/text.js";
 import { deadline } from "../util/deadline.js";
 import { mapPool } from "../util/pool.js";
 import { formatTable } from "../util/table.js";
@@ -27,13 +28,6 @@ interface ListRow {
   error?: string;
 }
 
-function aliasesOf(aliases: Record<string, string>, name: string): string[] {
-  return Object.entries(aliases)
-    .filter(([, target]) => target === name)
-    .map(([alias]) => alias)
-    .sort();
-}
-
 const clustersList = defineFleetTool({
   name: "clusters_list",
   title: "Clusters: List",
@@ -53,10 +47,9 @@ const clustersList = defineFleetTool({
     await clusters.refreshIfUnwatched();
     const names = clusters.names();
     const active = ctx.deps.sessions.activeOf(ctx.session);
-    const aliases = clusters.aliases();
     const rows: ListRow[] = await Promise.all(
       names.map(async (name): Promise<ListRow> => {
-        const row: ListRow = { name, active: name === active, aliases: aliasesOf(aliases, name) };
+        const row: ListRow = { name, active: name === active, aliases: clusters.aliasesOf(name) };
         if (!args.show_details) return row;
         try {
           const d = await clusters.details(name);
@@ -70,7 +63,7 @@ const clustersList = defineFleetTool({
             otherContexts: d.otherContexts,
           };
         } catch (err) {
-          return { ...row, error: (err as Error).message };
+          return { ...row, error: redactText((err as Error).message) };
         }
       }),
     );

@@ -1,5 +1,7 @@
 // Reads kubeconfig YAML into a credential-free shape, and merges KUBECONFIG lists the way kubectl does.
 import { z } from "zod";
+import { redactUrl } from "../../redact/url.js";
+import { yamlCodeWords } from "../../util/yaml.js";
 import { readPlainYaml } from "./plain-yaml.js";
 import type { ClassicResult, KubeClusterRef, KubeContext, ParsedKubeconfig, Problem } from "./types.js";
 import { yamlSync } from "./yaml-sync.js";
@@ -37,25 +39,6 @@ const KubeconfigDoc = z.looseObject({
   users: z.array(UserEntry).nullish(),
 });
 
-// yaml's own messages may quote source text (a token, say), so only the error code is turned into words.
-const YAML_CODE_WORDS: Readonly<Record<string, string>> = {
-  BAD_INDENT: "bad indentation",
-  TAB_AS_INDENT: "tab used for indentation",
-  DUPLICATE_KEY: "duplicate key",
-  MULTIPLE_DOCS: "more than one YAML document",
-  MISSING_CHAR: "missing character (unclosed quote or bracket?)",
-  UNEXPECTED_TOKEN: "unexpected token",
-  BLOCK_AS_IMPLICIT_KEY: "nested mapping in a compact mapping",
-  MULTILINE_IMPLICIT_KEY: "implicit key spans several lines",
-  BAD_SCALAR_START: "value starts with a reserved character",
-  BAD_DQ_ESCAPE: "invalid escape sequence",
-  BAD_ALIAS: "bad alias",
-};
-
-function yamlCodeWords(code: string): string {
-  return YAML_CODE_WORDS[code] ?? code.toLowerCase().replaceAll("_", " ");
-}
-
 /** Parses YAML to plain data; undefined for an empty document. Errors carry line/column, not content. */
 function readYaml(text: string, source: string): unknown {
   const plain = readPlainYaml(text);
@@ -91,20 +74,6 @@ function issuePath(path: readonly PropertyKey[]): string {
     else out += out === "" ? String(key) : `.${String(key)}`;
   }
   return out === "" ? "document" : out;
-}
-
-/** Drops user:password from a server URL so it can be shown. */
-function safeServer(server: string): string {
-  if (!server.includes("@")) return server;
-  try {
-    const url = new URL(server);
-    if (url.username === "" && url.password === "") return server;
-    url.username = "";
-    url.password = "";
-    return url.href;
-  } catch {
-    return "(unparseable server URL)";
-  }
 }
 
 type Shape = { requireContexts: boolean };
@@ -151,7 +120,7 @@ function parseWith(text: string, source: string, shape: Shape): ParsedKubeconfig
     if (clusters.has(entry.name)) continue;
     const ref: KubeClusterRef = { name: entry.name };
     const server = entry.cluster?.server;
-    if (server) ref.server = safeServer(server);
+    if (server) ref.server = redactUrl(server);
     const insecure = entry.cluster?.["insecure-skip-tls-verify"];
     if (typeof insecure === "boolean") ref.insecure = insecure;
     clusters.set(entry.name, ref);
@@ -161,6 +130,11 @@ function parseWith(text: string, source: string, shape: Shape): ParsedKubeconfig
   const current = data["current-context"];
   if (current) result.currentContext = current;
   return result;
+}
+
+// Reads one member of a KUBECONFIG list, where a file may hold only users or only clusters.
+export function parseKubeconfigPart(text: string, source: string): ParsedKubeconfig {
+  return parseWith(text, source, { requireContexts: false });
 }
 
 // Reads one per-cluster kubeconfig (directory mode), where a file without contexts is a mistake.

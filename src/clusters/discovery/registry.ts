@@ -12,20 +12,32 @@ function byPath(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Why: decides visibility of a cluster name; `also` are further names of the same cluster (a symlink's target). */
+export type NameFilter = (name: string, also?: readonly string[]) => boolean;
+
 // Builds the visible cluster set: filtered names vanish (only counted) and collisions are reported, not hidden.
+// A file reachable under a visible name but hidden under another (symlink target, hard link) stays hidden.
 export function buildClusterIndex(input: {
   dirEntries: DirEntry[];
   classic?: ClassicResult;
-  filter: (name: string) => boolean;
+  filter: NameFilter;
 }): ClusterIndex {
   const problems: Problem[] = [];
   const hiddenNames = new Set<string>();
+  const hiddenSources: ClusterSource[] = [];
   const found = new Map<string, ClusterSource>();
 
+  const hiddenFiles = new Set<string>();
+  const passes = new Set<DirEntry>();
+  for (const entry of input.dirEntries) {
+    if (input.filter(entry.stem, entry.linkTarget === undefined ? [] : [entry.linkTarget])) passes.add(entry);
+    else if (entry.fileId !== undefined) hiddenFiles.add(entry.fileId);
+  }
   const byStem = new Map<string, DirEntry[]>();
   for (const entry of input.dirEntries) {
-    if (!input.filter(entry.stem)) {
+    if (!passes.has(entry) || (entry.fileId !== undefined && hiddenFiles.has(entry.fileId))) {
       hiddenNames.add(entry.stem);
+      hiddenSources.push({ kind: "dir", name: entry.stem, file: entry.path, mtimeMs: entry.mtimeMs });
       continue;
     }
     const group = byStem.get(entry.stem);
@@ -36,7 +48,9 @@ export function buildClusterIndex(input: {
     group.sort((a, b) => extRank(a) - extRank(b) || byPath(a.path, b.path));
     const [winner, ...losers] = group;
     if (winner === undefined) continue;
-    found.set(name, { kind: "dir", name, file: winner.path, mtimeMs: winner.mtimeMs });
+    const source: ClusterSource = { kind: "dir", name, file: winner.path, mtimeMs: winner.mtimeMs };
+    if (winner.linkTarget !== undefined) source.linkTarget = winner.linkTarget;
+    found.set(name, source);
     if (losers.length > 0) {
       const others = losers.map((e) => e.path).join(", ");
       problems.push({
@@ -54,6 +68,7 @@ export function buildClusterIndex(input: {
       const name = ctx.name;
       if (!input.filter(name)) {
         hiddenNames.add(name);
+        hiddenSources.push({ kind: "classic", name, file: ctx.file, context: ctx.name });
         continue;
       }
       const existing = found.get(name);
@@ -78,7 +93,7 @@ export function buildClusterIndex(input: {
     const source = found.get(name);
     if (source !== undefined) clusters.set(name, source);
   }
-  return { clusters, problems, hidden: hiddenNames.size };
+  return { clusters, problems, hidden: hiddenNames.size, hiddenSources };
 }
 
 // Directory clusters expose their non-current contexts as `<file-stem>/<context>`; this splits such a name.

@@ -27,7 +27,7 @@ type Candidate = { name: string; label: string; folded: number; exact: number };
 function rankCandidates(
   input: string,
   known: readonly string[],
-  aliases: Readonly<Record<string, string>>,
+  aliases: ReadonlyMap<string, string>,
 ): Candidate[] {
   const knownSet = new Set(known);
   const lower = input.toLowerCase();
@@ -41,7 +41,7 @@ function rankCandidates(
     });
   };
   for (const name of knownSet) add(name, name);
-  for (const [alias, target] of Object.entries(aliases)) {
+  for (const [alias, target] of aliases) {
     if (knownSet.has(alias) || !knownSet.has(target)) continue; // shadowed or dangling aliases help nobody
     add(alias, `${alias} (alias of ${target})`);
   }
@@ -58,21 +58,23 @@ function listing(candidates: Candidate[]): string {
   return `known: ${shown.join(", ")}${rest > 0 ? `, and ${rest} more` : ""}`;
 }
 
-// The single place cluster names and aliases are resolved (exact name first, then alias), per design §3.
+// Plain names and aliases (exact name first, then alias), per design §3; the address book adds the other forms.
+// Aliases are a Map: a name such as `__proto__` or `constructor` is just an unknown name.
 export function resolveClusterName(
   input: string,
   known: readonly string[],
-  aliases: Readonly<Record<string, string>>,
+  aliases: ReadonlyMap<string, string>,
 ): ResolveResult {
   if (known.includes(input)) return { ok: true, name: input, via: "name" };
   const ranked = rankCandidates(input, known, aliases);
   const suggestions = ranked.slice(0, MAX_LISTED).map((c) => c.name);
-  if (Object.hasOwn(aliases, input)) {
-    const target = aliases[input];
-    if (target !== undefined && known.includes(target)) return { ok: true, name: target, via: "alias" };
+  const target = aliases.get(input);
+  if (target !== undefined) {
+    if (known.includes(target)) return { ok: true, name: target, via: "alias" };
+    // The target's name is not repeated: it may be a cluster the filters hide.
     const message =
-      `alias '${input}' points to cluster '${target ?? ""}', which is not available ` +
-      `(no such cluster, or it is filtered out); ${listing(ranked)}`;
+      `alias '${input}' points to a cluster that is not available ` +
+      `(no such cluster, or it is hidden by cluster_pattern/exclude_clusters); ${listing(ranked)}`;
     return { ok: false, message, suggestions };
   }
   return { ok: false, message: `unknown cluster '${input}'; ${listing(ranked)}`, suggestions };

@@ -1,7 +1,7 @@
 // Lists the kubeconfig directory: names, sizes and mtimes only, never file contents.
 import { type Dirent, type Stats, statSync } from "node:fs";
-import { readdir } from "node:fs/promises";
-import { join } from "node:path";
+import { readdir, realpath } from "node:fs/promises";
+import { basename, join } from "node:path";
 import type { DirEntry } from "./types.js";
 
 // The extensions a kubeconfig file may carry, in the order that wins when two files share a stem.
@@ -23,6 +23,17 @@ function errorCode(err: unknown): string | undefined {
     return err.code;
   }
   return undefined;
+}
+
+// The cluster name a symlink's final target carries (its stem, or its whole file name when it has no kubeconfig
+// extension); undefined only when the target vanished meanwhile.
+async function linkTargetName(path: string): Promise<string | undefined> {
+  try {
+    const name = basename(await realpath(path));
+    return kubeconfigStem(name)?.stem ?? name;
+  } catch {
+    return undefined;
+  }
 }
 
 // Finds the per-cluster kubeconfig files of a directory quickly (startup and auto-discovery rescans).
@@ -55,7 +66,16 @@ export async function scanKubeconfigDir(dir: string): Promise<DirEntry[]> {
       continue; // vanished or unreadable between readdir and stat: not a candidate
     }
     if (st === undefined || !st.isFile()) continue; // dangling symlink or link to a non-file
-    out.push({ stem: parts.stem, path, mtimeMs: st.mtimeMs, size: st.size });
+    const entry: DirEntry = {
+      stem: parts.stem,
+      path,
+      mtimeMs: st.mtimeMs,
+      size: st.size,
+      fileId: `${st.dev}:${st.ino}`,
+    };
+    // A symlink is the cluster its target names: isolation applies to the target's name too.
+    if (dirent.isSymbolicLink()) entry.linkTarget = await linkTargetName(path);
+    out.push(entry);
   }
   out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return out;

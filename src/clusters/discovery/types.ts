@@ -1,7 +1,16 @@
 // Shared data shapes of cluster discovery: plain data, no behaviour, so every module (and tests) can use them.
 
 // One candidate kubeconfig file found in the kubeconfig directory; the stem is the cluster name.
-export type DirEntry = { stem: string; path: string; mtimeMs: number; size: number };
+export type DirEntry = {
+  stem: string;
+  path: string;
+  mtimeMs: number;
+  size: number;
+  /** Device and inode: two names of one file (hard link, symlink) are one cluster. */
+  fileId?: string;
+  /** For a symlink: the name (stem) of its final target, which isolation applies to as well. */
+  linkTarget?: string;
+};
 
 // A context as read from a kubeconfig: the pair of names it binds, never the credentials behind them.
 export type KubeContext = { name: string; cluster: string; user: string; namespace?: string };
@@ -37,7 +46,7 @@ export type ClassicResult = {
 
 // Where a visible cluster comes from, so a client can later be built from the right file and context.
 export type ClusterSource =
-  | { kind: "dir"; name: string; file: string; mtimeMs: number }
+  | { kind: "dir"; name: string; file: string; mtimeMs: number; linkTarget?: string }
   | { kind: "classic"; name: string; file: string; context: string };
 
 // The set of visible clusters plus what went wrong building it; filtered clusters are only counted.
@@ -46,6 +55,8 @@ export type ClusterIndex = {
   problems: Problem[];
   /** How many cluster names were filtered out; their names are deliberately not exposed. */
   hidden: number;
+  /** Files and classic contexts the filters hide: read only to learn their API servers, never shown. */
+  hiddenSources?: ClusterSource[];
 };
 
 // Outcome of turning a user-supplied name or alias into a known cluster name.

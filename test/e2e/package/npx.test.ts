@@ -68,7 +68,7 @@ describe("npx from the packed tarball (README: Run)", () => {
         arguments: { cluster: "c1-sv5" },
       })) as CallToolResult;
       expect(view.isError, resultText(view)).toBeFalsy();
-      expect(resultText(view)).toContain("token: REDACTED");
+      expect(resultText(view)).toContain("token: <redacted>");
     } finally {
       await client.close();
     }

@@ -53,7 +53,7 @@ describe("parseKubeconfig", () => {
     ].join("\n");
     const ref = parseKubeconfig(text, "k.yaml").clusters.get("k");
     expect(ref?.insecure).toBe(true);
-    expect(ref?.server).toBe("https://k.example.test/");
+    expect(ref?.server).toBe("https://<redacted>@k.example.test");
   });
 
   it("rejects a file without contexts, naming the source", () => {
