@@ -1,8 +1,8 @@
 // Policy: which tools are listed (from annotations) and each call's boundary (scoped client) with its policy.
-import { matchesAnyGlob } from "../clusters/discovery/filter.js";
 import type { Config } from "../config/index.js";
 import type { RequestPolicy } from "../kube/access.js";
 import { createScopedClient, type ScopedClient } from "../kube/scoped.js";
+import { clusterMatches } from "./confirm.js";
 import type { ServerDeps } from "./deps.js";
 import type { AnyTool, OpenOptions } from "./tool.js";
 
@@ -16,12 +16,8 @@ export function isToolEnabled(tool: AnyTool, config: Config): boolean {
 
 /** Why: `read_only_clusters` matching in one small place (names, `<file>/<context>` stems and aliases). */
 export function isReadOnlyCluster(cluster: string, config: Config): boolean {
-  const stem = cluster.split("/")[0] ?? cluster;
   // Entries may name aliases ("production"): a cluster is read-only when it or any alias of it matches.
-  const aliases = Object.entries(config.cluster_aliases)
-    .filter(([, target]) => target === cluster || target === stem)
-    .map(([alias]) => alias);
-  return [cluster, stem, ...aliases].some((n) => matchesAnyGlob(n, config.read_only_clusters));
+  return clusterMatches(cluster, config.read_only_clusters, config);
 }
 
 /** Why: the policy one call's requests are judged by, on a resolved cluster. */

@@ -1,5 +1,6 @@
 // configuration_view: the kubeconfig behind a cluster, with every credential and certificate removed.
 import { z } from "zod";
+import { clusterOutput } from "../mcp/output.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
 import { loadYaml } from "../util/yaml.js";
 import { READ_ONLY } from "./common.js";
@@ -45,6 +46,10 @@ const configurationView = defineClusterTool({
         "Only the context in use and its cluster and user (default true); false shows every context of the file.",
       ),
   }),
+  output: clusterOutput({
+    file: z.string().describe("The kubeconfig file this cluster comes from."),
+    kubeconfig: z.record(z.string(), z.unknown()).describe("The kubeconfig with every credential removed."),
+  }),
   annotations: { ...READ_ONLY, openWorldHint: false },
   handler: async (args, ctx) => {
     const kc = await ctx.deps.clusters.kubeconfig(ctx.cluster.name);
@@ -79,7 +84,11 @@ const configurationView = defineClusterTool({
         users: named(doc.users, c.user),
       };
     }
-    return { text: `# cluster '${ctx.cluster.name}' from ${kc.file}\n${stringify(scrub(view))}` };
+    const kubeconfig = scrub(view) as Obj;
+    return {
+      text: `# cluster '${ctx.cluster.name}' from ${kc.file}\n${stringify(kubeconfig)}`,
+      structured: { cluster: ctx.cluster.name, file: kc.file, kubeconfig },
+    };
   },
 });
 
