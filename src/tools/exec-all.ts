@@ -22,12 +22,12 @@ const LEG = z.object({
     .record(z.string(), z.unknown())
     .optional()
     .describe(
-      "The operation's structuredContent on this cluster (see its outputSchema in tools/list), when it fits this leg's share of the output budget.",
+      "The operation's structuredContent on this cluster (see its outputSchema in tools/list), when it fits this leg's share of the output budget next to `output`.",
     ),
   output: z
     .string()
     .optional()
-    .describe("The operation's text output, cut to this leg's share, when `result` did not fit."),
+    .describe("The operation's text output on this cluster, cut to this leg's share of the output budget."),
   error: z.string().optional(),
 });
 
@@ -202,13 +202,15 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
         );
         // The same per-cluster cut applies to the text and to structuredContent, so neither escapes the budget.
         const hint = `narrow the ${op.name} parameters or the cluster list`;
-        // A leg carries its structured result when that fits its share, else its (cut) text output.
-        const fits = (v: unknown): boolean => Buffer.byteLength(JSON.stringify(v)) <= perCluster;
+        // A leg's text and structured result share its part of the budget: the result comes along when it fits.
         const bounded = results.map(({ output, error, result, ...r }): LegResult => {
-          const cut = output === undefined ? {} : { output: truncate(output, perCluster, hint) };
+          const cut = output === undefined ? undefined : truncate(output, perCluster, hint);
+          const room = perCluster - Buffer.byteLength(cut ?? "");
+          const fits = result !== undefined && Buffer.byteLength(JSON.stringify(result)) <= room;
           return {
             ...r,
-            ...(result !== undefined && fits(result) ? { result } : cut),
+            ...(cut === undefined ? {} : { output: cut }),
+            ...(fits ? { result } : {}),
             ...(error === undefined ? {} : { error: truncate(error, perCluster, hint) }),
           };
         });
