@@ -119,8 +119,11 @@ export async function listResources(...args: Parameters<typeof listPage>): Promi
   const max = config.max_output_bytes;
   const json = Buffer.byteLength(JSON.stringify(first.structured));
   if ((Buffer.byteLength(first.text) <= max && json <= max) || count < 2) return first;
-  // The structured rows obey the same budget as the text: the page is as long as both allow.
-  const fit = Math.min(rowsThatFit(first.text, max), structuredRowsThatFit(first.structured, max));
+  // The structured rows obey the same budget as the text: the page is as long as both allow (at least one row).
+  const fit = Math.min(
+    rowsThatFit(first.text, max),
+    Math.max(1, structuredRowsThatFit(first.structured, max)),
+  );
   if (fit < 1 || fit >= count) return first;
   const page = await listPage(client, config, r, { ...p, limit: fit });
   const note = `\npage shortened to ${fit} of ${count} rows to fit max_output_bytes; nothing was skipped`;

@@ -127,7 +127,8 @@ describe("structured results of every tool match their declared outputSchema", (
           items: { name: string }[];
           continue: string | null;
         };
-        expect(Buffer.byteLength(JSON.stringify(out))).toBeLessThanOrEqual(400);
+        // A page never holds more rows than fit (a single row is shown whole, like the text).
+        if (out.count > 1) expect(Buffer.byteLength(JSON.stringify(out))).toBeLessThanOrEqual(400);
         expect(out.items).toHaveLength(out.count);
         names.push(...out.items.map((i) => i.name));
         token = out.continue;
