@@ -96,9 +96,12 @@ function renderTable(
   return { text: formatTable(headers, body), count: rows.length, columns, items };
 }
 
+// A shortened page gains a continue token the full page may not have had; room is kept for one.
+const TOKEN_RESERVE_BYTES = 256;
+
 // How many leading rows of the structured page fit the budget (the page's JSON without rows, plus each row).
 function structuredRowsThatFit(s: ListResult, maxBytes: number): number {
-  let bytes = Buffer.byteLength(JSON.stringify({ ...s, items: [] }));
+  let bytes = Buffer.byteLength(JSON.stringify({ ...s, items: [] })) + (s.continue ? 0 : TOKEN_RESERVE_BYTES);
   let fit = 0;
   for (const row of s.items) {
     bytes += Buffer.byteLength(JSON.stringify(row)) + 1;
