@@ -112,7 +112,7 @@ describe("structured results of every tool match their declared outputSchema", (
     const small = await startTestServer({
       kubeconfig_dir: cp.kubeconfigDir,
       default_cluster: "c1-lax1",
-      max_output_bytes: 400,
+      max_output_bytes: 300,
     });
     try {
       const declared = await declaredTools(small.client);
@@ -130,7 +130,7 @@ describe("structured results of every tool match their declared outputSchema", (
           continue: string | null;
         };
         // A page never holds more rows than fit (a single row is shown whole, like the text).
-        if (out.count > 1) expect(Buffer.byteLength(JSON.stringify(out))).toBeLessThanOrEqual(400);
+        if (out.count > 1) expect(Buffer.byteLength(JSON.stringify(out))).toBeLessThanOrEqual(300);
         expect(out.items).toHaveLength(out.count);
         names.push(...out.items.map((i) => i.name));
         token = out.continue;
