@@ -10,6 +10,7 @@ export type FlagOverrides = {
   default_cluster?: string;
   read_only?: boolean;
   disable_destructive?: boolean;
+  require_cluster?: boolean;
   list_output?: string;
   log_level?: string;
   log_file?: string;
@@ -38,6 +39,7 @@ export const FLAG_SETTINGS: readonly FlagSetting[] = [
   { flag: "--default-cluster", key: "default_cluster" },
   { flag: "--read-only", key: "read_only" },
   { flag: "--disable-destructive", key: "disable_destructive" },
+  { flag: "--require-cluster", key: "require_cluster" },
   { flag: "--list-output", key: "list_output" },
   { flag: "--log-level", key: "log_level" },
   { flag: "--log-file", key: "log_file" },

@@ -20,6 +20,10 @@ export function addConfigOptions(cmd: Command): Command {
     .option("--default-cluster <name>", "cluster (or alias) active at start")
     .option("--read-only", "expose only read-only tools")
     .option("--disable-destructive", "hide tools that delete or overwrite resources")
+    .option(
+      "--require-cluster",
+      "every cluster-aware call must name its cluster (no implicit active cluster)",
+    )
     .option("--list-output <table|yaml>", `format of list results (default: ${defaults.list_output})`)
     .option("--log-level <level>", `error, warn, info or debug (default: ${defaults.log_level})`)
     .option("--log-file <file>", "write logs to this file instead of stderr")
@@ -77,6 +81,7 @@ export function flagOverrides(cmd: Command): FlagOverrides {
   setIf(out, "default_cluster", text(cmd, "defaultCluster"));
   setIf(out, "read_only", flag(cmd, "readOnly"));
   setIf(out, "disable_destructive", flag(cmd, "disableDestructive"));
+  setIf(out, "require_cluster", flag(cmd, "requireCluster"));
   setIf(out, "list_output", text(cmd, "listOutput"));
   setIf(out, "log_level", text(cmd, "logLevel"));
   setIf(out, "log_file", text(cmd, "logFile"));

@@ -169,6 +169,15 @@ export const ConfigSchema = z
       .default([])
       .describe('Resource kinds no tool may read or change, e.g. { kind = "Secret" }.'),
     read_only_clusters: nameList("Cluster names or globs that accept only read-only tools."),
+    require_cluster: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Every cluster-aware call must name its `cluster`; the active cluster is never used implicitly. Flag: --require-cluster.",
+      ),
+    confirm_clusters: nameList(
+      "Cluster names, aliases or globs where every write needs `confirm: true` or an accepted confirmation prompt.",
+    ),
     allow_secret_values: z
       .boolean()
       .default(false)

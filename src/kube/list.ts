@@ -7,12 +7,23 @@ import { age } from "./age.js";
 import type { ApiResource } from "./api-resources.js";
 import type { ScopedClient } from "./scoped.js";
 
+/** Why: a list's structuredContent: one object per row, keyed like the table's columns, plus paging. */
+export interface ListResult extends Record<string, unknown> {
+  cluster: string;
+  kind: string;
+  count: number;
+  continue: string | null;
+  /** Row keys in table order (empty for YAML lists, whose items are the objects). */
+  columns: string[];
+  items: Record<string, unknown>[];
+}
+
 /** Why: one rendered page of a list; the tool layer returns it as its output (src/kube knows no MCP types). */
 export interface ListPage {
   text: string;
   /** The paging note; kept even when the text is truncated. */
   footer: string;
-  structured: { cluster: string; kind: string; count: number; continue: string | null };
+  structured: ListResult;
 }
 
 /** Why: the paging and filter parameters every list tool shares. */
@@ -58,7 +69,14 @@ function pagingNote(meta: TableResponse["metadata"], shown: number): string {
   return `\nthis page has ${shown} item(s); more available${rest}: call again with continue="${meta.continue}" (or narrow with labelSelector/fieldSelector/namespace)`;
 }
 
-function renderTable(t: TableResponse, withNamespace: boolean): { text: string; count: number } {
+// "Nominated Node" -> "nominatedNode": row keys an agent can address without quoting.
+const rowKey = (name: string): string =>
+  name.toLowerCase().replace(/[^a-z0-9]+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+function renderTable(
+  t: TableResponse,
+  withNamespace: boolean,
+): { text: string; count: number; columns: string[]; items: Record<string, unknown>[] } {
   const cols = (t.columnDefinitions ?? [])
     .map((c, i) => ({ c, i }))
     .filter(({ c }) => (c.priority ?? 0) === 0);
@@ -68,7 +86,29 @@ function renderTable(t: TableResponse, withNamespace: boolean): { text: string; 
     ...(withNamespace ? [r.object?.metadata?.namespace ?? ""] : []),
     ...cols.map(({ c, i }) => cell(r.cells[i], c)),
   ]);
-  return { text: formatTable(headers, body), count: rows.length };
+  const columns = [...(withNamespace ? ["namespace"] : []), ...cols.map(({ c }) => rowKey(c.name))];
+  const items = rows.map((r) =>
+    Object.fromEntries([
+      ...(withNamespace ? [["namespace", r.object?.metadata?.namespace ?? ""]] : []),
+      ...cols.map(({ c, i }) => [rowKey(c.name), r.cells[i] ?? null]),
+    ]),
+  );
+  return { text: formatTable(headers, body), count: rows.length, columns, items };
+}
+
+// A shortened page gains a continue token the full page may not have had; room is kept for one.
+const TOKEN_RESERVE_BYTES = 256;
+
+// How many leading rows of the structured page fit the budget (the page's JSON without rows, plus each row).
+function structuredRowsThatFit(s: ListResult, maxBytes: number): number {
+  let bytes = Buffer.byteLength(JSON.stringify({ ...s, items: [] })) + (s.continue ? 0 : TOKEN_RESERVE_BYTES);
+  let fit = 0;
+  for (const row of s.items) {
+    bytes += Buffer.byteLength(JSON.stringify(row)) + 1;
+    if (bytes > maxBytes) break;
+    fit++;
+  }
+  return fit;
 }
 
 /**
@@ -79,8 +119,14 @@ export async function listResources(...args: Parameters<typeof listPage>): Promi
   const [client, config, r, p] = args;
   const first = await listPage(...args);
   const count = first.structured.count;
-  if (Buffer.byteLength(first.text) <= config.max_output_bytes || count < 2) return first;
-  const fit = rowsThatFit(first.text, config.max_output_bytes);
+  const max = config.max_output_bytes;
+  const json = Buffer.byteLength(JSON.stringify(first.structured));
+  if ((Buffer.byteLength(first.text) <= max && json <= max) || count < 2) return first;
+  // The structured rows obey the same budget as the text: the page is as long as both allow (at least one row).
+  const fit = Math.min(
+    rowsThatFit(first.text, max),
+    Math.max(1, structuredRowsThatFit(first.structured, max)),
+  );
   if (fit < 1 || fit >= count) return first;
   const page = await listPage(client, config, r, { ...p, limit: fit });
   const note = `\npage shortened to ${fit} of ${count} rows to fit max_output_bytes; nothing was skipped`;
@@ -109,12 +155,19 @@ async function listPage(
       table: { accept: TABLE_ACCEPT, includeObject: allNamespaces ? "Metadata" : "None" },
     });
     if (t.kind === "Table") {
-      const { text, count } = renderTable(t, allNamespaces);
+      const { text, count, columns, items } = renderTable(t, allNamespaces);
       const body = count ? text : `No ${what} found${where} on cluster '${client.name}'.`;
       return {
         text: body,
         footer: pagingNote(t.metadata, count),
-        structured: { cluster: client.name, kind: r.kind, count, continue: t.metadata?.continue ?? null },
+        structured: {
+          cluster: client.name,
+          kind: r.kind,
+          count,
+          continue: t.metadata?.continue || null,
+          columns,
+          items,
+        },
       };
     }
   }
@@ -135,7 +188,9 @@ async function listPage(
       cluster: client.name,
       kind: r.kind,
       count: items.length,
-      continue: list.metadata?.continue ?? null,
+      continue: list.metadata?.continue || null,
+      columns: [],
+      items,
     },
   };
 }

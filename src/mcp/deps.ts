@@ -13,7 +13,8 @@ export interface CallRecord {
   tool: string;
   cluster?: string;
   args: Record<string, unknown>;
-  outcome: "ok" | "error";
+  /** timeout: cut off by a deadline; cancelled: abandoned by the client (or a fail-fast fan-out). */
+  outcome: "ok" | "error" | "timeout" | "cancelled";
   error?: string;
   durationMs: number;
   /** Unique id of this call; a fan-out's legs carry it as their fanoutId. */

@@ -2,7 +2,9 @@
 import { randomUUID } from "node:crypto";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ToolError } from "../errors.js";
+import { assertWriteConfirmed } from "./confirm.js";
 import type { CallRecord, ServerDeps } from "./deps.js";
+import { callOutcome } from "./outcome.js";
 import { openScope } from "./policy.js";
 import { redactArgs } from "./redact-args.js";
 import { describeError, errorResult, okResult } from "./results.js";
@@ -30,7 +32,7 @@ export async function runTool(
 ): Promise<CallToolResult> {
   const started = performance.now();
   const session = deps.sessions.get(meta.sessionId);
-  const { cluster: requested, ...args } = rawArgs;
+  const { cluster: requested, confirm: confirmed, ...args } = rawArgs;
   const callId = randomUUID();
   const ctx: ToolContext = {
     deps,
@@ -52,18 +54,26 @@ export async function runTool(
   };
   let clusterName: string | undefined;
   let result: CallToolResult;
+  let failure: unknown;
   try {
     let out: ToolOutput;
     if (tool.kind === "cluster") {
-      const wanted =
-        typeof requested === "string" && requested.trim() ? requested : deps.sessions.activeOf(session);
+      // require_cluster: the active cluster is never used implicitly, whoever calls (tools, resources, completion).
+      const implicit = deps.config.require_cluster ? undefined : deps.sessions.activeOf(session);
+      const wanted = typeof requested === "string" && requested.trim() ? requested : implicit;
       if (!wanted) {
+        const how = deps.config.require_cluster
+          ? "(require_cluster is set)"
+          : "or call clusters_switch first";
         throw new ToolError(
           "no cluster selected",
-          `pass \`cluster\` or call clusters_switch first; known clusters: ${deps.clusters.names().join(", ") || "(none)"}`,
+          `pass \`cluster\` ${how}; known clusters: ${deps.clusters.names().join(", ") || "(none)"}`,
         );
       }
       clusterName = await deps.clusters.resolve(wanted);
+      await assertWriteConfirmed(tool, clusterName, confirmed === true, ctx.confirm, deps.config, (n) =>
+        deps.clusters.namesOf(n),
+      );
       // The boundary: every request this call makes is built, checked and sent by this scoped client.
       const cluster = await openScope(deps, clusterName, tool.name, { signal: meta.signal });
       out = await tool.handler(args, { ...ctx, cluster });
@@ -72,6 +82,7 @@ export async function runTool(
     }
     result = okResult(out, deps.config.max_output_bytes);
   } catch (err) {
+    failure = err;
     const text = deps.logger.scrub(describeError(err, { tool: tool.name, cluster: clusterName }));
     result = errorResult(text);
   }
@@ -81,7 +92,7 @@ export async function runTool(
     tool: tool.name,
     cluster: clusterName,
     args: await redactArgs(rawArgs, deps.config),
-    outcome: result.isError ? "error" : "ok",
+    outcome: callOutcome(result.isError === true, failure, meta.signal),
     error: result.isError
       ? String(result.content[0]?.type === "text" ? result.content[0].text : "")
       : undefined,

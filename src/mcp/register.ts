@@ -1,29 +1,66 @@
-// Registers tools on an McpServer: policy filtering, the `cluster` argument (added here only), progress wiring.
+// Registers tools on an McpServer: policy filtering, strict inputs, `cluster`/`confirm` (added here only),
+// output schemas, progress and elicitation wiring.
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ElicitResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import type { Config } from "../config/index.js";
+import { foldAliases, strictInput } from "./arguments.js";
+import { CONFIRM_ARG_DESCRIPTION } from "./confirm.js";
 import type { ServerDeps } from "./deps.js";
 import { CLUSTER_ARG_DESCRIPTION, runTool } from "./invoke.js";
 import { isToolEnabled } from "./policy.js";
 import type { AnyTool } from "./tool.js";
 
-/** Why: the schema a client sees; cluster-aware tools gain an optional `cluster` here and nowhere else. */
-export function publicInputSchema(tool: AnyTool): z.ZodObject<z.ZodRawShape> {
-  if (tool.kind !== "cluster") return tool.input;
-  return tool.input.extend({ cluster: z.string().optional().describe(CLUSTER_ARG_DESCRIPTION) });
+const REQUIRED_CLUSTER_DESCRIPTION =
+  "Cluster name or alias (see clusters_list). Required: this server runs with require_cluster, so no call uses an implicit active cluster.";
+
+function clusterArg(config: Config): z.ZodType {
+  if (!config.require_cluster) return z.string().optional().describe(CLUSTER_ARG_DESCRIPTION);
+  return z
+    .string({
+      error: (issue) =>
+        issue.input === undefined
+          ? "`cluster` is required (require_cluster is set): name the cluster or alias to run on, see clusters_list"
+          : undefined,
+    })
+    .min(1)
+    .describe(REQUIRED_CLUSTER_DESCRIPTION);
+}
+
+/**
+ * Why: the schema a client sees, strict (unknown keys refused). Cluster-aware tools gain `cluster` here and
+ * nowhere else; their writes gain `confirm` when confirm_clusters is configured.
+ */
+export function publicInputSchema(tool: AnyTool, config: Config): z.ZodObject<z.ZodRawShape> {
+  if (tool.kind !== "cluster") return strictInput(tool.name, tool.input.shape);
+  const shape: Record<string, z.ZodType> = { ...tool.input.shape, cluster: clusterArg(config) };
+  if (config.confirm_clusters.length && !tool.annotations.readOnlyHint)
+    shape.confirm = z.boolean().optional().describe(CONFIRM_ARG_DESCRIPTION);
+  return strictInput(tool.name, shape);
+}
+
+// With require_cluster there is no implicit cluster, so switching the active one would only mislead.
+function isListed(tool: AnyTool, config: Config): boolean {
+  if (config.require_cluster && tool.kind === "fleet" && tool.sessionOnly) return false;
+  return isToolEnabled(tool, config);
 }
 
 /** Why: one loop registers every enabled tool the same way; returns the names that were registered. */
 export function registerTools(server: McpServer, tools: readonly AnyTool[], deps: ServerDeps): string[] {
   const registered: string[] = [];
   for (const tool of tools) {
-    if (!isToolEnabled(tool, deps.config)) continue;
+    if (!isListed(tool, deps.config)) continue;
+    if (tool.kind === "cluster" && !("cluster" in tool.output.shape))
+      throw new Error(
+        `tool ${tool.name}: a cluster-aware tool's output must name its cluster (clusterOutput)`,
+      );
     server.registerTool(
       tool.name,
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: publicInputSchema(tool),
+        inputSchema: publicInputSchema(tool, deps.config),
+        outputSchema: tool.output,
         annotations: { title: tool.title, ...tool.annotations },
       },
       async (args: Record<string, unknown>, extra) => {
@@ -58,7 +95,7 @@ export function registerTools(server: McpServer, tools: readonly AnyTool[], deps
           );
           return answer.action === "accept" && answer.content?.confirm === true;
         };
-        return runTool(deps, tool, args, {
+        return runTool(deps, tool, foldAliases(tool.name, args), {
           sessionId: extra.sessionId ?? "stdio",
           signal: extra.signal,
           progress,

@@ -77,5 +77,6 @@ export function okResult(out: ToolOutput, maxBytes: number): CallToolResult {
     ],
   };
   if (out.structured) result.structuredContent = out.structured;
+  if (out.failed) result.isError = true;
   return result;
 }

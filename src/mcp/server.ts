@@ -1,10 +1,13 @@
-// createServer(deps): an McpServer with every enabled tool registered. No I/O here.
+// createServer(deps): an McpServer with every enabled tool, the prompts and the resources registered. No I/O here.
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { allTools } from "../tools/index.js";
 import { VERSION } from "../version.js";
+import { createCompleters } from "./completion.js";
 import type { ServerDeps } from "./deps.js";
 import { serverInstructions } from "./instructions.js";
+import { registerPrompts } from "./prompts.js";
 import { registerTools } from "./register.js";
+import { registerResources } from "./resources.js";
 
 /** Why: tests connect a real MCP Client to this in-process; the CLI connects it to a transport. */
 export function createServer(deps: ServerDeps): McpServer {
@@ -12,6 +15,10 @@ export function createServer(deps: ServerDeps): McpServer {
     { name: "k8s-mcp", title: "Kubernetes fleet", version: VERSION },
     { instructions: serverInstructions(deps), capabilities: { logging: {} } },
   );
-  registerTools(server, allTools(deps), deps);
+  const tools = allTools(deps);
+  registerTools(server, tools, deps);
+  const complete = createCompleters(deps, tools);
+  registerPrompts(server, complete);
+  registerResources(server, tools, deps, complete);
   return server;
 }

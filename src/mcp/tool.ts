@@ -16,15 +16,18 @@ export interface ToolAnnotations {
 }
 
 /** Why: what a handler returns; the registration layer turns it into a CallToolResult. */
-export interface ToolOutput {
+export interface ToolOutput<T extends Record<string, unknown> = Record<string, unknown>> {
   text: string;
-  structured?: Record<string, unknown>;
+  /** The data as structuredContent; validated against the tool's `output` schema. */
+  structured?: T;
   /** How to narrow the query if the text must be truncated. */
   narrowHint?: string;
   /** Appended after truncation, so it always survives (paging notes with the continue token). */
   footer?: string;
   /** Which end to keep when the text must be cut: logs keep their newest lines (default "head"). */
   keep?: "head" | "tail";
+  /** The call failed as a whole yet has data to show (a fan-out where no cluster succeeded): isError with it. */
+  failed?: boolean;
 }
 
 /** Why: the registry as handlers see it: names, aliases, kubeconfig facts, but no raw client. */
@@ -70,37 +73,51 @@ export interface ClusterToolContext extends ToolContext {
   cluster: ScopedClient;
 }
 
-interface ToolBase<S extends z.ZodRawShape> {
+/** Why: the zod object a tool's structuredContent follows (its MCP outputSchema). */
+export type OutputSchema = z.ZodObject<z.ZodRawShape>;
+
+/** Why: a handler's result typed by its tool's `output` schema: one source for outputSchema and the return type. */
+export type TypedOutput<O extends OutputSchema> = ToolOutput & { structured: z.infer<O> };
+
+interface ToolBase<S extends z.ZodRawShape, O extends OutputSchema> {
   name: string;
   title: string;
   description: string;
   input: z.ZodObject<S>;
+  /** The structuredContent schema, published as outputSchema; the handler's structured result is inferred from it. */
+  output: O;
   annotations: ToolAnnotations;
 }
 
 /** Why: a tool that runs on one cluster; the `cluster` argument is added at registration, not here. */
-export interface ClusterTool<S extends z.ZodRawShape = z.ZodRawShape> extends ToolBase<S> {
+export interface ClusterTool<S extends z.ZodRawShape = z.ZodRawShape, O extends OutputSchema = OutputSchema>
+  extends ToolBase<S, O> {
   kind: "cluster";
-  handler: (args: z.infer<z.ZodObject<S>>, ctx: ClusterToolContext) => Promise<ToolOutput>;
+  handler: (args: z.infer<z.ZodObject<S>>, ctx: ClusterToolContext) => Promise<TypedOutput<O>>;
 }
 
 /** Why: a tool about the fleet or the session itself (clusters_*, nsk_*). */
-export interface FleetTool<S extends z.ZodRawShape = z.ZodRawShape> extends ToolBase<S> {
+export interface FleetTool<S extends z.ZodRawShape = z.ZodRawShape, O extends OutputSchema = OutputSchema>
+  extends ToolBase<S, O> {
   kind: "fleet";
   /** Changes only session state (clusters_switch): allowed in read-only mode. */
   sessionOnly?: boolean;
-  handler: (args: z.infer<z.ZodObject<S>>, ctx: ToolContext) => Promise<ToolOutput>;
+  handler: (args: z.infer<z.ZodObject<S>>, ctx: ToolContext) => Promise<TypedOutput<O>>;
 }
 
 /** Why: heterogeneous tool lists need one erased type; the define* helpers keep handlers typed. */
 export type AnyTool = ClusterTool<z.ZodRawShape> | FleetTool<z.ZodRawShape>;
 
 /** Why: typed definition of a cluster-aware tool, erased for the tool list. */
-export function defineClusterTool<S extends z.ZodRawShape>(t: Omit<ClusterTool<S>, "kind">): AnyTool {
+export function defineClusterTool<S extends z.ZodRawShape, O extends OutputSchema>(
+  t: Omit<ClusterTool<S, O>, "kind">,
+): AnyTool {
   return { ...t, kind: "cluster" } as unknown as AnyTool;
 }
 
 /** Why: typed definition of a fleet tool, erased for the tool list. */
-export function defineFleetTool<S extends z.ZodRawShape>(t: Omit<FleetTool<S>, "kind">): AnyTool {
+export function defineFleetTool<S extends z.ZodRawShape, O extends OutputSchema>(
+  t: Omit<FleetTool<S, O>, "kind">,
+): AnyTool {
   return { ...t, kind: "fleet" } as unknown as AnyTool;
 }

@@ -28,6 +28,13 @@ interface ListRow {
   error?: string;
 }
 
+const PROBLEM = z.object({
+  kind: z.enum(["malformed", "collision", "missing", "filtered-default"]),
+  message: z.string(),
+  file: z.string().optional(),
+  cluster: z.string().optional(),
+});
+
 const clustersList = defineFleetTool({
   name: "clusters_list",
   title: "Clusters: List",
@@ -40,6 +47,25 @@ const clustersList = defineFleetTool({
       .describe(
         "Also show each cluster's API server URL, context, default namespace and other contexts (default false).",
       ),
+  }),
+  output: z.object({
+    active: z.string().nullable().describe("This session's active cluster, or null."),
+    clusters: z.array(
+      z.object({
+        name: z.string(),
+        active: z.boolean(),
+        aliases: z.array(z.string()),
+        source: z.enum(["dir", "classic"]).optional(),
+        file: z.string().optional(),
+        context: z.string().optional(),
+        server: z.string().optional(),
+        namespace: z.string().optional(),
+        otherContexts: z.array(z.string()).optional(),
+        error: z.string().optional(),
+      }),
+    ),
+    hidden: z.number().int().describe("Clusters hidden by cluster_pattern/exclude_clusters."),
+    problems: z.array(PROBLEM),
   }),
   annotations: READ,
   handler: async (args, ctx) => {
@@ -110,6 +136,7 @@ const clustersSwitch = defineFleetTool({
       .min(1)
       .describe("Cluster name or alias to make active, e.g. 'c1-sv5' or 'production'."),
   }),
+  output: z.object({ active: z.string(), previous: z.string().nullable() }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   sessionOnly: true,
   handler: async (args, ctx) => {
@@ -140,6 +167,32 @@ const clustersStatus = defineFleetTool({
       .max(120)
       .optional()
       .describe("Bound for the whole check, in seconds (default 5, max 120)."),
+  }),
+  output: z.object({
+    ok: z.number().int(),
+    total: z.number().int(),
+    elapsedMs: z.number().int(),
+    clusters: z.array(
+      z.object({
+        cluster: z.string(),
+        status: z.enum([
+          "ok",
+          "unreachable",
+          "tls-error",
+          "unauthorized",
+          "forbidden",
+          "timeout",
+          "bad-kubeconfig",
+          "cancelled",
+          "error",
+        ]),
+        version: z.string().optional(),
+        latencyMs: z.number().optional(),
+        server: z.string().optional(),
+        detail: z.string().optional(),
+      }),
+    ),
+    problems: z.array(PROBLEM),
   }),
   annotations: { ...READ, idempotentHint: true, openWorldHint: true },
   handler: async (args, ctx) => {

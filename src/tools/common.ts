@@ -1,5 +1,9 @@
 // Input fields and annotations shared by the Kubernetes tools, described once for the model.
 import { z } from "zod";
+import type { ApiResource } from "../kube/api-resources.js";
+import { type ListPage, type ListParams, listResources } from "../kube/list.js";
+import { toYaml } from "../kube/objects.js";
+import type { ClusterToolContext } from "../mcp/tool.js";
 
 /** Why: reads that talk to a cluster. */
 export const READ_ONLY = {
@@ -58,3 +62,16 @@ export const typeFields = {
 /** Why: namespace text used by many tools. */
 export const namespaceField = (what: string): z.ZodOptional<z.ZodString> =>
   z.string().min(1).optional().describe(`Namespace ${what}`);
+
+/** Why: get/apply results carry the object twice, as YAML text and as structuredContent (both already redacted). */
+export async function objectOutput(
+  cluster: string,
+  object: Record<string, unknown>,
+): Promise<{ text: string; structured: { cluster: string; object: Record<string, unknown> } }> {
+  return { text: await toYaml(object), structured: { cluster, object } };
+}
+
+/** Why: every list tool lists the same way: one page from the cluster, shortened to fit the output budget. */
+export function listRows(ctx: ClusterToolContext, r: ApiResource, p: ListParams): Promise<ListPage> {
+  return listResources(ctx.cluster, ctx.deps.config, r, p);
+}

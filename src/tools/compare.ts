@@ -68,6 +68,23 @@ async function fetchFrom(
   }
 }
 
+const DIFF = z.object({
+  path: z.string().describe("Field path, e.g. 'spec.template.spec.containers[name=web].image'."),
+  values: z.record(z.string(), z.unknown()).describe("Each cluster's value (JSON, not re-encoded)."),
+  absentOn: z.array(z.string()).describe("Clusters whose object lacks this field."),
+});
+
+// The diff keeps each value JSON-encoded for comparison; structuredContent carries the values themselves.
+function decodeDiff(d: FieldDiff): z.infer<typeof DIFF> {
+  const values: Record<string, unknown> = {};
+  const absentOn: string[] = [];
+  for (const [cluster, v] of Object.entries(d.values)) {
+    if (v === undefined) absentOn.push(cluster);
+    else values[cluster] = JSON.parse(v);
+  }
+  return { path: d.path, values, absentOn };
+}
+
 function renderDiffs(name: string, diffs: FieldDiff[]): string[] {
   const lines = [`${name}: ${diffs.length} field(s) differ`];
   for (const d of diffs.slice(0, MAX_DIFFS)) {
@@ -104,6 +121,18 @@ const clustersCompare = defineFleetTool({
       .optional()
       .describe("Cluster names, aliases or globs (default: every cluster)."),
   }),
+  output: z.object({
+    clusters: z.array(z.string()).describe("Clusters compared (those that answered)."),
+    differences: z.array(
+      z.object({
+        name: z.string(),
+        missingOn: z.array(z.string()).describe("Clusters that lack the object."),
+        diffs: z.array(DIFF),
+      }),
+    ),
+    identical: z.number().int().describe("Objects identical on every cluster that answered."),
+    errors: z.array(z.object({ cluster: z.string(), error: z.string() })),
+  }),
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
     const clusters = await selectClusters(ctx.deps.clusters, args.clusters);
@@ -118,7 +147,7 @@ const clustersCompare = defineFleetTool({
     const ok = fetched.filter((f): f is Fetched & { objects: Map<string, Obj> } => f.objects !== undefined);
     const names = [...new Set(ok.flatMap((f) => [...f.objects.keys()]))].sort();
     const lines: string[] = [];
-    const structured: Obj[] = [];
+    const structured: { name: string; missingOn: string[]; diffs: z.infer<typeof DIFF>[] }[] = [];
     let identical = 0;
     for (const name of names) {
       const holders = ok.filter((f) => f.objects.has(name));
@@ -135,7 +164,7 @@ const clustersCompare = defineFleetTool({
           `${name}: absent on ${missing.join(", ")}; present on ${holders.map((h) => h.cluster).join(", ")}`,
         );
       if (diffs.length) lines.push(...renderDiffs(name, diffs));
-      structured.push({ name, missingOn: missing, diffs });
+      structured.push({ name, missingOn: missing, diffs: diffs.map(decodeDiff) });
     }
     const failed = fetched.filter((f) => f.error);
     const what = `${args.kind}${args.name ? ` '${args.name}'` : "s"}`;
@@ -148,7 +177,7 @@ const clustersCompare = defineFleetTool({
         clusters: ok.map((f) => f.cluster),
         differences: structured,
         identical,
-        errors: failed.map((f) => ({ cluster: f.cluster, error: f.error })),
+        errors: failed.map((f) => ({ cluster: f.cluster, error: f.error ?? "" })),
       },
     };
   },

@@ -2,6 +2,7 @@
 // Reads the file only: it sends no request, so its scoped client never connects (no exec plugin, no credentials
 // loaded) and it works exactly when credentials are broken.
 import { z } from "zod";
+import { clusterOutput } from "../mcp/output.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
 import { isObj } from "../redact/secret.js";
 import { redactTree } from "../redact/tree.js";
@@ -50,6 +51,10 @@ const configurationView = defineClusterTool({
         "Only the context in use and its cluster and user (default true); false shows every context of the file this server may use.",
       ),
   }),
+  output: clusterOutput({
+    file: z.string().describe("The kubeconfig file this cluster comes from."),
+    kubeconfig: z.record(z.string(), z.unknown()).describe("The kubeconfig with every credential removed."),
+  }),
   annotations: { ...READ_ONLY, openWorldHint: false },
   handler: async (args, ctx) => {
     const kc = await ctx.deps.clusters.kubeconfig(ctx.cluster.name);
@@ -58,11 +63,17 @@ const configurationView = defineClusterTool({
     try {
       doc = parse(kc.text, { version: "1.1" });
     } catch {
-      return { text: `# cluster '${ctx.cluster.name}' from ${kc.file}\n# the file is not valid YAML` };
+      return {
+        text: `# cluster '${ctx.cluster.name}' from ${kc.file}\n# the file is not valid YAML`,
+        structured: { cluster: ctx.cluster.name, file: kc.file, kubeconfig: {} },
+      };
     }
     const shown = args.minified === false ? new Set(kc.visibleContexts) : new Set([kc.context]);
-    const view = restrict(isObj(doc) ? doc : {}, shown, kc.context);
-    return { text: `# cluster '${ctx.cluster.name}' from ${kc.file}\n${stringify(redactTree(view))}` };
+    const kubeconfig = redactTree(restrict(isObj(doc) ? doc : {}, shown, kc.context)) as Obj;
+    return {
+      text: `# cluster '${ctx.cluster.name}' from ${kc.file}\n${stringify(kubeconfig)}`,
+      structured: { cluster: ctx.cluster.name, file: kc.file, kubeconfig },
+    };
   },
 });
 

@@ -5,6 +5,8 @@ import { z } from "zod";
 import { selectClusters } from "../clusters/select.js";
 import type { Config } from "../config/index.js";
 import { ToolError } from "../errors.js";
+import { foldAliases, strictInput } from "../mcp/arguments.js";
+import { needsConfirmation, notConfirmed } from "../mcp/confirm.js";
 import { isToolEnabled } from "../mcp/policy.js";
 import { truncate } from "../mcp/results.js";
 import { type AnyTool, defineFleetTool, type ToolContext } from "../mcp/tool.js";
@@ -12,14 +14,25 @@ import { abortable } from "../util/abortable.js";
 import { deadline } from "../util/deadline.js";
 import { mapPool } from "../util/pool.js";
 
+const LEG = z.object({
+  cluster: z.string(),
+  status: z.enum(["ok", "error", "timeout", "cancelled", "skipped"]),
+  durationMs: z.number().int(),
+  result: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe(
+      "The operation's structuredContent on this cluster (see its outputSchema in tools/list), when it fits this leg's share of the output budget next to `output`.",
+    ),
+  output: z
+    .string()
+    .optional()
+    .describe("The operation's text output on this cluster, cut to this leg's share of the output budget."),
+  error: z.string().optional(),
+});
+
 /** Why: one cluster's outcome in a fan-out, also returned as structuredContent. */
-export interface LegResult {
-  cluster: string;
-  status: "ok" | "error" | "timeout" | "cancelled" | "skipped";
-  durationMs: number;
-  output?: string;
-  error?: string;
-}
+export type LegResult = z.infer<typeof LEG>;
 
 const READ_CONCURRENCY = 64;
 const WRITE_CONCURRENCY = 5;
@@ -55,7 +68,7 @@ async function runLeg(
     .finally(limit.clear);
   const durationMs = Math.round(performance.now() - started);
   const text = res.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
-  if (!res.isError) return { cluster, status: "ok", durationMs, output: text };
+  if (!res.isError) return { cluster, status: "ok", durationMs, output: text, result: res.structuredContent };
   if (limit.timedOut())
     return { cluster, status: "timeout", durationMs, error: `no result within ${timeoutMs / 1000}s` };
   if (stop.aborted) return { cluster, status: "cancelled", durationMs, error: "cancelled" };
@@ -73,7 +86,7 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
     name: "clusters_exec_all",
     title: "Clusters: Execute on All",
     description:
-      "Run one cluster-aware tool (e.g. pods_list, resources_get, events_list) on many clusters at once, concurrently, with a per-cluster timeout and partial results: a summary line, then each cluster's output or error. Prefer this over calling a tool once per cluster.",
+      "Run one cluster-aware tool (e.g. pods_list, resources_get, events_list) on many clusters at once, concurrently, with a per-cluster timeout and partial results: a summary line, then each cluster's output or error; structuredContent has each cluster's structured result. An error when no cluster succeeded. Prefer this over calling a tool once per cluster.",
     input: z.object({
       operation: z.enum([first, ...rest]).describe("Name of the tool to run on each cluster."),
       parameters: z
@@ -107,8 +120,15 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
         .boolean()
         .optional()
         .describe(
-          "Required (true) to run a destructive operation on more than one cluster, unless you confirm when asked.",
+          "Required (true) to run a destructive operation on more than one cluster, or a write on a cluster listed in confirm_clusters, unless you confirm when asked.",
         ),
+    }),
+    output: z.object({
+      operation: z.string(),
+      summary: z.string().describe("e.g. 'pods_list on 4 clusters: 3/4 ok, 1 failed (120 ms)'."),
+      elapsedMs: z.number().int(),
+      fanoutId: z.string().describe("The audit records of the legs carry this as their fanoutId."),
+      results: z.array(LEG),
     }),
     annotations: {
       readOnlyHint: !anyWrite,
@@ -122,7 +142,7 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
       const params = args.parameters ?? {};
       if ("cluster" in params)
         throw new ToolError("`parameters` must not contain `cluster`", "select clusters with `clusters`");
-      const parsed = op.input.strict().safeParse(params);
+      const parsed = strictInput(op.name, op.input.shape).safeParse(params);
       if (!parsed.success) {
         const issues = parsed.error.issues
           .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
@@ -133,17 +153,27 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
         );
       }
       const clusters = await selectClusters(ctx.deps.clusters, args.clusters);
-      if (op.annotations.destructiveHint && clusters.length > 1 && args.confirm !== true) {
+      const guarded = clusters.filter((c) =>
+        needsConfirmation(op, c, ctx.deps.config, (n) => ctx.deps.clusters.namesOf(n)),
+      );
+      const wide = op.annotations.destructiveHint && clusters.length > 1;
+      if ((wide || guarded.length) && args.confirm !== true) {
         const ok = await ctx.confirm(
-          `Run ${op.name} (destructive) on ${clusters.length} clusters: ${clusters.join(", ")}?`,
+          `Run ${op.name} (${wide ? "destructive" : "a write"}) on ${clusters.length} clusters: ${clusters.join(", ")}?`,
         );
-        if (!ok) {
+        if (!ok && wide) {
           throw new ToolError(
             `${op.name} is destructive and would run on ${clusters.length} clusters; not confirmed`,
             "pass confirm: true after checking the cluster list, or narrow `clusters`",
           );
         }
+        if (!ok) throw notConfirmed(op.name, guarded);
       }
+      // Confirmed once for the whole fan-out: each leg carries it, so confirm_clusters legs do not ask again.
+      const legParams = {
+        ...foldAliases(op.name, parsed.data),
+        ...(guarded.length ? { confirm: true } : {}),
+      };
       const timeoutMs = Math.round((args.timeout_seconds ?? 30) * 1000);
       const limit = args.concurrency ?? (op.annotations.readOnlyHint ? READ_CONCURRENCY : WRITE_CONCURRENCY);
       const stop = new AbortController();
@@ -157,7 +187,7 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
           clusters,
           limit,
           async (cluster) => {
-            const r = await runLeg(ctx, op, params, cluster, timeoutMs, stop.signal);
+            const r = await runLeg(ctx, op, legParams, cluster, timeoutMs, stop.signal);
             done++;
             await ctx.progress(done, clusters.length, `${cluster}: ${r.status}`);
             if (args.fail_fast && r.status !== "ok" && r.status !== "cancelled") stop.abort();
@@ -174,22 +204,29 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
         );
         // The same per-cluster cut applies to the text and to structuredContent, so neither escapes the budget.
         const hint = `narrow the ${op.name} parameters or the cluster list`;
-        const bounded = results.map(
-          ({ output, error, ...r }): LegResult => ({
+        // A leg's text and structured result share its part of the budget: the result comes along when it fits.
+        const bounded = results.map(({ output, error, result, ...r }): LegResult => {
+          const cut = output === undefined ? undefined : truncate(output, perCluster, hint);
+          const room = perCluster - Buffer.byteLength(cut ?? "");
+          const fits = result !== undefined && Buffer.byteLength(JSON.stringify(result)) <= room;
+          return {
             ...r,
-            ...(output === undefined ? {} : { output: truncate(output, perCluster, hint) }),
+            ...(cut === undefined ? {} : { output: cut }),
+            ...(fits ? { result } : {}),
             ...(error === undefined ? {} : { error: truncate(error, perCluster, hint) }),
-          }),
-        );
-        const sections = bounded.map((r) => {
+          };
+        });
+        const sections = results.map(({ output, error, ...r }) => {
           const head = `=== ${r.cluster}: ${r.status}${r.status === "skipped" ? "" : ` (${r.durationMs} ms)`} ===`;
-          const body = r.output ?? r.error ?? "";
-          return body ? `${head}\n${body}` : head;
+          const body = output ?? error ?? "";
+          return body ? `${head}\n${truncate(body, perCluster, hint)}` : head;
         });
         const elapsed = Math.round(performance.now() - started);
         const summary = `${op.name} on ${results.length} clusters: ${summarize(results)} (${elapsed} ms)`;
         return {
           text: [summary, ...sections].join("\n"),
+          // No cluster succeeded: the call failed, and says so; the sections and legs say why on each cluster.
+          failed: results.length > 0 && !results.some((r) => r.status === "ok"),
           structured: {
             operation: op.name,
             summary,

@@ -1,9 +1,9 @@
 // Namespaces and events: the first things an agent looks at on a cluster.
 import { z } from "zod";
 import { knownResource } from "../kube/api-resources.js";
-import { listResources } from "../kube/list.js";
+import { listOutput } from "../mcp/output.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
-import { listFields, namespaceField, READ_ONLY } from "./common.js";
+import { listFields, listRows, namespaceField, READ_ONLY } from "./common.js";
 
 const namespacesList = defineClusterTool({
   name: "namespaces_list",
@@ -14,9 +14,9 @@ const namespacesList = defineClusterTool({
     limit: listFields.limit,
     continue: listFields.continue,
   }),
+  output: listOutput,
   annotations: READ_ONLY,
-  handler: async (args, ctx) =>
-    listResources(ctx.cluster, ctx.deps.config, knownResource("Namespace", "namespaces", false), args),
+  handler: async (args, ctx) => listRows(ctx, knownResource("Namespace", "namespaces", false), args),
 });
 
 const eventsList = defineClusterTool({
@@ -28,9 +28,9 @@ const eventsList = defineClusterTool({
     namespace: namespaceField("to list events from (default: all namespaces)."),
     ...listFields,
   }),
+  output: listOutput,
   annotations: READ_ONLY,
-  handler: async (args, ctx) =>
-    listResources(ctx.cluster, ctx.deps.config, knownResource("Event", "events", true), args),
+  handler: async (args, ctx) => listRows(ctx, knownResource("Event", "events", true), args),
 });
 
 /** Why: the namespace/event tool group, listed in tools/index.ts. */

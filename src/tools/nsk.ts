@@ -1,5 +1,16 @@
 // NSK/Rancher tools: refresh kubeconfigs, show integration status, discover new clusters. Registered only when configured.
 import { z } from "zod";
+
+// Reports are wide and owned by src/rancher; the schema names the fields agents branch on and admits the rest.
+const REPORT = z.looseObject({
+  outcome: z.string().describe("How the run ended (e.g. ok, partial, failed, skipped)."),
+  added: z.array(z.string()),
+  updated: z.array(z.string()),
+  unchanged: z.array(z.string()),
+  failed: z.array(z.object({ name: z.string(), error: z.string() })),
+  vanished: z.array(z.string()),
+});
+
 import { ToolError } from "../errors.js";
 import type { ServerDeps } from "../mcp/deps.js";
 import { type AnyTool, defineFleetTool, type ToolContext } from "../mcp/tool.js";
@@ -20,7 +31,7 @@ function service(ctx: ToolContext): RancherService {
   return rancher;
 }
 
-function result(title: string, r: RefreshReport): { text: string; structured: Record<string, unknown> } {
+function result(title: string, r: RefreshReport): { text: string; structured: z.infer<typeof REPORT> } {
   const text = formatReport(title, r);
   if (r.outcome === "failed" || r.outcome === "cancelled") throw new ToolError(text);
   return { text, structured: { ...r } };
@@ -45,6 +56,7 @@ const nskRefresh = defineFleetTool({
         "Regenerate every kubeconfig even if still fresh, and ignore min_refresh_interval (default false). Use after credentials were revoked.",
       ),
   }),
+  output: REPORT,
   annotations: WRITES,
   handler: async (args, ctx) => {
     const report = await service(ctx).refresh({
@@ -62,6 +74,16 @@ const nskStatus = defineFleetTool({
   description:
     "Show the Rancher/NSK integration: driver (nsk CLI or Rancher API), Rancher URL, profile, kubeconfig directory, last refresh (time, duration, outcome, counts), next scheduled refresh and cluster counts. Never shows the token. Local only: does not contact Rancher.",
   input: z.object({}),
+  output: z.looseObject({
+    driver: z.string(),
+    autoRefresh: z.boolean(),
+    refreshing: z.boolean(),
+    clusters: z.object({
+      filesInDirectory: z.number(),
+      served: z.number(),
+      inRancher: z.number().optional(),
+    }),
+  }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: async (_args, ctx) => {
     const status = await service(ctx).status();
@@ -80,6 +102,7 @@ const nskDiscover = defineFleetTool({
       .optional()
       .describe("Only clusters whose name matches this regular expression, e.g. '^c1-'. Default: all."),
   }),
+  output: REPORT,
   annotations: WRITES,
   handler: async (args, ctx) => {
     const report = await service(ctx).discover({

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { parseDuration } from "../config/index.js";
 import { knownResource } from "../kube/api-resources.js";
 import { defaultContainer } from "../kube/containers.js";
+import { clusterOutput } from "../mcp/output.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
 import { DESTRUCTIVE, namespaceField } from "./common.js";
 
@@ -25,6 +26,13 @@ const podsExec = defineClusterTool({
       ),
     command: z.array(z.string()).min(1).describe("Command and arguments, e.g. ['ls', '-l', '/tmp']."),
   }),
+  output: clusterOutput({
+    container: z.string().optional(),
+    exitCode: z.number().int().describe("The command's exit code (0 = success)."),
+    stdout: z.string(),
+    stderr: z.string(),
+    truncated: z.boolean().describe("True when stdout/stderr were cut to the output budget."),
+  }),
   annotations: { ...DESTRUCTIVE, idempotentHint: false },
   handler: async (args, ctx) => {
     const ref = { resource: PODS, name: args.name, namespace: args.namespace };
@@ -42,7 +50,14 @@ const podsExec = defineClusterTool({
     if (r.truncated) parts.push("(output truncated; narrow the command's output, e.g. with head or grep)");
     return {
       text: parts.join("\n"),
-      structured: { cluster: ctx.cluster.name, exitCode: r.exitCode, truncated: r.truncated },
+      structured: {
+        cluster: ctx.cluster.name,
+        container,
+        exitCode: r.exitCode,
+        stdout: r.stdout,
+        stderr: r.stderr,
+        truncated: r.truncated,
+      },
     };
   },
 });

@@ -4,11 +4,19 @@ import { z } from "zod";
 import { ToolError } from "../errors.js";
 import { knownResource } from "../kube/api-resources.js";
 import { defaultContainer } from "../kube/containers.js";
-import { listResources } from "../kube/list.js";
-import { describeObject, toYaml } from "../kube/objects.js";
-import { explainError } from "../mcp/results.js";
+import { describeObject } from "../kube/objects.js";
+import { clusterOutput, deletedOutput, listOutput, OBJECT_FIELD } from "../mcp/output.js";
+import { explainError, truncate } from "../mcp/results.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
-import { ADDITIVE, DESTRUCTIVE, listFields, namespaceField, READ_ONLY } from "./common.js";
+import {
+  ADDITIVE,
+  DESTRUCTIVE,
+  listFields,
+  listRows,
+  namespaceField,
+  objectOutput,
+  READ_ONLY,
+} from "./common.js";
 
 // limitBytes cuts the END of a tail (the newest lines), so it is only a memory safety valve; the output budget
 // is applied afterwards, keeping the newest lines.
@@ -25,8 +33,9 @@ const podsList = defineClusterTool({
   description:
     "List pods in all namespaces of a cluster, as a kubectl-like table. Filter with labelSelector/fieldSelector.",
   input: z.object(listFields),
+  output: listOutput,
   annotations: READ_ONLY,
-  handler: async (args, ctx) => listResources(ctx.cluster, ctx.deps.config, PODS, args),
+  handler: async (args, ctx) => listRows(ctx, PODS, args),
 });
 
 const podsListInNamespace = defineClusterTool({
@@ -34,8 +43,9 @@ const podsListInNamespace = defineClusterTool({
   title: "Pods: List in Namespace",
   description: "List pods in one namespace, as a kubectl-like table.",
   input: z.object({ namespace: z.string().min(1).describe("Namespace to list pods from."), ...listFields }),
+  output: listOutput,
   annotations: READ_ONLY,
-  handler: async (args, ctx) => listResources(ctx.cluster, ctx.deps.config, PODS, args),
+  handler: async (args, ctx) => listRows(ctx, PODS, args),
 });
 
 const podsGet = defineClusterTool({
@@ -43,10 +53,11 @@ const podsGet = defineClusterTool({
   title: "Pods: Get",
   description: "Get one pod as YAML (spec and status; managedFields removed).",
   input: z.object({ name: podName, namespace: podNamespace }),
+  output: clusterOutput({ object: OBJECT_FIELD }),
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
     const pod = await ctx.cluster.get({ resource: PODS, name: args.name, namespace: args.namespace });
-    return { text: await toYaml(pod) };
+    return objectOutput(ctx.cluster.name, pod);
   },
 });
 
@@ -55,10 +66,17 @@ const podsDelete = defineClusterTool({
   title: "Pods: Delete",
   description: "Delete a pod (its controller, if any, will usually replace it).",
   input: z.object({ name: podName, namespace: podNamespace }),
+  output: deletedOutput,
   annotations: DESTRUCTIVE,
   handler: async (args, ctx) => {
     const gone = await ctx.cluster.delete({ resource: PODS, name: args.name, namespace: args.namespace });
-    return { text: `Deleted pod ${gone.namespace}/${gone.name} on cluster '${ctx.cluster.name}'.` };
+    return {
+      text: `Deleted pod ${gone.namespace}/${gone.name} on cluster '${ctx.cluster.name}'.`,
+      structured: {
+        cluster: ctx.cluster.name,
+        deleted: { kind: "Pod", namespace: gone.namespace, name: gone.name },
+      },
+    };
   },
 });
 
@@ -87,16 +105,28 @@ const podsLog = defineClusterTool({
       .optional()
       .describe("Number of lines from the end (default 100)."),
   }),
+  output: clusterOutput({
+    namespace: z.string(),
+    pod: z.string(),
+    container: z.string().optional().describe("The container read (absent when the pod names none)."),
+    otherContainers: z
+      .array(z.string())
+      .describe("The pod's other containers (pass `container` to read them)."),
+    previous: z.boolean(),
+    log: z.string().describe("The log text (newest lines kept when cut to the output budget)."),
+  }),
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
     const ref = { resource: PODS, name: args.name, namespace: args.namespace };
     let container = args.container;
     let note = "";
+    let others: string[] = [];
     if (!container) {
       const d = await defaultContainer(ctx.cluster, PODS, args.name, args.namespace);
-      container = d.chosen;
-      if (d.containers.length > 1)
-        note = `(container '${container}'; others: ${d.containers.filter((c) => c !== container).join(", ")})\n`;
+      const chosen = d.chosen;
+      container = chosen;
+      others = d.containers.filter((c) => c !== chosen);
+      if (others.length) note = `(container '${chosen}'; others: ${others.join(", ")})\n`;
     }
     const tail = args.tail ?? 100;
     const log = await ctx.cluster.logs(ref, {
@@ -105,14 +135,24 @@ const podsLog = defineClusterTool({
       tailLines: tail,
       limitBytes: LOG_SAFETY_CAP_BYTES,
     });
-    const where = `${args.namespace ?? (await ctx.cluster.info()).defaultNamespace}/${args.name}`;
+    const namespace = args.namespace ?? (await ctx.cluster.info()).defaultNamespace;
     const body = log.length
       ? log
-      : `(no log output from ${where}${container ? ` container ${container}` : ""})`;
+      : `(no log output from ${namespace}/${args.name}${container ? ` container ${container}` : ""})`;
+    const narrowHint = "pass a smaller `tail` to see fewer lines";
     return {
       text: note + body,
-      narrowHint: "pass a smaller `tail` to see fewer lines",
+      narrowHint,
       keep: "tail",
+      structured: {
+        cluster: ctx.cluster.name,
+        namespace,
+        pod: args.name,
+        container,
+        otherContainers: others,
+        previous: args.previous === true,
+        log: truncate(log, ctx.deps.config.max_output_bytes, narrowHint, "tail"),
+      },
     };
   },
 });
@@ -137,6 +177,9 @@ const podsRun = defineClusterTool({
       .max(65535)
       .optional()
       .describe("Container port to expose through a Service."),
+  }),
+  output: clusterOutput({
+    created: z.array(z.string()).describe("What was created, e.g. 'Pod ns/name', 'Service ns/name'."),
   }),
   annotations: ADDITIVE,
   handler: async (args, ctx) => {

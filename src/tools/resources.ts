@@ -1,12 +1,20 @@
 // Generic resource tools: any kind the cluster serves, CRDs included (discovery cached per cluster).
 import { z } from "zod";
 import { ToolError } from "../errors.js";
-import { listResources } from "../kube/list.js";
-import { describeObject, parseManifests, toYaml } from "../kube/objects.js";
+import { describeObject, parseManifests } from "../kube/objects.js";
+import { clusterOutput, deletedOutput, listOutput, OBJECT_FIELD } from "../mcp/output.js";
 import { explainError } from "../mcp/results.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
 import { checkManifestLimits } from "../util/read-limited.js";
-import { DESTRUCTIVE, listFields, namespaceField, READ_ONLY, typeFields } from "./common.js";
+import {
+  DESTRUCTIVE,
+  listFields,
+  listRows,
+  namespaceField,
+  objectOutput,
+  READ_ONLY,
+  typeFields,
+} from "./common.js";
 
 const resourcesList = defineClusterTool({
   name: "resources_list",
@@ -18,10 +26,11 @@ const resourcesList = defineClusterTool({
     namespace: namespaceField("to list from; omit for all namespaces (namespaced kinds)."),
     ...listFields,
   }),
+  output: listOutput,
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
     const r = await ctx.cluster.resolve(args.apiVersion, args.kind);
-    return listResources(ctx.cluster, ctx.deps.config, r, args);
+    return listRows(ctx, r, args);
   },
 });
 
@@ -34,11 +43,12 @@ const resourcesGet = defineClusterTool({
     name: z.string().min(1).describe("Name of the resource."),
     namespace: namespaceField("of the resource (namespaced kinds; default: the context's namespace)."),
   }),
+  output: clusterOutput({ object: OBJECT_FIELD }),
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
     const resource = await ctx.cluster.resolve(args.apiVersion, args.kind);
     const obj = await ctx.cluster.get({ resource, name: args.name, namespace: args.namespace });
-    return { text: await toYaml(obj) };
+    return objectOutput(ctx.cluster.name, obj);
   },
 });
 
@@ -59,17 +69,24 @@ const resourcesCreateOrUpdate = defineClusterTool({
         "Take over fields another field manager (kubectl, a controller) owns (default false: such a conflict is reported with the fields and managers, and nothing is changed).",
       ),
   }),
+  output: clusterOutput({
+    applied: z.array(z.string()).describe("Each applied object as 'Kind namespace/name'."),
+    objects: z.array(OBJECT_FIELD).describe("The applied objects as the server returned them (redacted)."),
+  }),
   annotations: DESTRUCTIVE,
   handler: async (args, ctx) => {
     checkManifestLimits(args.resource, ctx.deps.config);
     const objs = await parseManifests(args.resource);
     const applied: string[] = [];
     const docs: string[] = [];
+    const objects: Record<string, unknown>[] = [];
     for (const [i, obj] of objs.entries()) {
       try {
         const result = await ctx.cluster.apply(obj, { force: args.force === true });
         applied.push(describeObject(result));
-        docs.push(await toYaml(result));
+        const out = await objectOutput(ctx.cluster.name, result);
+        docs.push(out.text);
+        objects.push(out.structured.object);
       } catch (err) {
         if (objs.length === 1) throw err;
         // Say exactly what changed: earlier documents were applied, later ones were not attempted.
@@ -82,7 +99,7 @@ const resourcesCreateOrUpdate = defineClusterTool({
     }
     return {
       text: `Applied on cluster '${ctx.cluster.name}': ${applied.join(", ")}\n---\n${docs.join("---\n")}`,
-      structured: { cluster: ctx.cluster.name, applied },
+      structured: { cluster: ctx.cluster.name, applied, objects },
     };
   },
 });
@@ -96,6 +113,7 @@ const resourcesDelete = defineClusterTool({
     name: z.string().min(1).describe("Name of the resource to delete."),
     namespace: namespaceField("of the resource (namespaced kinds; default: the context's namespace)."),
   }),
+  output: deletedOutput,
   annotations: DESTRUCTIVE,
   handler: async (args, ctx) => {
     const resource = await ctx.cluster.resolve(args.apiVersion, args.kind);
@@ -103,6 +121,10 @@ const resourcesDelete = defineClusterTool({
     const where = gone.namespace ? `${gone.namespace}/` : "";
     return {
       text: `Deleted ${gone.kind} ${where}${gone.name} on cluster '${ctx.cluster.name}' (dependents are removed in the background).`,
+      structured: {
+        cluster: ctx.cluster.name,
+        deleted: { kind: gone.kind, namespace: gone.namespace, name: gone.name },
+      },
     };
   },
 });
@@ -118,6 +140,17 @@ const resourcesScale = defineClusterTool({
     namespace: namespaceField("of the resource (default: the context's namespace)."),
     scale: z.number().int().min(0).optional().describe("Desired replica count; omit to just read it."),
   }),
+  output: clusterOutput({
+    kind: z.string(),
+    name: z.string(),
+    replicas: z.number().int().describe("Desired replicas now (after scaling, when `scale` was given)."),
+    previous: z
+      .number()
+      .int()
+      .optional()
+      .describe("Desired replicas before scaling (only when `scale` was given)."),
+    current: z.number().int().optional().describe("Replicas currently running (status), when only reading."),
+  }),
   annotations: DESTRUCTIVE,
   handler: async (args, ctx) => {
     const r = await ctx.cluster.resolve(args.apiVersion, args.kind);
@@ -128,13 +161,25 @@ const resourcesScale = defineClusterTool({
     if (args.scale === undefined) {
       return {
         text: `${r.kind} ${args.name}: ${current} desired replicas, ${before.status?.replicas ?? 0} current.`,
-        structured: { cluster: ctx.cluster.name, replicas: current },
+        structured: {
+          cluster: ctx.cluster.name,
+          kind: r.kind,
+          name: args.name,
+          replicas: current,
+          current: before.status?.replicas ?? 0,
+        },
       };
     }
     await ctx.cluster.patchScale(ref, args.scale);
     return {
       text: `Scaled ${r.kind} ${args.name} on cluster '${ctx.cluster.name}' from ${current} to ${args.scale} replicas.`,
-      structured: { cluster: ctx.cluster.name, previous: current, replicas: args.scale },
+      structured: {
+        cluster: ctx.cluster.name,
+        kind: r.kind,
+        name: args.name,
+        previous: current,
+        replicas: args.scale,
+      },
     };
   },
 });

@@ -4,9 +4,10 @@ import { ToolError } from "../errors.js";
 import { knownResource } from "../kube/api-resources.js";
 import { KubeError } from "../kube/errors.js";
 import { formatMebibytes, formatMillicores, parseQuantity } from "../kube/quantity.js";
+import { clusterOutput } from "../mcp/output.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
 import { formatTable } from "../util/table.js";
-import { READ_ONLY } from "./common.js";
+import { listFields, READ_ONLY } from "./common.js";
 
 const POD_METRICS = knownResource("PodMetrics", "pods", true, "metrics.k8s.io", "v1beta1");
 const NODE_METRICS = knownResource("NodeMetrics", "nodes", false, "metrics.k8s.io", "v1beta1");
@@ -48,8 +49,20 @@ const podsTop = defineClusterTool({
       .optional()
       .describe("Namespace (default: the context's namespace unless all_namespaces)."),
     name: z.string().min(1).optional().describe("A single pod's name."),
-    label_selector: z.string().optional().describe("Label selector, e.g. 'app=web'."),
+    labelSelector: listFields.labelSelector,
     all_namespaces: z.boolean().optional().describe("All namespaces (default false)."),
+  }),
+  output: clusterOutput({
+    pods: z
+      .array(
+        z.object({
+          namespace: z.string(),
+          name: z.string(),
+          cpuMillicores: z.number().int(),
+          memoryBytes: z.number(),
+        }),
+      )
+      .describe("Pods by CPU use, highest first (the sum over each pod's containers)."),
   }),
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
@@ -63,7 +76,7 @@ const podsTop = defineClusterTool({
           await metrics(c.name, () =>
             c.list<{ items?: PodMetrics[] }>(POD_METRICS, {
               namespace: ns,
-              labelSelector: args.label_selector,
+              labelSelector: args.labelSelector,
             }),
           )
         ).items ?? []);
@@ -89,7 +102,12 @@ const podsTop = defineClusterTool({
         : `No pod metrics found${ns ? ` in namespace ${ns}` : ""} on cluster '${ctx.cluster.name}'.`,
       structured: {
         cluster: ctx.cluster.name,
-        pods: rows.map((r) => ({ ...r, cpuMillicores: Math.round(r.cpu * 1000), memoryBytes: r.mem })),
+        pods: rows.map((r) => ({
+          namespace: r.namespace,
+          name: r.name,
+          cpuMillicores: Math.round(r.cpu * 1000),
+          memoryBytes: r.mem,
+        })),
       },
     };
   },
@@ -102,7 +120,18 @@ const nodesTop = defineClusterTool({
     "CPU and memory used by nodes and the share of their allocatable capacity, like `kubectl top nodes`.",
   input: z.object({
     name: z.string().min(1).optional().describe("A single node's name."),
-    label_selector: z.string().optional().describe("Label selector for nodes."),
+    labelSelector: listFields.labelSelector,
+  }),
+  output: clusterOutput({
+    nodes: z.array(
+      z.object({
+        name: z.string(),
+        cpuMillicores: z.number().int(),
+        cpuPercent: z.number().nullable().describe("Share of allocatable CPU, or null when unknown."),
+        memoryBytes: z.number(),
+        memoryPercent: z.number().nullable().describe("Share of allocatable memory, or null when unknown."),
+      }),
+    ),
   }),
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
@@ -112,32 +141,45 @@ const nodesTop = defineClusterTool({
       name
         ? metrics(c.name, () => c.get<NodeMetrics>({ resource: NODE_METRICS, name })).then((x) => [x])
         : metrics(c.name, () =>
-            c.list<{ items?: NodeMetrics[] }>(NODE_METRICS, { labelSelector: args.label_selector }),
+            c.list<{ items?: NodeMetrics[] }>(NODE_METRICS, { labelSelector: args.labelSelector }),
           ).then((x) => x.items ?? []),
       c.list<{ items?: { metadata: { name: string }; status?: { allocatable?: Usage } }[] }>(NODES, {
-        labelSelector: args.label_selector,
+        labelSelector: args.labelSelector,
         fieldSelector: name ? `metadata.name=${name}` : undefined,
       }),
     ]);
     const alloc = new Map((nodes.items ?? []).map((n) => [n.metadata.name, n.status?.allocatable ?? {}]));
-    const pct = (used: number, total: number): string =>
-      total > 0 ? `${Math.round((used / total) * 100)}%` : "<unknown>";
-    const rows = m.map((n) => {
+    const pct = (used: number, total: number): number | null =>
+      total > 0 ? Math.round((used / total) * 100) : null;
+    const nodesOut = m.map((n) => {
       const cpu = parseQuantity(n.usage?.cpu);
       const mem = parseQuantity(n.usage?.memory);
       const a = alloc.get(n.metadata.name) ?? {};
-      return [
-        n.metadata.name,
-        formatMillicores(cpu),
-        pct(cpu, parseQuantity(a.cpu)),
-        formatMebibytes(mem),
-        pct(mem, parseQuantity(a.memory)),
-      ];
+      return {
+        name: n.metadata.name,
+        cpu,
+        cpuMillicores: Math.round(cpu * 1000),
+        cpuPercent: pct(cpu, parseQuantity(a.cpu)),
+        memoryBytes: mem,
+        memoryPercent: pct(mem, parseQuantity(a.memory)),
+      };
     });
+    const shown = (p: number | null): string => (p === null ? "<unknown>" : `${p}%`);
+    const rows = nodesOut.map((n) => [
+      n.name,
+      formatMillicores(n.cpu),
+      shown(n.cpuPercent),
+      formatMebibytes(n.memoryBytes),
+      shown(n.memoryPercent),
+    ]);
     return {
       text: rows.length
         ? formatTable(["NAME", "CPU(cores)", "CPU%", "MEMORY(bytes)", "MEMORY%"], rows)
         : `No node metrics found on cluster '${ctx.cluster.name}'.`,
+      structured: {
+        cluster: ctx.cluster.name,
+        nodes: nodesOut.map(({ cpu: _cpu, ...n }) => n),
+      },
     };
   },
 });

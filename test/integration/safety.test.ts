@@ -359,12 +359,13 @@ describe("concurrency, cancellation and the tools/list contract", () => {
     }
   });
 
-  it("matches the tools/list snapshot (names, annotations, input schemas)", async () => {
+  it("matches the tools/list snapshot (names, annotations, input and output schemas)", async () => {
     const tools = (await ts.client.listTools()).tools.map((t) => ({
       name: t.name,
       title: t.title,
       annotations: t.annotations,
       input: t.inputSchema,
+      output: t.outputSchema,
     }));
     expect(tools).toMatchSnapshot();
   });

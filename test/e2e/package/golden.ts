@@ -92,7 +92,9 @@ const VOLATILE_NUMBER = /(ms|Ms|millis|Millis|seconds|Seconds|duration|Duration|
 
 function normaliseJson(value: unknown, key: string, literals: ReadonlyArray<[string, string]>): unknown {
   if (typeof value === "string") {
-    if (/^(age|.*Age)$/.test(key) && AGE.test(value)) return "<age>";
+    // Structured list rows carry table cells by column key (age, lastSeen); objects carry resourceVersion.
+    if (/^(age|lastSeen|.*Age)$/.test(key) && AGE.test(value)) return "<age>";
+    if (key === "resourceVersion" && /^\d+$/.test(value)) return "<rv>";
     return value.includes("\n") ? realignTables(value, literals) : replaceAll(value, literals);
   }
   if (typeof value === "number") return VOLATILE_NUMBER.test(key) ? "<number>" : value;

@@ -66,7 +66,7 @@ describe("pods_run cancelled while creating its Service", () => {
     );
     await waitUntil("the call audited", async () => ts.records.some((r) => r.tool === "pods_run"));
     const rec = ts.records.find((r) => r.tool === "pods_run");
-    expect(rec?.outcome).toBe("error");
+    expect(rec?.outcome).toBe("cancelled"); // the client abandoned it: recorded as such, with what happened
     expect(rec?.error).toMatch(/the pod was removed again/);
     expect(await statusOf(dfw1!, `/api/v1/namespaces/${ns}/services/web`)).toBe(404);
     // The server still serves the next call on that cluster.

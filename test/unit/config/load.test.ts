@@ -19,6 +19,8 @@ describe("loadConfig defaults", () => {
       disable_destructive: false,
       denied_resources: [],
       read_only_clusters: [],
+      require_cluster: false,
+      confirm_clusters: [],
       allow_secret_values: false,
       list_output: "table",
       request_timeout: "30s",

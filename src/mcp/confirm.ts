@@ -1,0 +1,45 @@
+// Per-cluster write confirmation (confirm_clusters): writes there need `confirm: true` or an accepted prompt.
+import { matchesAnyGlob } from "../clusters/discovery/filter.js";
+import type { Config } from "../config/index.js";
+import { ToolError } from "../errors.js";
+import type { AnyTool } from "./tool.js";
+
+/** Why: the `confirm` argument, described once; registration adds it to every write tool when configured. */
+export const CONFIRM_ARG_DESCRIPTION =
+  "Set true to run this write on a cluster listed in confirm_clusters (otherwise you are asked, or it is refused).";
+
+/**
+ * Why: a write needs confirmation when its cluster is listed in confirm_clusters. `namesOf` is the registry's one
+ * address resolver run backwards (every name, `<file>/<context>`, symlink target and alias of the cluster).
+ */
+export function needsConfirmation(
+  tool: AnyTool,
+  cluster: string,
+  config: Config,
+  namesOf: (canonical: string) => string[],
+): boolean {
+  if (tool.annotations.readOnlyHint || config.confirm_clusters.length === 0) return false;
+  return namesOf(cluster).some((n) => matchesAnyGlob(n, config.confirm_clusters));
+}
+
+/** Why: the refusal an agent can act on; shared by single calls and fan-outs. */
+export function notConfirmed(what: string, clusters: string[]): ToolError {
+  return new ToolError(
+    `${what} needs confirmation on ${clusters.map((c) => `'${c}'`).join(", ")} (listed in confirm_clusters); not confirmed`,
+    "check the target, then call again with confirm: true (or accept the confirmation prompt)",
+  );
+}
+
+/** Why: called once per cluster-aware call after the cluster is resolved; asks through elicitation if it can. */
+export async function assertWriteConfirmed(
+  tool: AnyTool,
+  cluster: string,
+  confirmed: boolean,
+  ask: (message: string) => Promise<boolean>,
+  config: Config,
+  namesOf: (canonical: string) => string[],
+): Promise<void> {
+  if (confirmed || !needsConfirmation(tool, cluster, config, namesOf)) return;
+  if (await ask(`Run ${tool.name} on cluster '${cluster}' (listed in confirm_clusters)?`)) return;
+  throw notConfirmed(tool.name, [cluster]);
+}
