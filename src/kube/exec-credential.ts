@@ -3,6 +3,7 @@
 // environment, credentials cached until they expire (or the cluster answers 401), scrubbed stderr.
 import { type ChildProcess, spawn } from "node:child_process";
 import type { KubeConfig } from "@kubernetes/client-node";
+import { redactText } from "../redact/text.js";
 import { KubeError } from "./errors.js";
 
 /** Why: the `user.exec` block of a kubeconfig, as client-node parses it (YAML keys kept). */
@@ -129,8 +130,9 @@ function execInfo(apiVersion: string, exec: ExecConfig, cluster: ExecClusterInfo
 // Plugin stderr is free text: drop control characters, remove values we handed it, keep it short.
 function scrubStderr(text: string, secrets: readonly string[]): string {
   let out = [...text].filter((ch) => ch === "\n" || ch >= " ").join("");
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join("<redacted>");
-  out = out.trim().replace(/\s*\n\s*/g, " | ");
+  out = redactText(out, secrets)
+    .trim()
+    .replace(/\s*\n\s*/g, " | ");
   return out.length > MAX_STDERR_SHOWN ? `${out.slice(0, MAX_STDERR_SHOWN)}...` : out;
 }
 

@@ -1,9 +1,10 @@
 // Removes the Rancher token (and any bearer credential) from text that leaves the process.
+import { redactText } from "../redact/text.js";
 
 /** Why: error messages from Rancher or NSK may echo credentials; everything shown passes through this. */
 export type Scrubber = (text: string) => string;
 
-/** Why: built once from the configured token; also scrubs its secret half and any "Bearer ..." value. */
+/** Why: built once from the configured token (and its secret half); the one text redactor does the work. */
 export function makeScrubber(token: string | undefined, extra?: Scrubber): Scrubber {
   const secrets: string[] = [];
   if (token && token.length >= 4) {
@@ -12,9 +13,7 @@ export function makeScrubber(token: string | undefined, extra?: Scrubber): Scrub
     if (secretPart.length >= 8) secrets.push(secretPart);
   }
   return (text: string): string => {
-    let out = text;
-    for (const s of secrets) out = out.split(s).join("<redacted>");
-    out = out.replace(/(bearer\s+)[^\s"',;]+/gi, "$1<redacted>");
+    const out = redactText(text, secrets);
     return extra ? extra(out) : out;
   };
 }
