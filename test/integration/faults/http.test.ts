@@ -74,8 +74,10 @@ describe("HTTP connection limits and timeouts", () => {
     const s = await openIdle(port);
     sockets.push(s);
     const started = Date.now();
-    expect(await closedWithin(s, 5000)).toBe(true);
-    expect(Date.now() - started).toBeLessThan(3000);
+    // The server closes it at http_headers_timeout (1 s here); the bound is loose for a loaded CI machine, and
+    // still far below the 75-130 s an idle socket was held before this limit existed.
+    expect(await closedWithin(s, 15_000)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(12_000);
   });
 
   it("a slow client dribbling headers is closed too (slowloris)", async () => {
