@@ -31,6 +31,36 @@ export function registerScenarioChecks(state: SuiteState, golden: string, intro:
     expect(uncalledTools(tools, exchanges)).toEqual([]);
   });
 
+  it("serves prompts, completion and resources from the package (a Secret read as a resource stays redacted)", async () => {
+    const client = state.client();
+    const ns = state.fixture().namespace;
+    const prompts = (await client.listPrompts()).prompts.map((p) => p.name).sort();
+    expect(prompts).toEqual(["compare_environments", "debug_pod", "fleet_health"]);
+    const prompt = await client.getPrompt({
+      name: "debug_pod",
+      arguments: { cluster: "c1-lax1", namespace: ns, pod: "web-1" },
+    });
+    expect(JSON.stringify(prompt.messages)).toContain('cluster: \\"c1-lax1\\"');
+    const clusters = await client.complete({
+      ref: { type: "ref/prompt", name: "debug_pod" },
+      argument: { name: "cluster", value: "c1-" },
+    });
+    expect(clusters.completion.values).toEqual(expect.arrayContaining(["c1-sv5", "c1-lax1"]));
+    const namespaces = await client.complete({
+      ref: { type: "ref/prompt", name: "debug_pod" },
+      argument: { name: "namespace", value: "e2e-" },
+      context: { arguments: { cluster: "c1-lax1" } },
+    });
+    expect(namespaces.completion.values).toContain(ns);
+    const list = await client.readResource({ uri: "k8s://clusters" });
+    expect(JSON.stringify(list.contents)).toContain("c1-lax1");
+    const secret = await client.readResource({ uri: `k8s://c1-lax1/v1/Secret/${ns}/creds` });
+    const text = JSON.stringify(secret.contents);
+    expect(text).toContain("creds");
+    expect(text).toContain("redacted");
+    for (const s of state.fixture().secrets) expect(text).not.toContain(s);
+  });
+
   it("never returned or logged a token or a Secret value", () => {
     expect(exchanges.length).toBeGreaterThan(0);
     expect(leakedSecrets(state.fixture(), exchanges)).toEqual([]);
