@@ -150,7 +150,17 @@ async function fanout(srv: StdioServer, s: Subject): Promise<void> {
   }
 }
 
-function subjectsFor(cp: ControlPlaneInfo, go: GoBaseline | undefined, nodes: string[], bigDir: string) {
+// The Go server returns the whole 1000-pod list in one answer; k8s-mcp pages at max_output_bytes (64 KiB, counting
+// the structured rows too), so it is given room for the same 1000 rows in one answer.
+const ROOM_FOR_1000_PODS = ["--config"];
+
+function subjectsFor(
+  cp: ControlPlaneInfo,
+  go: GoBaseline | undefined,
+  nodes: string[],
+  bigDir: string,
+  roomy: string,
+) {
   const gos: Subject[] = go
     ? [
         {
@@ -173,19 +183,19 @@ function subjectsFor(cp: ControlPlaneInfo, go: GoBaseline | undefined, nodes: st
       {
         label: `k8s-mcp --kubeconfig-dir${tag}`,
         cmd: node,
-        args: [CLI, "--kubeconfig-dir", cp.kubeconfigDir],
+        args: [CLI, ...ROOM_FOR_1000_PODS, roomy, "--kubeconfig-dir", cp.kubeconfigDir],
         ours: true,
       },
       {
         label: `k8s-mcp --kubeconfig${tag}`,
         cmd: node,
-        args: [CLI, "--kubeconfig", cp.classicKubeconfig],
+        args: [CLI, ...ROOM_FOR_1000_PODS, roomy, "--kubeconfig", cp.classicKubeconfig],
         ours: true,
       },
       {
         label: `k8s-mcp --kubeconfig-dir (${BIG_DIR} files)${tag}`,
         cmd: node,
-        args: [CLI, "--kubeconfig-dir", bigDir],
+        args: [CLI, ...ROOM_FOR_1000_PODS, roomy, "--kubeconfig-dir", bigDir],
         ours: true,
       },
     ];
@@ -205,8 +215,10 @@ export const scenario: BenchScenario = {
     const versions = await Promise.all(nodes.map(nodeVersion));
     await withClusters(async (cp) => {
       const bigDir = await bigKubeconfigDir(cp.clusters.map((x) => x.kubeconfig));
+      const roomy = join(bigDir, "output.toml"); // not a kubeconfig name: the directory scan ignores it
+      await writeFile(roomy, "max_output_bytes = 1048576\n");
       try {
-        const { gos, ours } = subjectsFor(cp, go, nodes, bigDir);
+        const { gos, ours } = subjectsFor(cp, go, nodes, bigDir, roomy);
         const all = [...gos, ...ours];
         for (const s of all) await coldOnce(s); // page cache, compile cache
         await kubectlOnce(cp.classicKubeconfig);
