@@ -21,6 +21,8 @@ export interface KubeRequest {
   signal?: AbortSignal;
   /** Return non-2xx responses instead of throwing (for callers that inspect the status). */
   allowErrorStatus?: boolean;
+  /** Keep a successful body as bytes (`KubeResponse.bytes`, `body` empty): protobuf answers. */
+  binary?: boolean;
 }
 
 /** Why: a buffered response, bounded by the client's response cap (MAX_RESPONSE_BYTES unless set). */
@@ -28,6 +30,8 @@ export interface KubeResponse {
   status: number;
   headers: IncomingHttpHeaders;
   body: string;
+  /** The body as bytes, for a successful `binary` request. */
+  bytes?: Buffer;
 }
 
 /** Why: the handle every cluster-aware tool receives; it never looks clusters up itself. */
@@ -148,10 +152,15 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
         const decoder = new StringDecoder("utf8");
         let body = "";
         let size = 0;
+        // A binary answer is kept as chunks (an error status is text all the same, for its message).
+        const ok = (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300;
+        const chunks: Buffer[] | undefined = req.binary && ok ? [] : undefined;
         res.on("data", (c: Buffer) => {
           size += c.length;
-          if (size <= maxBytes) body += decoder.write(c);
-          else {
+          if (size <= maxBytes) {
+            if (chunks) chunks.push(c);
+            else body += decoder.write(c);
+          } else {
             finish(() => reject(tooLarge(shown, maxBytes)));
             r.destroy();
           }
@@ -163,6 +172,8 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
           if (status === 401) s.onUnauthorized?.();
           finish(() => {
             if ((status < 200 || status >= 300) && !req.allowErrorStatus) reject(fromResponse(status, body));
+            else if (chunks)
+              resolve({ status, headers: res.headers, body: "", bytes: Buffer.concat(chunks) });
             else resolve({ status, headers: res.headers, body });
           });
         });

@@ -5,7 +5,9 @@ import { formatTable } from "../util/table.js";
 import { loadYaml } from "../util/yaml.js";
 import { age } from "./age.js";
 import type { ApiResource } from "./api-resources.js";
-import type { ScopedClient } from "./scoped.js";
+import { KubeError } from "./errors.js";
+import type { NameList } from "./list-names.js";
+import type { ListOptions, ScopedClient } from "./scoped.js";
 
 /** Why: a list's structuredContent: one object per row, keyed like the table's columns, plus paging. */
 export interface ListResult extends Record<string, unknown> {
@@ -52,8 +54,53 @@ interface TableResponse {
   kind?: string;
   columnDefinitions?: TableColumn[];
   rows?: { cells: unknown[]; object?: { metadata?: { namespace?: string } } }[];
-  metadata?: { continue?: string; remainingItemCount?: number };
+  metadata?: { continue?: string; remainingItemCount?: number; resourceVersion?: string };
   items?: unknown[];
+}
+
+type ListQuery = Omit<ListOptions, "table">;
+
+// Row i of the table and item i of the name list are the same object: same count, same names, same next page.
+function sameObjects(t: TableResponse, names: NameList): boolean {
+  const rows = t.rows ?? [];
+  const nameAt = (t.columnDefinitions ?? []).findIndex((c) => c.format === "name");
+  return (
+    rows.length === names.items.length &&
+    (t.metadata?.continue ?? "") === names.continue &&
+    (nameAt < 0 || rows.every((r, i) => r.cells[nameAt] === names.items[i]?.name))
+  );
+}
+
+/**
+ * Why: an all-namespace table needs each row's namespace, which only the row's embedded object carries.
+ * Asking the server to embed it (includeObject=Metadata) costs it ~45 ms and 1.7 MB for 1000 pods; the bare
+ * table (130 KB) plus a metadata-only protobuf list read at the table's exact resourceVersion costs ~20 ms.
+ * Anything unexpected (no resourceVersion, a mismatch, a refused metadata list) falls back to the embedded form.
+ */
+async function tableWithNamespaces(
+  client: ScopedClient,
+  r: ApiResource,
+  q: ListQuery,
+): Promise<TableResponse> {
+  const embedded = (): Promise<TableResponse> =>
+    client.list<TableResponse>(r, { ...q, table: { accept: TABLE_ACCEPT, includeObject: "Metadata" } });
+  const t = await client.list<TableResponse>(r, {
+    ...q,
+    table: { accept: TABLE_ACCEPT, includeObject: "None" },
+  });
+  const resourceVersion = t.metadata?.resourceVersion;
+  if (t.kind !== "Table" || !(resourceVersion || q.continue)) return t.kind === "Table" ? embedded() : t;
+  let names: NameList;
+  try {
+    names = await client.listNames(r, { ...q, resourceVersion });
+  } catch (err) {
+    if (err instanceof KubeError && (err.kind === "cancelled" || err.kind === "timeout")) throw err;
+    return embedded();
+  }
+  if (!sameObjects(t, names)) return embedded();
+  for (const [i, row] of (t.rows ?? []).entries())
+    row.object = { metadata: { namespace: names.items[i]?.namespace ?? "" } };
+  return t;
 }
 
 function cell(v: unknown, col: TableColumn): string {
@@ -78,21 +125,28 @@ function renderTable(
   withNamespace: boolean,
 ): { text: string; count: number; columns: string[]; items: Record<string, unknown>[] } {
   const cols = (t.columnDefinitions ?? [])
-    .map((c, i) => ({ c, i }))
+    .map((c, i) => ({ c, i, key: rowKey(c.name) }))
     .filter(({ c }) => (c.priority ?? 0) === 0);
   const rows = t.rows ?? [];
   const headers = [...(withNamespace ? ["NAMESPACE"] : []), ...cols.map(({ c }) => c.name.toUpperCase())];
-  const body = rows.map((r) => [
-    ...(withNamespace ? [r.object?.metadata?.namespace ?? ""] : []),
-    ...cols.map(({ c, i }) => cell(r.cells[i], c)),
-  ]);
-  const columns = [...(withNamespace ? ["namespace"] : []), ...cols.map(({ c }) => rowKey(c.name))];
-  const items = rows.map((r) =>
-    Object.fromEntries([
-      ...(withNamespace ? [["namespace", r.object?.metadata?.namespace ?? ""]] : []),
-      ...cols.map(({ c, i }) => [rowKey(c.name), r.cells[i] ?? null]),
-    ]),
-  );
+  const body: string[][] = [];
+  const items: Record<string, unknown>[] = [];
+  for (const r of rows) {
+    const line: string[] = [];
+    const item: Record<string, unknown> = {};
+    if (withNamespace) {
+      const ns = r.object?.metadata?.namespace ?? "";
+      line.push(ns);
+      item.namespace = ns;
+    }
+    for (const { c, i, key } of cols) {
+      line.push(cell(r.cells[i], c));
+      item[key] = r.cells[i] ?? null;
+    }
+    body.push(line);
+    items.push(item);
+  }
+  const columns = [...(withNamespace ? ["namespace"] : []), ...cols.map(({ key }) => key)];
   return { text: formatTable(headers, body), count: rows.length, columns, items };
 }
 
@@ -150,10 +204,12 @@ async function listPage(
   const where = r.namespaced ? (p.namespace ? ` in namespace ${p.namespace}` : " in all namespaces") : "";
   const what = `${r.kind}${r.group ? `.${r.group}` : ""}`;
   if (config.list_output === "table") {
-    const t = await client.list<TableResponse>(r, {
-      ...query,
-      table: { accept: TABLE_ACCEPT, includeObject: allNamespaces ? "Metadata" : "None" },
-    });
+    const t = allNamespaces
+      ? await tableWithNamespaces(client, r, query)
+      : await client.list<TableResponse>(r, {
+          ...query,
+          table: { accept: TABLE_ACCEPT, includeObject: "None" },
+        });
     if (t.kind === "Table") {
       const { text, count, columns, items } = renderTable(t, allNamespaces);
       const body = count ? text : `No ${what} found${where} on cluster '${client.name}'.`;

@@ -2,9 +2,15 @@
 import { ToolError } from "../errors.js";
 import { decide, type RequestPolicy, type Verb } from "./access.js";
 import { type ApiResource, resolveResource } from "./api-resources.js";
-import type { ClusterClient, KubeRequest } from "./client.js";
+import type { ClusterClient, KubeRequest, KubeResponse } from "./client.js";
 import { fromResponse } from "./errors.js";
 import { type ExecResult, execInPod } from "./exec.js";
+import {
+  decodeNameListJson,
+  decodeNameListProtobuf,
+  METADATA_LIST_ACCEPT,
+  type NameList,
+} from "./list-names.js";
 import { applyConflict, FIELD_MANAGER, manifestTarget } from "./objects.js";
 import { buildPath, type PathShape, type Target } from "./paths.js";
 import { type Fingerprint, sanitizeObject } from "./sanitize.js";
@@ -56,6 +62,11 @@ export interface ScopedClient {
   resolve(apiVersion: string, kind: string): Promise<ApiResource>;
   get<T = Obj>(ref: ObjectRef & { subresource?: "scale" | "status" }): Promise<T>;
   list<T = Obj>(resource: ApiResource, opts?: ListOptions): Promise<T>;
+  /** Names and namespaces only, read at exactly `resourceVersion` (or where `continue` points). */
+  listNames(
+    resource: ApiResource,
+    opts: Omit<ListOptions, "table"> & { resourceVersion?: string },
+  ): Promise<NameList>;
   apply(manifest: Obj, opts: { force: boolean }): Promise<Obj>;
   create(manifest: Obj): Promise<Obj>;
   delete(ref: ObjectRef, opts?: { gracePeriodSeconds?: number; undoCreate?: boolean }): Promise<Located>;
@@ -81,6 +92,7 @@ interface Op {
   accept?: string;
   allowErrorStatus?: boolean;
   undoCreate?: boolean;
+  binary?: boolean;
 }
 
 // Which path each verb may reach: a single-object verb never gets a collection path, whatever the caller passes.
@@ -131,7 +143,7 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
     return { path, undo };
   };
 
-  const send = async (op: Op): Promise<{ status: number; body: string }> => {
+  const send = async (op: Op): Promise<KubeResponse> => {
     const { path, undo } = check(op);
     const body =
       op.verb === "delete"
@@ -153,6 +165,7 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
       signal: undo ? undefined : o.signal, // undoing this call's own create must outlive its cancellation
       timeoutMs: o.timeoutMs,
       allowErrorStatus: op.allowErrorStatus,
+      binary: op.binary,
     });
   };
   const json = async <T>(op: Op): Promise<T> => JSON.parse((await send(op)).body) as T;
@@ -190,6 +203,28 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
           },
         }),
       ),
+    listNames: async (resource, opts) => {
+      const res = await send({
+        verb: "list",
+        method: "GET",
+        target: { resource, namespace: resource.namespaced ? opts.namespace : undefined },
+        accept: METADATA_LIST_ACCEPT,
+        binary: true,
+        query: {
+          labelSelector: opts.labelSelector,
+          fieldSelector: opts.fieldSelector,
+          limit: opts.limit,
+          continue: opts.continue,
+          // A continue token pins its own resourceVersion; the first page is pinned here.
+          resourceVersion: opts.continue ? undefined : opts.resourceVersion,
+          resourceVersionMatch: opts.continue || !opts.resourceVersion ? undefined : "Exact",
+        },
+      });
+      const bytes = res.bytes ?? Buffer.alloc(0);
+      return String(res.headers["content-type"]).startsWith("application/vnd.kubernetes.protobuf")
+        ? decodeNameListProtobuf(bytes)
+        : decodeNameListJson(bytes.toString("utf8"));
+    },
     apply: async (manifest, { force }) => {
       const t = await manifestTarget(manifest, locate);
       const res = await send({
