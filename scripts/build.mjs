@@ -90,6 +90,26 @@ const lazyYamlSync = {
   },
 };
 
+// client-node constructs a SOCKS agent only for a socks5:// proxy-url, yet its static import of socks-proxy-agent
+// runs that package's (and `socks`') module code on every cluster's first use. A stand-in class loads the real
+// one when it is first constructed: a bundled require() call is evaluated where it stands.
+const lazySocksAgent = {
+  name: "lazy-socks-agent",
+  setup(b) {
+    b.onResolve({ filter: /^socks-proxy-agent$/ }, (args) =>
+      /@kubernetes\/client-node\//.test(args.importer)
+        ? { path: "lazy-socks-proxy-agent", namespace: "k8s-mcp-lazy" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "k8s-mcp-lazy" }, () => ({
+      contents:
+        'export class SocksProxyAgent { constructor(...args) { const { SocksProxyAgent: Real } = require("socks-proxy-agent"); return new Real(...args); } }',
+      loader: "js",
+      resolveDir: fileURLToPath(new URL("../node_modules/@kubernetes/client-node/dist/", import.meta.url)),
+    }));
+  },
+};
+
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
 rmSync("dist", { recursive: true, force: true });
@@ -112,7 +132,7 @@ const result = await build({
   banner: {
     js: 'import { createRequire as __k8sMcpCreateRequire } from "node:module";\nconst require = (globalThis.__k8sMcpRequire ??= __k8sMcpCreateRequire(import.meta.url));',
   },
-  plugins: [flatValidator, zodV3Shim, zodLocalesShim, clientNodePure, whatwgUrlShim, lazyYamlSync],
+  plugins: [flatValidator, zodV3Shim, zodLocalesShim, lazySocksAgent, clientNodePure, whatwgUrlShim, lazyYamlSync],
   logLevel: "warning",
   metafile: true,
 });

@@ -9,6 +9,7 @@ import { abortable } from "../util/abortable.js";
 import { deadline } from "../util/deadline.js";
 import { readKubeconfigFile } from "../util/read-limited.js";
 import { loadYaml } from "../util/yaml.js";
+import { readPlainYaml } from "./discovery/plain-yaml.js";
 import type { ClusterSource } from "./discovery/types.js";
 
 interface CachedClient {
@@ -102,12 +103,17 @@ export class ClientCache {
   }
 
   // Every credential the kubeconfig holds (as the one redactor finds them) is removed from any later log, error
-  // or audit text, even when a plugin or library echoes it in a sentence.
+  // or audit text, even when a plugin or library echoes it in a sentence. Plain kubeconfig YAML (what kubectl
+  // and Rancher write) is read without loading the `yaml` package on the first call.
   private async registerCredentials(text: string): Promise<void> {
-    const { parse } = await loadYaml();
     let doc: unknown;
     try {
-      doc = parse(text, { version: "1.1" });
+      doc = readPlainYaml(text);
+    } catch {
+      doc = undefined;
+    }
+    try {
+      doc ??= (await loadYaml()).parse(text, { version: "1.1" });
     } catch {
       return;
     }

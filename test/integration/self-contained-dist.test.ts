@@ -1,7 +1,7 @@
 // The built dist/ needs nothing from node_modules: a copy far from any node_modules serves real clusters.
 import { cp as copyDir, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { createServer as createHttpServer, type Server } from "node:http";
-import { connect, type Socket } from "node:net";
+import { connect, createServer as createTcpServer, type Socket, type Server as TcpServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,9 +29,14 @@ async function hasNodeModulesAbove(dir: string): Promise<string | undefined> {
   }
 }
 
-function kubeconfig(name: string, user: Record<string, unknown>, proxyUrl?: string): string {
+function kubeconfig(
+  name: string,
+  user: Record<string, unknown>,
+  proxyUrl?: string,
+  server = sv5!.server,
+): string {
   const cluster = {
-    server: sv5!.server,
+    server,
     "certificate-authority-data": Buffer.from(sv5!.ca).toString("base64"),
   };
   return stringify({
@@ -44,11 +49,54 @@ function kubeconfig(name: string, user: Record<string, unknown>, proxyUrl?: stri
   });
 }
 
+// A SOCKS5 proxy (RFC 1928: no authentication, CONNECT only) for the loopback test clusters: it records each
+// destination asked for and connects to that port on 127.0.0.1, whatever the name.
+function startSocks5(destinations: string[], sockets: Set<Socket>): TcpServer {
+  return createTcpServer((down) => {
+    sockets.add(down);
+    down.on("error", () => {});
+    down.on("close", () => sockets.delete(down));
+    let stage: "greeting" | "request" = "greeting";
+    let buf = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      buf = Buffer.concat([buf, chunk]);
+      if (stage === "greeting") {
+        if (buf.length < 2 || buf.length < 2 + (buf[1] ?? 0)) return;
+        buf = buf.subarray(2 + (buf[1] ?? 0));
+        down.write(Buffer.from([5, 0])); // version 5, "no authentication required"
+        stage = "request";
+      }
+      if (buf.length < 5) return;
+      const atyp = buf[3];
+      const hostLen = atyp === 1 ? 4 : atyp === 3 ? 1 + (buf[4] ?? 0) : 16;
+      if (buf.length < 4 + hostLen + 2) return;
+      const host =
+        atyp === 1 ? [...buf.subarray(4, 8)].join(".") : buf.subarray(5, 4 + hostLen).toString("latin1");
+      const port = buf.readUInt16BE(4 + hostLen);
+      const rest = buf.subarray(4 + hostLen + 2);
+      down.off("data", onData);
+      destinations.push(`${host}:${port}`);
+      const up = connect(port, "127.0.0.1", () => {
+        down.write(Buffer.from([5, 0, 0, 1, 0, 0, 0, 0, 0, 0])); // succeeded, bound address not reported
+        if (rest.length) up.write(rest);
+        up.pipe(down);
+        down.pipe(up);
+      });
+      sockets.add(up);
+      up.on("error", () => down.destroy());
+      up.on("close", () => sockets.delete(up));
+    };
+    down.on("data", onData);
+  });
+}
+
 describe("dist/ is self-contained (no runtime dependencies)", () => {
   let root: string;
   let client: Client;
   let proxy: Server;
+  let socks: TcpServer;
   const tunnels: string[] = [];
+  const socksTunnels: string[] = [];
   const sockets = new Set<Socket>();
   const call = async (name: string, args: Record<string, unknown>) => {
     const r = (await client.callTool({ name, arguments: args })) as { isError?: boolean };
@@ -99,6 +147,22 @@ describe("dist/ is self-contained (no runtime dependencies)", () => {
       join(kubeconfigs, "via-proxy.yaml"),
       kubeconfig("via-proxy", { token: sv5!.adminToken }, `http://127.0.0.1:${proxyPort}`),
     );
+    // A SOCKS5 proxy-url: client-node's SOCKS agent, which the bundle loads only when one is first built.
+    socks = startSocks5(socksTunnels, sockets);
+    await new Promise<void>((r) => socks.listen(0, "127.0.0.1", r));
+    const socksAddress = socks.address();
+    const socksPort = typeof socksAddress === "object" && socksAddress ? socksAddress.port : 0;
+    await writeFile(
+      join(kubeconfigs, "via-socks.yaml"),
+      // By a name the proxy resolves (socks5h): socks-proxy-agent sends no SNI for an IP address and then checks
+      // the certificate for "localhost"; the apiserver's certificate names "kubernetes".
+      kubeconfig(
+        "via-socks",
+        { token: sv5!.adminToken },
+        `socks5h://127.0.0.1:${socksPort}`,
+        sv5!.server.replace("127.0.0.1", "kubernetes"),
+      ),
+    );
     // The configuration comes from TOML, so the lazily imported TOML parser is exercised too.
     const configFile = join(root, "k8s-mcp.toml");
     await writeFile(configFile, `kubeconfig_dir = "${kubeconfigs}"\ndefault_cluster = "via-token"\n`);
@@ -116,6 +180,7 @@ describe("dist/ is self-contained (no runtime dependencies)", () => {
     await client?.close();
     for (const sock of sockets) sock.destroy();
     if (proxy) await new Promise<void>((r) => proxy.close(() => r()));
+    if (socks) await new Promise<void>((r) => socks.close(() => r()));
     if (root) await rm(root, { recursive: true, force: true });
   });
 
@@ -126,13 +191,14 @@ describe("dist/ is self-contained (no runtime dependencies)", () => {
     );
   });
 
-  it("authenticates with a token, an exec plugin and through a proxy-url, via the bundled client-node", async () => {
-    for (const cluster of ["via-token", "via-exec", "via-proxy"]) {
+  it("authenticates with a token, an exec plugin and through HTTP and SOCKS5 proxy-urls, via the bundled client-node", async () => {
+    for (const cluster of ["via-token", "via-exec", "via-proxy", "via-socks"]) {
       const r = await call("namespaces_list", { cluster });
       expect(r.isError, r.text).toBe(false);
       expect(r.text).toContain("kube-system");
     }
     expect(tunnels).toContain(new URL(sv5!.server).host);
+    expect(socksTunnels).toContain(`kubernetes:${new URL(sv5!.server).port}`);
     const byDefault = await call("namespaces_list", {}); // default_cluster, read from the TOML file
     expect(byDefault.isError, byDefault.text).toBe(false);
     expect(byDefault.text).toContain("kube-system");
