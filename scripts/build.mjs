@@ -132,7 +132,15 @@ const result = await build({
   banner: {
     js: 'import { createRequire as __k8sMcpCreateRequire } from "node:module";\nconst require = (globalThis.__k8sMcpRequire ??= __k8sMcpCreateRequire(import.meta.url));',
   },
-  plugins: [flatValidator, zodV3Shim, zodLocalesShim, lazySocksAgent, clientNodePure, whatwgUrlShim, lazyYamlSync],
+  plugins: [
+    flatValidator,
+    zodV3Shim,
+    zodLocalesShim,
+    lazySocksAgent,
+    clientNodePure,
+    whatwgUrlShim,
+    lazyYamlSync,
+  ],
   logLevel: "warning",
   metafile: true,
 });
