@@ -62,11 +62,8 @@ export interface ScopedClient {
   resolve(apiVersion: string, kind: string): Promise<ApiResource>;
   get<T = Obj>(ref: ObjectRef & { subresource?: "scale" | "status" }): Promise<T>;
   list<T = Obj>(resource: ApiResource, opts?: ListOptions): Promise<T>;
-  /** Names and namespaces only, read at exactly `resourceVersion` (or where `continue` points). */
-  listNames(
-    resource: ApiResource,
-    opts: Omit<ListOptions, "table"> & { resourceVersion?: string },
-  ): Promise<NameList>;
+  /** Names and namespaces only (a metadata-only list), with the same filters and paging as `list`. */
+  listNames(resource: ApiResource, opts?: Omit<ListOptions, "table">): Promise<NameList>;
   apply(manifest: Obj, opts: { force: boolean }): Promise<Obj>;
   create(manifest: Obj): Promise<Obj>;
   delete(ref: ObjectRef, opts?: { gracePeriodSeconds?: number; undoCreate?: boolean }): Promise<Located>;
@@ -203,7 +200,7 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
           },
         }),
       ),
-    listNames: async (resource, opts) => {
+    listNames: async (resource, opts = {}) => {
       const res = await send({
         verb: "list",
         method: "GET",
@@ -215,9 +212,6 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
           fieldSelector: opts.fieldSelector,
           limit: opts.limit,
           continue: opts.continue,
-          // A continue token pins its own resourceVersion; the first page is pinned here.
-          resourceVersion: opts.continue ? undefined : opts.resourceVersion,
-          resourceVersionMatch: opts.continue || !opts.resourceVersion ? undefined : "Exact",
         },
       });
       const bytes = res.bytes ?? Buffer.alloc(0);
