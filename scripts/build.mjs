@@ -1,7 +1,9 @@
 // Bundles the CLI with esbuild: one small entry chunk plus lazily loaded chunks, so startup stays fast.
 
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { writeThirdPartyNotices } from "./third-party-notices.mjs";
 
@@ -114,6 +116,45 @@ const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url),
 
 rmSync("dist", { recursive: true, force: true });
 
+const plugins = [
+  flatValidator,
+  zodV3Shim,
+  zodLocalesShim,
+  lazySocksAgent,
+  clientNodePure,
+  whatwgUrlShim,
+  lazyYamlSync,
+];
+// Bundled CommonJS (commander...) needs `require`; create it once and share it across chunks.
+const banner = {
+  js: 'import { createRequire as __k8sMcpCreateRequire } from "node:module";\nconst require = (globalThis.__k8sMcpRequire ??= __k8sMcpCreateRequire(import.meta.url));',
+};
+
+// tools/list snapshot: the SDK's own answer for every config variant, bundled with the same plugins as the bin
+// (so the same zod and SDK code converts), run once here and embedded; the bin then converts nothing to list tools.
+async function toolSchemas() {
+  const dir = mkdtempSync(join(tmpdir(), "k8s-mcp-build-"));
+  try {
+    const outfile = join(dir, "snapshot.mjs");
+    await build({
+      entryPoints: ["src/mcp/tool-schemas-snapshot.ts"],
+      outfile,
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      banner,
+      plugins,
+      logLevel: "warning",
+    });
+    const { snapshotToolSchemas } = await import(pathToFileURL(outfile).href);
+    return await snapshotToolSchemas();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const schemas = JSON.stringify(await toolSchemas());
+
 const result = await build({
   entryPoints: { main: "src/cli.ts" },
   outdir: "dist",
@@ -127,20 +168,13 @@ const result = await build({
   sourcesContent: false,
   legalComments: "none",
   minify: process.env.K8S_MCP_NO_MINIFY !== "1",
-  define: { __K8S_MCP_VERSION__: JSON.stringify(pkg.version) },
-  // Bundled CommonJS (commander...) needs `require`; create it once and share it across chunks.
-  banner: {
-    js: 'import { createRequire as __k8sMcpCreateRequire } from "node:module";\nconst require = (globalThis.__k8sMcpRequire ??= __k8sMcpCreateRequire(import.meta.url));',
+  define: {
+    __K8S_MCP_VERSION__: JSON.stringify(pkg.version),
+    // A string literal parsed on the first tools/list: JSON.parse is cheaper than compiling an object literal.
+    __K8S_MCP_TOOL_SCHEMAS__: JSON.stringify(schemas),
   },
-  plugins: [
-    flatValidator,
-    zodV3Shim,
-    zodLocalesShim,
-    lazySocksAgent,
-    clientNodePure,
-    whatwgUrlShim,
-    lazyYamlSync,
-  ],
+  banner,
+  plugins,
   logLevel: "warning",
   metafile: true,
 });

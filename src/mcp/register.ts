@@ -9,7 +9,9 @@ import { CONFIRM_ARG_DESCRIPTION } from "./confirm.js";
 import type { ServerDeps } from "./deps.js";
 import { CLUSTER_ARG_DESCRIPTION, runTool } from "./invoke.js";
 import { isToolEnabled } from "./policy.js";
-import type { AnyTool } from "./tool.js";
+import type { AnyTool, ToolAnnotations } from "./tool.js";
+import { type ListedTool, serveToolList, type ToolSchemaTable } from "./tool-list.js";
+import { prebuiltToolSchemas } from "./tool-schemas-prebuilt.js";
 
 const REQUIRED_CLUSTER_DESCRIPTION =
   "Cluster name or alias (see clusters_list). Required: this server runs with require_cluster, so no call uses an implicit active cluster.";
@@ -27,6 +29,11 @@ function clusterArg(config: Config): z.ZodType {
     .describe(REQUIRED_CLUSTER_DESCRIPTION);
 }
 
+// confirm_clusters gives cluster-aware writes a `confirm` argument.
+function takesConfirm(tool: AnyTool, config: Config): boolean {
+  return config.confirm_clusters.length > 0 && !tool.annotations.readOnlyHint;
+}
+
 /**
  * Why: the schema a client sees, strict (unknown keys refused). Cluster-aware tools gain `cluster` here and
  * nowhere else; their writes gain `confirm` when confirm_clusters is configured.
@@ -34,9 +41,39 @@ function clusterArg(config: Config): z.ZodType {
 export function publicInputSchema(tool: AnyTool, config: Config): z.ZodObject<z.ZodRawShape> {
   if (tool.kind !== "cluster") return strictInput(tool.name, tool.input.shape);
   const shape: Record<string, z.ZodType> = { ...tool.input.shape, cluster: clusterArg(config) };
-  if (config.confirm_clusters.length && !tool.annotations.readOnlyHint)
-    shape.confirm = z.boolean().optional().describe(CONFIRM_ARG_DESCRIPTION);
+  if (takesConfirm(tool, config)) shape.confirm = z.boolean().optional().describe(CONFIRM_ARG_DESCRIPTION);
   return strictInput(tool.name, shape);
+}
+
+/**
+ * Why: everything a tool's published schemas depend on (the tool, its schemaVariant, and what publicInputSchema
+ * reads of config), as the key of its entry in the build-time tools/list snapshot.
+ */
+export function publicSchemaKey(tool: AnyTool, config: Config): string {
+  const parts = [tool.name, tool.schemaVariant ?? ""];
+  if (tool.kind === "cluster")
+    parts.push(config.require_cluster ? "cluster!" : "cluster?", takesConfirm(tool, config) ? "confirm" : "");
+  return parts.join("|");
+}
+
+/** Why: registration and the build-time snapshot hand the SDK the same definition of a tool. */
+export function toolRegistration(
+  tool: AnyTool,
+  config: Config,
+): {
+  title: string;
+  description: string;
+  inputSchema: z.ZodObject<z.ZodRawShape>;
+  outputSchema: z.ZodObject<z.ZodRawShape>;
+  annotations: ToolAnnotations & { title: string };
+} {
+  return {
+    title: tool.title,
+    description: tool.description,
+    inputSchema: publicInputSchema(tool, config),
+    outputSchema: tool.output,
+    annotations: { title: tool.title, ...tool.annotations },
+  };
 }
 
 // With require_cluster there is no implicit cluster, so switching the active one would only mislead.
@@ -45,24 +82,26 @@ function isListed(tool: AnyTool, config: Config): boolean {
   return isToolEnabled(tool, config);
 }
 
-/** Why: one loop registers every enabled tool the same way; returns the names that were registered. */
-export function registerTools(server: McpServer, tools: readonly AnyTool[], deps: ServerDeps): string[] {
-  const registered: string[] = [];
+/**
+ * Why: one loop registers every enabled tool the same way; returns the names that were registered. tools/list is
+ * answered from `schemas` (the build-time snapshot) where it has a tool's key, by live conversion otherwise.
+ */
+export function registerTools(
+  server: McpServer,
+  tools: readonly AnyTool[],
+  deps: ServerDeps,
+  schemas: () => ToolSchemaTable | undefined = prebuiltToolSchemas,
+): string[] {
+  const listed: ListedTool[] = [];
   for (const tool of tools) {
     if (!isListed(tool, deps.config)) continue;
     if (tool.kind === "cluster" && !("cluster" in tool.output.shape))
       throw new Error(
         `tool ${tool.name}: a cluster-aware tool's output must name its cluster (clusterOutput)`,
       );
-    server.registerTool(
+    const registered = server.registerTool(
       tool.name,
-      {
-        title: tool.title,
-        description: tool.description,
-        inputSchema: publicInputSchema(tool, deps.config),
-        outputSchema: tool.output,
-        annotations: { title: tool.title, ...tool.annotations },
-      },
+      toolRegistration(tool, deps.config),
       async (args: Record<string, unknown>, extra) => {
         const token = extra._meta?.progressToken;
         const progress = async (value: number, total?: number, message?: string): Promise<void> => {
@@ -103,7 +142,8 @@ export function registerTools(server: McpServer, tools: readonly AnyTool[], deps
         });
       },
     );
-    registered.push(tool.name);
+    listed.push({ name: tool.name, key: publicSchemaKey(tool, deps.config), registered });
   }
-  return registered;
+  serveToolList(server, listed, schemas);
+  return listed.map((t) => t.name);
 }

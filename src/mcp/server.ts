@@ -15,7 +15,7 @@ export function createServer(deps: ServerDeps): McpServer {
     { name: "k8s-mcp", title: "Kubernetes fleet", version: VERSION },
     { instructions: serverInstructions(deps), capabilities: { logging: {} } },
   );
-  const tools = allTools(deps);
+  const tools = allTools(deps.config, deps.rancher !== undefined);
   registerTools(server, tools, deps);
   const complete = createCompleters(deps, tools);
   registerPrompts(server, complete);

@@ -87,6 +87,11 @@ interface ToolBase<S extends z.ZodRawShape, O extends OutputSchema> {
   /** The structuredContent schema, published as outputSchema; the handler's structured result is inferred from it. */
   output: O;
   annotations: ToolAnnotations;
+  /**
+   * Set by a tool built from config (clusters_exec_all: its operation enum): names what its schemas were built
+   * from, so the build-time tools/list snapshot is looked up under it (publicSchemaKey) and never goes stale.
+   */
+  schemaVariant?: string;
 }
 
 /** Why: a tool that runs on one cluster; the `cluster` argument is added at registration, not here. */

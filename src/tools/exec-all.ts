@@ -87,6 +87,7 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
     title: "Clusters: Execute on All",
     description:
       "Run one cluster-aware tool (e.g. pods_list, resources_get, events_list) on many clusters at once, concurrently, with a per-cluster timeout and partial results: a summary line, then each cluster's output or error; structuredContent has each cluster's structured result. An error when no cluster succeeded. Prefer this over calling a tool once per cluster.",
+    schemaVariant: [first, ...rest].join(","),
     input: z.object({
       operation: z.enum([first, ...rest]).describe("Name of the tool to run on each cluster."),
       parameters: z

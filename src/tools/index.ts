@@ -1,5 +1,5 @@
 // The one list of tool groups. Adding a group means adding one line here.
-import type { ServerDeps } from "../mcp/deps.js";
+import type { Config } from "../config/index.js";
 import type { AnyTool } from "../mcp/tool.js";
 import { clusterTools } from "./clusters.js";
 import { compareTools } from "./compare.js";
@@ -12,8 +12,11 @@ import { execTools } from "./pods-exec.js";
 import { resourceTools } from "./resources.js";
 import { topTools } from "./top.js";
 
-/** Why: createServer registers exactly these; policy filtering happens at registration. */
-export function allTools(deps: ServerDeps): AnyTool[] {
+/**
+ * Why: createServer registers exactly these; policy filtering happens at registration. Only config and whether
+ * Rancher/NSK is configured shape the list, so the build can snapshot every variant's tools/list.
+ */
+export function allTools(config: Config, nsk: boolean): AnyTool[] {
   const kube = [
     ...namespaceTools(),
     ...podTools(),
@@ -22,6 +25,6 @@ export function allTools(deps: ServerDeps): AnyTool[] {
     ...resourceTools(),
     ...configurationTools(),
   ];
-  const fanOut = execAllTool(kube, deps.config);
-  return [...clusterTools(), ...(fanOut ? [fanOut] : []), ...compareTools(), ...kube, ...nskTools(deps)];
+  const fanOut = execAllTool(kube, config);
+  return [...clusterTools(), ...(fanOut ? [fanOut] : []), ...compareTools(), ...kube, ...nskTools(nsk)];
 }

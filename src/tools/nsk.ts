@@ -12,7 +12,6 @@ const REPORT = z.looseObject({
 });
 
 import { ToolError } from "../errors.js";
-import type { ServerDeps } from "../mcp/deps.js";
 import { type AnyTool, defineFleetTool, type ToolContext } from "../mcp/tool.js";
 import { formatReport, formatStatus } from "../rancher/report.js";
 import type { RefreshReport } from "../rancher/run.js";
@@ -115,6 +114,6 @@ const nskDiscover = defineFleetTool({
 });
 
 /** Why: the nsk tool group; empty unless Rancher/NSK is configured (deps.rancher exists). */
-export function nskTools(deps: ServerDeps): AnyTool[] {
-  return deps.rancher ? [nskRefresh, nskStatus, nskDiscover] : [];
+export function nskTools(configured: boolean): AnyTool[] {
+  return configured ? [nskRefresh, nskStatus, nskDiscover] : [];
 }
