@@ -35,21 +35,21 @@ export function strictInput(tool: string, shape: z.ZodRawShape): z.ZodObject<z.Z
         .describe(`Alias of \`${target}\` (the reference server's spelling); prefer \`${target}\`.`);
   }
   const valid = Object.keys(shape);
-  return z
-    .object(full, {
-      error: (issue) =>
-        issue.code === "unrecognized_keys" ? unknownKeyMessage(issue.keys, valid) : undefined,
-    })
-    .strict()
-    .superRefine((args, ctx) => {
-      for (const [alias, target] of aliasesOf(tool)) {
-        if (args[alias] !== undefined && args[target] !== undefined)
-          ctx.addIssue({
-            code: "custom",
-            message: `pass either '${target}' or its alias '${alias}', not both`,
-          });
-      }
-    });
+  const strict = z.strictObject(full, {
+    error: (issue) => (issue.code === "unrecognized_keys" ? unknownKeyMessage(issue.keys, valid) : undefined),
+  });
+  const aliases = aliasesOf(tool);
+  // A refinement clones the schema (per tool, per server): only tools with aliases need one.
+  if (!aliases.length) return strict;
+  return strict.superRefine((args, ctx) => {
+    for (const [alias, target] of aliases) {
+      if (args[alias] !== undefined && args[target] !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          message: `pass either '${target}' or its alias '${alias}', not both`,
+        });
+    }
+  });
 }
 
 /** Why: handlers see canonical keys only; an alias's value moves to the key it stands for. */

@@ -16,9 +16,16 @@ import { prebuiltToolSchemas } from "./tool-schemas-prebuilt.js";
 const REQUIRED_CLUSTER_DESCRIPTION =
   "Cluster name or alias (see clusters_list). Required: this server runs with require_cluster, so no call uses an implicit active cluster.";
 
+// The `cluster` and `confirm` arguments, built on first use and shared by every tool and server (zod schemas are
+// immutable), instead of a few schema objects per tool on every createServer.
+const sharedArgs: { optional?: z.ZodType; required?: z.ZodType; confirm?: z.ZodType } = {};
+
 function clusterArg(config: Config): z.ZodType {
-  if (!config.require_cluster) return z.string().optional().describe(CLUSTER_ARG_DESCRIPTION);
-  return z
+  if (!config.require_cluster) {
+    sharedArgs.optional ??= z.string().optional().describe(CLUSTER_ARG_DESCRIPTION);
+    return sharedArgs.optional;
+  }
+  sharedArgs.required ??= z
     .string({
       error: (issue) =>
         issue.input === undefined
@@ -27,6 +34,7 @@ function clusterArg(config: Config): z.ZodType {
     })
     .min(1)
     .describe(REQUIRED_CLUSTER_DESCRIPTION);
+  return sharedArgs.required;
 }
 
 // confirm_clusters gives cluster-aware writes a `confirm` argument.
@@ -41,7 +49,10 @@ function takesConfirm(tool: AnyTool, config: Config): boolean {
 export function publicInputSchema(tool: AnyTool, config: Config): z.ZodObject<z.ZodRawShape> {
   if (tool.kind !== "cluster") return strictInput(tool.name, tool.input.shape);
   const shape: Record<string, z.ZodType> = { ...tool.input.shape, cluster: clusterArg(config) };
-  if (takesConfirm(tool, config)) shape.confirm = z.boolean().optional().describe(CONFIRM_ARG_DESCRIPTION);
+  if (takesConfirm(tool, config)) {
+    sharedArgs.confirm ??= z.boolean().optional().describe(CONFIRM_ARG_DESCRIPTION);
+    shape.confirm = sharedArgs.confirm;
+  }
   return strictInput(tool.name, shape);
 }
 
