@@ -156,7 +156,7 @@ async function toolSchemas() {
 const schemas = JSON.stringify(await toolSchemas());
 
 const result = await build({
-  entryPoints: { main: "src/cli.ts" },
+  entryPoints: { main: "src/cli.ts", prelude: "src/zod-config.ts" },
   outdir: "dist",
   bundle: true,
   splitting: true,
@@ -186,7 +186,8 @@ if (notices.missing.length)
   );
 
 // The bin: turn on V8's code cache (Node >= 22.1; Node 20 has no such API) before any bundled module is compiled,
-// so later starts skip parsing and compiling; then run the real entry. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+// so later starts skip parsing and compiling; set zod's options (prelude.js, src/zod-config.ts); then run the real
+// entry. NODE_DISABLE_COMPILE_CACHE=1 turns the cache off.
 // Node writes the cache at exit; a host that SIGKILLs its server would never get one, so it is also flushed once
 // a few seconds in (what is loaded by then: startup and usually the first call's chunks).
 writeFileSync(
@@ -197,6 +198,9 @@ writeFileSync(
     'import nodeModule from "node:module";',
     "nodeModule.enableCompileCache?.();",
     "if (nodeModule.flushCompileCache) setTimeout(() => nodeModule.flushCompileCache(), 3000).unref();",
+    "// zod settings first: schemas are built while main.js is imported.",
+    'const { configureZod } = await import("./prelude.js");',
+    "configureZod();",
     'await import("./main.js");',
     "",
   ].join("\n"),

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // Entry point: flags -> config -> deps -> server -> transport. The only module that exits the process.
 import { Command } from "commander";
-import { z } from "zod";
 import * as app from "./app.js";
 import { addConfigOptions, ConfigError, controlFlags, flagOverrides, loadConfig } from "./config/index.js";
 import { createLogger } from "./log.js";
@@ -11,9 +10,6 @@ import { VERSION } from "./version.js";
 
 /** Why: the bin entry; heavy modules load only after flags are parsed, so --version/--help are instant. */
 export async function main(argv: string[]): Promise<number> {
-  // A server parses few messages per schema: zod's JIT (a compiled parser per object schema, built on first parse)
-  // costs more at startup than it saves; without it a warm parse is still a few microseconds.
-  z.config({ jitless: true });
   const program = addConfigOptions(
     new Command("k8s-mcp")
       .description(
