@@ -1,5 +1,5 @@
 // The built dist/ needs nothing from node_modules: a copy far from any node_modules serves real clusters.
-import { cp as copyDir, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { cp as copyDir, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { connect, createServer as createTcpServer, type Socket, type Server as TcpServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -189,6 +189,26 @@ describe("dist/ is self-contained (no runtime dependencies)", () => {
     expect((await readdir(join(root, "pkg", "dist"))).some((f) => f.startsWith("kubeconfig-loader"))).toBe(
       true,
     );
+  });
+
+  it("takes http, https, crypto and tls from require(), never an ES import (whose namespace runs their getters)", async () => {
+    // An ES import of node:http reads http.WebSocket and so loads undici on Node 24 (+13 MB RSS, ~20 ms).
+    const files = (await readdir(DIST)).filter((f) => f.endsWith(".js"));
+    const offenders: string[] = [];
+    for (const f of files) {
+      const text = await readFile(join(DIST, f), "utf8");
+      if (
+        /\bfrom\s*"(node:)?(http|https|crypto|tls)"|import\(\s*"(node:)?(http|https|crypto|tls)"\s*\)/.test(
+          text,
+        )
+      )
+        offenders.push(f);
+    }
+    expect(files.length).toBeGreaterThan(5);
+    expect(offenders).toEqual([]);
+    // …and the kube client still reaches https, through a require() call.
+    const texts = await Promise.all(files.map((f) => readFile(join(DIST, f), "utf8")));
+    expect(texts.some((t) => /\w\("node:https"\)/.test(t))).toBe(true);
   });
 
   it("authenticates with a token, an exec plugin and through HTTP and SOCKS5 proxy-urls, via the bundled client-node", async () => {
