@@ -39,3 +39,25 @@ export async function freshNamespace(c: TestCluster, prefix: string): Promise<st
   await create(c, "/api/v1/namespaces", { metadata: { name } });
   return name;
 }
+
+/** Why: a namespaced CustomResourceDefinition `<plural>.<group>` (v1, schemaless), the body tests install. */
+export function crdBody(group: string, plural: string, kind: string): Record<string, unknown> {
+  return {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: `${plural}.${group}` },
+    spec: {
+      group,
+      scope: "Namespaced",
+      names: { plural, singular: kind.toLowerCase(), kind },
+      versions: [
+        {
+          name: "v1",
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+        },
+      ],
+    },
+  };
+}

@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 import { type ApiTarget, apiRequest } from "../harness/https.js";
+import { crdBody } from "../helpers/cluster-api.js";
 
 const cp = inject("controlplane");
 const admin = (i: number): ApiTarget => {
@@ -45,24 +46,7 @@ describe("test control plane", () => {
 
   it("serves a CRD once installed", async () => {
     const group = "fleet.k8s-mcp.test";
-    const crd = {
-      apiVersion: "apiextensions.k8s.io/v1",
-      kind: "CustomResourceDefinition",
-      metadata: { name: `widgets.${group}` },
-      spec: {
-        group,
-        scope: "Namespaced",
-        names: { plural: "widgets", singular: "widget", kind: "Widget" },
-        versions: [
-          {
-            name: "v1",
-            served: true,
-            storage: true,
-            schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
-          },
-        ],
-      },
-    };
+    const crd = crdBody(group, "widgets", "Widget");
     const target = admin(1);
     const res = await apiRequest(
       target,

@@ -12,7 +12,7 @@ import { decodeNameListJson, decodeNameListProtobuf } from "../../src/kube/list-
 import type { TestCluster } from "../harness/controlplane.js";
 import { apiRequest } from "../harness/https.js";
 import { createPods, waitForPodsRunning } from "../harness/pods.js";
-import { admin, create, freshNamespace, statusOf, waitUntil } from "../helpers/cluster-api.js";
+import { admin, crdBody, create, freshNamespace, statusOf, waitUntil } from "../helpers/cluster-api.js";
 import { writeKubeconfig } from "../helpers/fleet.js";
 import { startTestServer, type TestServer } from "../helpers/mcp.js";
 
@@ -105,22 +105,11 @@ describe("all-namespace tables name each row's namespace", () => {
 
   it("a custom resource (no protobuf form) gets the same namespaces", async () => {
     const group = "allns.k8smcp.example.com";
-    await create(lax1, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", {
-      metadata: { name: `widgets.${group}` },
-      spec: {
-        group,
-        scope: "Namespaced",
-        names: { plural: "widgets", singular: "widget", kind: "Widget" },
-        versions: [
-          {
-            name: "v1",
-            served: true,
-            storage: true,
-            schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
-          },
-        ],
-      },
-    });
+    await create(
+      lax1,
+      "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+      crdBody(group, "widgets", "Widget"),
+    );
     await waitUntil("CRD served", async () => (await statusOf(lax1, `/apis/${group}/v1/widgets`)) === 200);
     for (const ns of namespaces)
       await create(lax1, `/apis/${group}/v1/namespaces/${ns}/widgets`, {
