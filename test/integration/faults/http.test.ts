@@ -76,7 +76,9 @@ describe("HTTP connection limits and timeouts", () => {
     const started = Date.now();
     // The server closes it at http_headers_timeout (1 s here); the bound is loose for a loaded CI machine, and
     // still far below the 75-130 s an idle socket was held before this limit existed.
-    expect(await closedWithin(s, 15_000)).toBe(true);
+    const closed = await closedWithin(s, 15_000);
+    // When it is not closed, say what the server had accounted (the cause of a rare CI failure is not known).
+    expect(closed, `not closed; server connections: ${JSON.stringify(handle.connections())}`).toBe(true);
     expect(Date.now() - started).toBeLessThan(12_000);
   });
 
