@@ -8,7 +8,7 @@ import * as serverMod from "./mcp/server.js";
 import * as stdioMod from "./transports/stdio.js";
 import { VERSION } from "./version.js";
 
-/** Why: the bin entry; heavy modules load only after flags are parsed, so --version/--help are instant. */
+/** Why: the bin entry; the server's modules load with this one (one startup graph), the rarely used ones on demand. */
 export async function main(argv: string[]): Promise<number> {
   const program = addConfigOptions(
     new Command("k8s-mcp")
