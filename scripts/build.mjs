@@ -93,10 +93,10 @@ const lazyYamlSync = {
 };
 
 // An ES import of a Node builtin builds its namespace from every export, reading each lazy getter on the way: on
-// Node 24 `import … from "node:http"` thereby loads undici (for http.WebSocket), ~23 ms and +13 MB RSS, and
-// "node:fs" loads fs/promises (~2 ms on Node 20 too). So each builtin import is served by a CommonJS module that
-// is the builtin's require() result: esbuild then reads a named import as a property where it is used, and no
-// getter runs until its value is wanted.
+// Node 24 `import … from "node:http"` thereby loads undici (for http.WebSocket), ~23 ms and +13 MB RSS; crypto's
+// getters load webcrypto, tls's the root certificates. These four are served by a CommonJS module that is the
+// builtin's require() result: esbuild then reads a named import as a property where it is used, so no getter runs
+// until its value is wanted. (Doing it for every builtin added chunk files and cost more startup than it saved.)
 const builtinsViaRequire = {
   name: "builtins-via-require",
   setup(b) {

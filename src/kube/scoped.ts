@@ -167,6 +167,19 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
   };
   const json = async <T>(op: Op): Promise<T> => JSON.parse((await send(op)).body) as T;
 
+  // A collection read: the same target, filters and paging for every form of list.
+  const listOp = (resource: ApiResource, opts: ListOptions): Op => ({
+    verb: "list",
+    method: "GET",
+    target: { resource, namespace: resource.namespaced ? opts.namespace : undefined },
+    query: {
+      labelSelector: opts.labelSelector,
+      fieldSelector: opts.fieldSelector,
+      limit: opts.limit,
+      continue: opts.continue,
+    },
+  });
+
   // An object's target, its namespace defaulted to the context's (namespaced kinds only).
   const objectTarget = async (ref: ObjectRef, subresource?: Subresource): Promise<Target> => ({
     resource: ref.resource,
@@ -184,36 +197,13 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
     resolve: async (apiVersion, kind) => resolveResource(await client(), apiVersion, kind, o.signal),
     get: async (ref) =>
       clean(await json({ verb: "get", method: "GET", target: await objectTarget(ref, ref.subresource) })),
-    list: async (resource, opts = {}) =>
-      clean(
-        await json({
-          verb: "list",
-          method: "GET",
-          target: { resource, namespace: resource.namespaced ? opts.namespace : undefined },
-          accept: opts.table?.accept,
-          query: {
-            labelSelector: opts.labelSelector,
-            fieldSelector: opts.fieldSelector,
-            limit: opts.limit,
-            continue: opts.continue,
-            includeObject: opts.table?.includeObject,
-          },
-        }),
-      ),
+    list: async (resource, opts = {}) => {
+      const op = listOp(resource, opts);
+      const query = { ...op.query, includeObject: opts.table?.includeObject };
+      return clean(await json({ ...op, accept: opts.table?.accept, query }));
+    },
     listNames: async (resource, opts = {}) => {
-      const res = await send({
-        verb: "list",
-        method: "GET",
-        target: { resource, namespace: resource.namespaced ? opts.namespace : undefined },
-        accept: METADATA_LIST_ACCEPT,
-        binary: true,
-        query: {
-          labelSelector: opts.labelSelector,
-          fieldSelector: opts.fieldSelector,
-          limit: opts.limit,
-          continue: opts.continue,
-        },
-      });
+      const res = await send({ ...listOp(resource, opts), accept: METADATA_LIST_ACCEPT, binary: true });
       const bytes = res.bytes ?? Buffer.alloc(0);
       return String(res.headers["content-type"]).startsWith("application/vnd.kubernetes.protobuf")
         ? decodeNameListProtobuf(bytes)
