@@ -33,10 +33,12 @@ async function start(
   return { deps, handle };
 }
 
+// Sends nothing, but reads: a socket left paused may never see the server's FIN, so its close would go unnoticed.
 function openIdle(port: number): Promise<Socket> {
   return new Promise((resolve) => {
     const s = connect(port, "127.0.0.1", () => resolve(s));
     s.on("error", () => {});
+    s.resume();
   });
 }
 
@@ -74,6 +76,7 @@ describe("HTTP connection limits and timeouts", () => {
     const s = await openIdle(port);
     sockets.push(s);
     const started = Date.now();
+    await waitFor("the server accounts the connection", () => handle.connections().open >= 1 || s.destroyed);
     // The server closes it at http_headers_timeout (1 s here); the bound is loose for a loaded CI machine, and
     // still far below the 75-130 s an idle socket was held before this limit existed.
     const closed = await closedWithin(s, 15_000);
