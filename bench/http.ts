@@ -12,7 +12,7 @@ import { withControlPlane } from "./controlplane.js";
 import { percentile } from "./stats.js";
 import type { BenchScenario } from "./types.js";
 
-const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const CLI = fileURLToPath(new URL("../dist/cli.cjs", import.meta.url));
 const CONCURRENCY: readonly number[] = [1, 10, 50];
 const CELL_MS = Number(process.env.BENCH_HTTP_MS ?? 3000);
 const MAX_CALLS_PER_CELL = 20_000;
@@ -167,7 +167,7 @@ async function bench(cp: ControlPlaneInfo, print: (line: string) => void): Promi
       for (const n of CONCURRENCY) cells.push(await runCell(clients.slice(0, n), spec));
     }
     print(
-      `server: built dist/cli.js in its own process; clients: SDK StreamableHTTPClientTransport, one process; ` +
+      `server: built dist/cli.cjs in its own process; clients: SDK StreamableHTTPClientTransport, one process; ` +
         `${availableParallelism()} CPUs; ${CELL_MS} ms per cell; real calls use each session's active cluster`,
     );
     for (const line of table(cells)) print(line);

@@ -54,7 +54,7 @@ export const scenario: BenchScenario = {
       const nm = join(prefix, "node_modules");
       const installed = await packages(nm);
       const size = await du(nm);
-      const version = await run(process.execPath, [join(nm, "k8s-mcp", "dist", "cli.js"), "--version"]);
+      const version = await run(process.execPath, [join(nm, "k8s-mcp", "dist", "cli.cjs"), "--version"]);
       const ms = median(times);
       print(
         `tarball ${(info.size / 1e6).toFixed(2)} MB, unpacked ${(info.unpackedSize / 1e6).toFixed(2)} MB`,

@@ -15,7 +15,8 @@ import { median } from "./stats.js";
 import type { BenchScenario } from "./types.js";
 
 const run = promisify(execFile);
-const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+/** The bin under test; BENCH_K8S_MCP_BIN points it at another build (A/B runs). */
+const CLI = process.env.BENCH_K8S_MCP_BIN ?? fileURLToPath(new URL("../dist/cli.cjs", import.meta.url));
 const PODS = Number(process.env.BENCH_PODS ?? 1000);
 const COLD = Number(process.env.BENCH_COLD_RUNS ?? 11);
 const WARM = Number(process.env.BENCH_RUNS ?? 15);

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { median, ms } from "./stats.js";
 import type { BenchScenario } from "./types.js";
 
-const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const CLI = fileURLToPath(new URL("../dist/cli.cjs", import.meta.url));
 const MINIMAL = fileURLToPath(new URL("./fixtures/minimal-server.mjs", import.meta.url));
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 21);
 

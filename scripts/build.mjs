@@ -1,11 +1,15 @@
 // Bundles the CLI with esbuild: one small entry chunk plus lazily loaded chunks, so startup stays fast.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { writeThirdPartyNotices } from "./third-party-notices.mjs";
+
+const nodeRequire = createRequire(import.meta.url);
 
 // The MCP SDK's server imports ajv only to validate elicitation answers; swap in our small validator.
 const flatValidator = {
@@ -94,21 +98,32 @@ const lazyYamlSync = {
 
 // An ES import of a Node builtin builds its namespace from every export, reading each lazy getter on the way: on
 // Node 24 `import … from "node:http"` thereby loads undici (for http.WebSocket), ~23 ms and +13 MB RSS; crypto's
-// getters load webcrypto, tls's the root certificates. These four are served by a CommonJS module that is the
-// builtin's require() result: esbuild then reads a named import as a property where it is used, so no getter runs
-// until its value is wanted. (Doing it for every builtin added chunk files and cost more startup than it saved.)
-const builtinsViaRequire = {
-  name: "builtins-via-require",
+// getters load webcrypto, tls's the root certificates. And a builtin imported by any start-up module is loaded at
+// start-up, used or not (child_process by commander and the exec-plugin runner: ~2.5 ms on Node 20). These five
+// are served by a CommonJS stand-in whose every export is a getter that require()s the builtin on first use;
+// esbuild reads a named import as a property where it is used, so nothing loads until a value is wanted. (Doing
+// it for every builtin added chunk files and cost more startup than it saved.) The getters are the builtin's
+// exports on the Node that builds: any supported one (>= 20.19) has every name code typed for Node 20 can use.
+const LAZY_BUILTINS = ["http", "https", "crypto", "tls", "child_process"];
+const lazyBuiltins = {
+  name: "lazy-builtins",
   setup(b) {
-    b.onResolve({ filter: /^(node:)?(http|https|crypto|tls)$/ }, (args) =>
-      args.kind === "import-statement"
+    const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.join("|")})$`);
+    b.onResolve({ filter }, (args) =>
+      args.kind === "import-statement" ||
+      (args.kind === "require-call" && /node_modules\/commander\//.test(args.importer))
         ? { path: args.path.replace(/^node:/, ""), namespace: "k8s-mcp-builtin" }
         : undefined,
     );
-    b.onLoad({ filter: /.*/, namespace: "k8s-mcp-builtin" }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
-      loader: "js",
-    }));
+    b.onLoad({ filter: /.*/, namespace: "k8s-mcp-builtin" }, (args) => {
+      const id = JSON.stringify(`node:${args.path}`);
+      const names = Object.keys(nodeRequire(`node:${args.path}`)).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
+      const getters = names.map((n) => `get ${n}() { return load().${n}; }`).join(",\n");
+      return {
+        contents: `let m;\nconst load = () => (m ??= require(${id}));\nmodule.exports = {\n${getters}\n};`,
+        loader: "js",
+      };
+    });
   },
 };
 
@@ -137,7 +152,7 @@ const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url),
 rmSync("dist", { recursive: true, force: true });
 
 const plugins = [
-  builtinsViaRequire,
+  lazyBuiltins,
   flatValidator,
   zodV3Shim,
   zodLocalesShim,
@@ -176,6 +191,10 @@ async function toolSchemas() {
 }
 const schemas = JSON.stringify(await toolSchemas());
 
+const define = {
+  __K8S_MCP_VERSION__: JSON.stringify(pkg.version),
+  __K8S_MCP_TOOL_SCHEMAS__: JSON.stringify(schemas),
+};
 const result = await build({
   entryPoints: { main: "src/cli.ts", prelude: "src/zod-config.ts" },
   outdir: "dist",
@@ -189,11 +208,8 @@ const result = await build({
   sourcesContent: false,
   legalComments: "none",
   minify: process.env.K8S_MCP_NO_MINIFY !== "1",
-  define: {
-    __K8S_MCP_VERSION__: JSON.stringify(pkg.version),
-    // A string literal parsed on the first tools/list: JSON.parse is cheaper than compiling an object literal.
-    __K8S_MCP_TOOL_SCHEMAS__: JSON.stringify(schemas),
-  },
+  // The tool schemas are a string literal parsed on the first tools/list: cheaper than compiling an object literal.
+  define,
   banner,
   plugins,
   logLevel: "warning",
@@ -206,24 +222,32 @@ if (notices.missing.length)
     `third-party notices: no licence file in ${notices.missing.join(", ")} (package.json licence named)`,
   );
 
-// The bin: turn on V8's code cache (Node >= 22.1; Node 20 has no such API) before any bundled module is compiled,
-// so later starts skip parsing and compiling; set zod's options (prelude.js, src/zod-config.ts); then run the real
-// entry. NODE_DISABLE_COMPILE_CACHE=1 turns the cache off.
-// Node writes the cache at exit; a host that SIGKILLs its server would never get one, so it is also flushed once
-// a few seconds in (what is loaded by then: startup and usually the first call's chunks).
-writeFileSync(
-  "dist/cli.js",
-  [
-    "#!/usr/bin/env node",
-    "// k8s-mcp bin: enables the V8 compile cache where Node has it, then loads the bundled entry.",
-    'import nodeModule from "node:module";',
-    "nodeModule.enableCompileCache?.();",
-    "if (nodeModule.flushCompileCache) setTimeout(() => nodeModule.flushCompileCache(), 3000).unref();",
-    "// zod settings first: schemas are built while main.js is imported.",
-    'const { configureZod } = await import("./prelude.js");',
-    "configureZod();",
-    'await import("./main.js");',
-    "",
-  ].join("\n"),
-  { mode: 0o755 },
-);
+// The same program as one CommonJS script, for Node 20: the bin runs it with a V8 code cache it keeps
+// (src/boot/code-cache.ts), since Node 20 cannot cache compiled ES modules. Lazy imports become lazily run code.
+// Both single-file CommonJS outputs below; no source map for main.cjs: it would add ~0.5 MB to the tarball for a
+// second copy of code the ES bundle's maps already cover.
+const script = (entry, outfile, more) =>
+  build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    legalComments: "none",
+    minify: process.env.K8S_MCP_NO_MINIFY !== "1",
+    logLevel: "warning",
+    ...more,
+  });
+await script("src/boot/script-entry.ts", "dist/main.cjs", { define, plugins });
+const scriptId = createHash("sha256").update(readFileSync("dist/main.cjs")).digest("hex").slice(0, 16);
+
+// The bin (src/boot/bin.ts): picks the ES bundle with Node's compile cache (Node >= 22.1) or main.cjs with its
+// own code cache (Node 20). Only Node builtins are bundled into it; it names the bundle's files at run time.
+await script("src/boot/bin.ts", "dist/cli.cjs", {
+  define: { __K8S_MCP_SCRIPT_ID__: JSON.stringify(scriptId) },
+  banner: {
+    js: "#!/usr/bin/env node\n// k8s-mcp bin (src/boot/bin.ts): loads the bundle so that later starts skip compiling it.",
+  },
+});
+chmodSync("dist/cli.cjs", 0o755);

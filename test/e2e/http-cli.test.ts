@@ -8,7 +8,7 @@ import { describe, expect, inject, it } from "vitest";
 import { type RunningHttpCli, startHttpCli } from "../helpers/http-cli.js";
 
 const cp = inject("controlplane");
-const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+const CLI = fileURLToPath(new URL("../../dist/cli.cjs", import.meta.url));
 const TOKEN = "e2e-http-token-9b7c1d";
 
 function startCli(args: string[], env: Record<string, string> = {}): Promise<RunningHttpCli> {

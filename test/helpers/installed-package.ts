@@ -29,8 +29,8 @@ async function newestMtime(path: string): Promise<number> {
 
 // The package is built from dist/: a dist older than its sources would prove the wrong code.
 async function assertFreshDist(): Promise<void> {
-  const cli = join(ROOT, "dist", "cli.js");
-  if (!existsSync(cli)) throw new Error("dist/cli.js is missing: run `npm run build` first");
+  const cli = join(ROOT, "dist", "cli.cjs");
+  if (!existsSync(cli)) throw new Error("dist/cli.cjs is missing: run `npm run build` first");
   const sources = Math.max(
     await newestMtime(join(ROOT, "src")),
     statSync(join(ROOT, "package.json")).mtimeMs,

@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 /** Why: the path of the built binary end-to-end tests run. */
-export const CLI_PATH: string = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+export const CLI_PATH: string = fileURLToPath(new URL("../../dist/cli.cjs", import.meta.url));
 
 /** Why: a running server process with its raw output kept for protocol-hygiene assertions. */
 export interface StdioProcess {

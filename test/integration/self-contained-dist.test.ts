@@ -168,7 +168,7 @@ describe("dist/ is self-contained (no runtime dependencies)", () => {
     await writeFile(configFile, `kubeconfig_dir = "${kubeconfigs}"\ndefault_cluster = "via-token"\n`);
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [join(root, "pkg", "dist", "cli.js"), "--config", configFile],
+      args: [join(root, "pkg", "dist", "cli.cjs"), "--config", configFile],
       cwd: root,
       env: { PATH: process.env.PATH ?? "", HOME: root, NODE_PATH: "", KUBECONFIG: "" },
       stderr: "pipe",
@@ -191,14 +191,14 @@ describe("dist/ is self-contained (no runtime dependencies)", () => {
     );
   });
 
-  it("takes http, https, crypto and tls from require(), never an ES import (whose namespace runs their getters)", async () => {
+  it("takes http, https, crypto, tls and child_process from require(), never an ES import (whose namespace runs their getters)", async () => {
     // An ES import of node:http reads http.WebSocket and so loads undici on Node 24 (+13 MB RSS, ~20 ms).
     const files = (await readdir(DIST)).filter((f) => f.endsWith(".js"));
     const offenders: string[] = [];
     for (const f of files) {
       const text = await readFile(join(DIST, f), "utf8");
       if (
-        /\bfrom\s*"(node:)?(http|https|crypto|tls)"|import\(\s*"(node:)?(http|https|crypto|tls)"\s*\)/.test(
+        /\bfrom\s*"(node:)?(http|https|crypto|tls|child_process)"|import\(\s*"(node:)?(http|https|crypto|tls|child_process)"\s*\)/.test(
           text,
         )
       )

@@ -52,7 +52,7 @@ describe("installed package over stdio (SDK StdioClientTransport, real clusters)
 
   it("runs the bin npm installed into the empty prefix, without dev dependencies", () => {
     expect(pkg.bin.startsWith(pkg.prefix)).toBe(true);
-    expect(existsSync(join(pkg.prefix, "node_modules", "k8s-mcp", "dist", "cli.js"))).toBe(true);
+    expect(existsSync(join(pkg.prefix, "node_modules", "k8s-mcp", "dist", "cli.cjs"))).toBe(true);
     expect(existsSync(join(pkg.prefix, "node_modules", "vitest"))).toBe(false);
     process.stderr.write(
       `[package] ${pkg.tarballBytes} byte tarball; npm install --omit=dev: ${pkg.installMs} ms\n`,
