@@ -157,7 +157,7 @@ describe.runIf(!NODE_HAS_COMPILE_CACHE)("the bin's own code cache (Node 20)", ()
 });
 
 describe("a start that answers initialize and tools/list", () => {
-  it("loads none of child_process, crypto, http, https, tls (the bundle takes them on first use)", async () => {
+  it("loads none of child_process, crypto, fs/promises, http, https, tls (the bundle takes them on first use)", async () => {
     const dir = tempDir();
     const list = join(dir, "modules.txt");
     const hook = join(dir, "module-list.cjs");
@@ -169,7 +169,7 @@ describe("a start that answers initialize and tools/list", () => {
     expect(s.toolCount).toBeGreaterThan(10);
     const loaded = readFileSync(list, "utf8").split("\n");
     expect(loaded).toContain("NativeModule net"); // the list is real: stdio pipes are net sockets
-    const eager = loaded.filter((m) => /^NativeModule (child_process|crypto|http|https|tls)$/.test(m));
+    const eager = loaded.filter((m) => /^NativeModule (child_process|crypto|fs\/promises|http|https|tls)$/.test(m));
     expect(eager).toEqual([]);
   });
 });
