@@ -108,7 +108,8 @@ export class ClientCache {
   private async registerCredentials(text: string): Promise<void> {
     let doc: unknown;
     try {
-      doc = readPlainYaml(text);
+      // JSON is how a merged classic kubeconfig is handed on (classic-merge.ts), and kubectl reads JSON files too.
+      doc = text.trimStart().startsWith("{") ? JSON.parse(text) : readPlainYaml(text);
     } catch {
       doc = undefined;
     }
