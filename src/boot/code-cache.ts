@@ -15,6 +15,7 @@ import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import vm from "node:vm";
+import { onStartupAnswered } from "./startup-signal.js";
 
 /**
  * Why: what one start did with the cache (NODE_DEBUG=k8s-mcp prints it). "damaged": the file failed its
@@ -35,9 +36,6 @@ export interface CodeCacheTarget {
 
 const MAGIC = Buffer.from("k8s-mcp-v8-cache\n");
 const HEADER = MAGIC.length + 4;
-// A refresh rewrites the file only when V8 now holds clearly more compiled code than the file had.
-const GROWTH = 1.05;
-const REFRESH_MS = 3000;
 const STALE_MS = 30 * 24 * 3600 * 1000;
 
 // zlib is taken only on this path: the bin imports this module on every Node, and Node >= 22 never needs it.
@@ -133,8 +131,10 @@ function flagsTag(execArgv: readonly string[], nodeOptions: string | undefined):
 /**
  * Why: Node 20 cannot cache the compiled bundle itself (module.enableCompileCache is Node >= 22.1), and
  * compiling it costs ~25 ms of its start-up CPU. Runs `scriptPath` (CommonJS) with the cached code when the
- * cache is valid for it; writes the cache at exit on a first start, and refreshes it once, a few seconds in,
- * when more code has been compiled since. Runs nothing, and says why, when no cache can be kept.
+ * cache is valid for it. Without a usable cache, one is written once the server has answered its first tools/list
+ * (startupAnswered): the code every start runs, not the first call's, whose eager deserialization on every later
+ * start would cost more than compiling it lazily (a 1.8 MB cache made after a first call: tools/list ~30 ms
+ * later and the first answer no sooner, on Node 20 here). Runs nothing, and says why, when no cache can be kept.
  */
 export function runWithCodeCache(scriptPath: string, target: CodeCacheTarget): CodeCacheRun {
   if (!usableDir(target.dir)) return { ran: false, reason: `${target.dir} is not a private directory` };
@@ -154,20 +154,21 @@ export function runWithCodeCache(scriptPath: string, target: CodeCacheTarget): C
     return { ran: false, reason: `${scriptPath}: ${err instanceof Error ? err.message : String(err)}` };
   }
   const outcome: CacheOutcome = cached.problem ?? (script.cachedDataRejected ? "rejected" : "accepted");
-  let written = outcome === "accepted" ? (cached.data?.length ?? 0) : 0;
-  // Best effort, and it may run in an exit handler: nothing it meets may throw.
-  const save = (): void => {
-    try {
-      const data = script.createCachedData();
-      if (data.length <= written * GROWTH) return;
-      written = data.length;
-      writeCache(target.dir, basename(file), data);
-    } catch {}
-  };
   const wrapper: unknown = script.runInThisContext();
   if (typeof wrapper !== "function") return { ran: false, reason: `${scriptPath} is not a wrapped script` };
-  setTimeout(save, REFRESH_MS).unref();
-  if (outcome !== "accepted") process.once("exit", save);
+  if (outcome !== "accepted") {
+    let saved = false;
+    // Best effort, and it may run in an exit handler: nothing it meets may throw.
+    const save = (): void => {
+      if (saved) return;
+      saved = true;
+      try {
+        writeCache(target.dir, basename(file), script.createCachedData());
+      } catch {}
+    };
+    onStartupAnswered(save);
+    process.once("exit", save); // a start that never lists tools (HTTP without clients, --version) still saves
+  }
   const module = { exports: {} };
   wrapper.call(
     module.exports,
