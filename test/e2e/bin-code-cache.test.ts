@@ -169,7 +169,9 @@ describe("a start that answers initialize and tools/list", () => {
     expect(s.toolCount).toBeGreaterThan(10);
     const loaded = readFileSync(list, "utf8").split("\n");
     expect(loaded).toContain("NativeModule net"); // the list is real: stdio pipes are net sockets
-    const eager = loaded.filter((m) => /^NativeModule (child_process|crypto|fs\/promises|http|https|tls)$/.test(m));
+    const eager = loaded.filter((m) =>
+      /^NativeModule (child_process|crypto|fs\/promises|http|https|tls)$/.test(m),
+    );
     expect(eager).toEqual([]);
   });
 });
