@@ -243,7 +243,7 @@ export const ConfigSchema = z
       "Open HTTP connections at most; at the limit an idle connection is closed to admit a new one, else the new one is refused.",
     ),
     http_max_connections_per_client: positiveInt(
-      64,
+      256,
       "Open HTTP connections at most from one remote address; at the limit its longest-idle connection is closed to admit a new one, else the new one is refused.",
     ),
     http_headers_timeout: durationText(

@@ -13,8 +13,12 @@ export interface ConnectionLimits {
   firstRequestMs?: number;
 }
 
-/** Why: defaults shared by the schema-less callers (tests, library use). */
-export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { maxConnections: 512, maxPerClient: 64 };
+/**
+ * Why: defaults for the schema-less callers (tests, library use), equal to the config schema's. Per client: an MCP
+ * client holds one event stream per session and pools its POSTs, so 50 sessions from one address (a gateway, a
+ * proxy) use ~100 connections; at 64, idle ones were being evicted while the client reused them.
+ */
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { maxConnections: 512, maxPerClient: 256 };
 
 interface Tracked {
   socket: Socket;

@@ -55,6 +55,34 @@ describe("k8s-mcp --port (built binary)", () => {
     }
   });
 
+  it("serves 50 sessions from one address, each holding its event stream, under the default connection limits", async () => {
+    // One MCP client process with many sessions (a gateway, a proxy) holds a GET stream per session and pools its
+    // POSTs: ~100 connections from one address. Under a per-client cap below that, the server evicts idle
+    // keep-alive connections the client is about to reuse, and calls fail with "other side closed".
+    const cli = await startCli(["--kubeconfig-dir", cp.kubeconfigDir, "--port", "0"]);
+    const clients: Client[] = [];
+    try {
+      for (let i = 0; i < 50; i++) clients.push(await connect(cli.url));
+      const failures: string[] = [];
+      for (let round = 0; round < 20; round++) {
+        const results = await Promise.all(
+          clients.map((c) =>
+            c.callTool({ name: "clusters_list", arguments: {} }).then(
+              (r) => (r.isError ? `isError: ${JSON.stringify(r.content)}` : undefined),
+              (e: unknown) => `round ${round}: ${String((e as { cause?: unknown }).cause ?? e)}`,
+            ),
+          ),
+        );
+        failures.push(...results.filter((r): r is string => r !== undefined));
+      }
+      expect(failures).toEqual([]);
+      expect(cli.stderr()).not.toMatch(/ (WARN|ERROR) /);
+    } finally {
+      await Promise.all(clients.map((c) => c.close().catch(() => {})));
+      cli.child.kill("SIGKILL");
+    }
+  });
+
   it("requires the token from K8S_MCP_HTTP_TOKEN, never logs it, and exits 0 on SIGINT", async () => {
     const cli = await startCli(
       ["--kubeconfig-dir", cp.kubeconfigDir, "--port", "0", "--log-level", "debug"],

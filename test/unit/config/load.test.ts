@@ -33,7 +33,7 @@ describe("loadConfig defaults", () => {
       host: "127.0.0.1",
       session_idle_timeout: "30m",
       http_max_connections: 512,
-      http_max_connections_per_client: 64,
+      http_max_connections_per_client: 256,
       http_headers_timeout: "10s",
       http_request_timeout: "60s",
       http_keep_alive_timeout: "5s",
