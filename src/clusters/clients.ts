@@ -1,6 +1,6 @@
 // Lazy, cached cluster clients: built on first use from the kubeconfig file, rebuilt when the file changes,
 // bounded while exec credential plugins run, and their credentials registered for scrubbing free text.
-import { stat } from "node:fs/promises";
+import { stat } from "../util/fs-async.js";
 import type { ClusterClient } from "../kube/client.js";
 import { KubeError } from "../kube/errors.js";
 import type { Logger } from "../log.js";

@@ -1,5 +1,5 @@
 // API servers behind cluster sources, read lazily from kubeconfig files (cached per file version), for isolation.
-import { stat } from "node:fs/promises";
+import { stat } from "../util/fs-async.js";
 import { normaliseServer } from "../redact/url.js";
 import { readKubeconfigFile } from "../util/read-limited.js";
 import type { ClusterSource, ParsedKubeconfig } from "./discovery/types.js";

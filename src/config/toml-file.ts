@@ -1,10 +1,6 @@
 // Reading and parsing the --config TOML file.
-import { readFile as readFileCb } from "node:fs";
-import { promisify } from "node:util";
+import { readFile } from "../util/fs-async.js";
 import { ConfigError } from "./errors.js";
-
-// The callback API, promisified: node:fs/promises costs ~1.5 ms to load on Node 20, and a start reads one file.
-const readFile = promisify(readFileCb);
 
 /** Why: later steps need both the parsed tables and the raw text (to point at lines in messages). */
 export interface TomlFile {

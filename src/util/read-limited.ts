@@ -1,6 +1,6 @@
 // Size limits checked before anything is parsed: kubeconfig files on disk and manifests passed to a tool.
-import { open } from "node:fs/promises";
 import { ToolError } from "../errors.js";
+import { close, fstat, open, read } from "./fs-async.js";
 
 /** Why: a file or input over a configured limit; `code` lets file readers report it like an fs error. */
 export class LimitError extends ToolError {
@@ -18,9 +18,9 @@ export async function readKubeconfigFile(
   path: string,
   maxBytes: number = DEFAULT_MAX_KUBECONFIG_BYTES,
 ): Promise<string> {
-  const handle = await open(path, "r");
+  const fd = await open(path, "r");
   try {
-    const { size } = await handle.stat();
+    const { size } = await fstat(fd);
     const tooBig = (bytes: number): LimitError =>
       new LimitError(
         `kubeconfig ${path} is ${bytes} bytes, over the limit of ${maxBytes} bytes (setting max_kubeconfig_bytes)`,
@@ -30,14 +30,14 @@ export async function readKubeconfigFile(
     const buf = Buffer.alloc(Math.min(size, maxBytes) + 1);
     let got = 0;
     while (got < buf.length) {
-      const { bytesRead } = await handle.read(buf, got, buf.length - got, got);
+      const { bytesRead } = await read(fd, buf, got, buf.length - got, got);
       if (bytesRead === 0) break;
       got += bytesRead;
     }
     if (got > maxBytes) throw tooBig(got);
     return buf.toString("utf8", 0, got);
   } finally {
-    await handle.close();
+    await close(fd);
   }
 }
 

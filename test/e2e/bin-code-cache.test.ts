@@ -32,9 +32,12 @@ interface Start {
 
 // One host session: initialize, tools/list, one tool call (unless `listOnly`), stdin closed; the server must exit
 // 0 and write nothing but JSON-RPC on stdout.
-async function start(env: Record<string, string>, listOnly = false): Promise<Start> {
-  const kubeconfigDir = tempDir();
-  const srv = spawnServer(["--kubeconfig-dir", kubeconfigDir], { NODE_DEBUG: "k8s-mcp", ...env });
+async function start(
+  env: Record<string, string>,
+  listOnly = false,
+  args: string[] = ["--kubeconfig-dir", tempDir()],
+): Promise<Start> {
+  const srv = spawnServer(args, { NODE_DEBUG: "k8s-mcp", ...env });
   const init = await srv.request("initialize", {
     protocolVersion: "2025-06-18",
     capabilities: {},
@@ -156,22 +159,41 @@ describe.runIf(!NODE_HAS_COMPILE_CACHE)("the bin's own code cache (Node 20)", ()
   });
 });
 
+// A classic kubeconfig with two contexts: read and merged at start-up, unlike a directory's files.
+function classicKubeconfig(dir: string): string {
+  const path = join(dir, "config");
+  const ctx = (n: string): string => `- name: ${n}\n  context:\n    cluster: ${n}\n    user: ${n}\n`;
+  const cluster = (n: string): string => `- name: ${n}\n  cluster:\n    server: https://127.0.0.1:1\n`;
+  const user = (n: string): string => `- name: ${n}\n  user:\n    token: t-${n}\n`;
+  writeFileSync(
+    path,
+    `apiVersion: v1\nkind: Config\nclusters:\n${cluster("a")}${cluster("b")}users:\n${user("a")}${user("b")}contexts:\n${ctx("a")}${ctx("b")}current-context: a\n`,
+  );
+  return path;
+}
+
 describe("a start that answers initialize and tools/list", () => {
-  it("loads none of child_process, crypto, fs/promises, http, https, tls (the bundle takes them on first use)", async () => {
-    const dir = tempDir();
-    const list = join(dir, "modules.txt");
-    const hook = join(dir, "module-list.cjs");
-    writeFileSync(
-      hook,
-      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join("\\n")));\n`,
-    );
-    const s = await start({ NODE_OPTIONS: `--require ${hook}`, NODE_COMPILE_CACHE: dir }, true);
-    expect(s.toolCount).toBeGreaterThan(10);
-    const loaded = readFileSync(list, "utf8").split("\n");
-    expect(loaded).toContain("NativeModule net"); // the list is real: stdio pipes are net sockets
-    const eager = loaded.filter((m) =>
-      /^NativeModule (child_process|crypto|fs\/promises|http|https|tls)$/.test(m),
-    );
-    expect(eager).toEqual([]);
-  });
+  it.each([
+    ["a kubeconfig directory", (_dir: string): string[] => ["--kubeconfig-dir", tempDir()]],
+    ["a classic kubeconfig", (dir: string): string[] => ["--kubeconfig", classicKubeconfig(dir)]],
+  ])(
+    "with %s loads none of child_process, crypto, fs/promises, http, https, tls (the bundle takes them on first use)",
+    async (_label, args) => {
+      const dir = tempDir();
+      const list = join(dir, "modules.txt");
+      const hook = join(dir, "module-list.cjs");
+      writeFileSync(
+        hook,
+        `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join("\\n")));\n`,
+      );
+      const s = await start({ NODE_OPTIONS: `--require ${hook}`, NODE_COMPILE_CACHE: dir }, true, args(dir));
+      expect(s.toolCount).toBeGreaterThan(10);
+      const loaded = readFileSync(list, "utf8").split("\n");
+      expect(loaded).toContain("NativeModule net"); // the list is real: stdio pipes are net sockets
+      const eager = loaded.filter((m) =>
+        /^NativeModule (child_process|crypto|fs\/promises|http|https|tls)$/.test(m),
+      );
+      expect(eager).toEqual([]);
+    },
+  );
 });

@@ -1,12 +1,8 @@
 // Lists the kubeconfig directory: names, sizes and mtimes only, never file contents.
-import { type Dirent, readdir as readdirCb, realpath as realpathCb, type Stats, statSync } from "node:fs";
+import { type Dirent, type Stats, statSync } from "node:fs";
 import { basename, join } from "node:path";
-import { promisify } from "node:util";
+import { readdir, realpath } from "../../util/fs-async.js";
 import type { DirEntry } from "./types.js";
-
-// The callback API, promisified: node:fs/promises costs ~1.5 ms to load on Node 20, and a start reads one directory.
-const readdir = promisify(readdirCb);
-const realpath = promisify(realpathCb);
 
 // The extensions a kubeconfig file may carry, in the order that wins when two files share a stem.
 export const KUBECONFIG_EXTENSIONS: readonly string[] = [".yaml", ".yml", ".kubeconfig"];
