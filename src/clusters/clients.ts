@@ -1,12 +1,13 @@
 // Lazy, cached cluster clients: built on first use from the kubeconfig file, rebuilt when the file changes,
 // bounded while exec credential plugins run, and their credentials registered for scrubbing free text.
-import { stat } from "../util/fs-async.js";
+
 import type { ClusterClient } from "../kube/client.js";
 import { KubeError } from "../kube/errors.js";
 import type { Logger } from "../log.js";
 import { redactTree } from "../redact/tree.js";
 import { abortable } from "../util/abortable.js";
 import { deadline } from "../util/deadline.js";
+import { stat } from "../util/fs-async.js";
 import { readKubeconfigFile } from "../util/read-limited.js";
 import { loadYaml } from "../util/yaml.js";
 import { readPlainYaml } from "./discovery/plain-yaml.js";

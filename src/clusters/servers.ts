@@ -1,6 +1,7 @@
 // API servers behind cluster sources, read lazily from kubeconfig files (cached per file version), for isolation.
-import { stat } from "../util/fs-async.js";
+
 import { normaliseServer } from "../redact/url.js";
+import { stat } from "../util/fs-async.js";
 import { readKubeconfigFile } from "../util/read-limited.js";
 import type { ClusterSource, ParsedKubeconfig } from "./discovery/types.js";
 
