@@ -1,12 +1,12 @@
 // Bundles the CLI with esbuild: the bin, the split ES bundle (Node >= 22.1) and one CommonJS script (Node 20).
 
-import { createHash } from "node:crypto";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { buildNodeScripts } from "./script-bundle.mjs";
 import { writeThirdPartyNotices } from "./third-party-notices.mjs";
 
 const nodeRequire = createRequire(import.meta.url);
@@ -251,30 +251,29 @@ if (notices.missing.length)
     `third-party notices: no licence file in ${notices.missing.join(", ")} (package.json licence named)`,
   );
 
-// The same program as one CommonJS script, for Node 20: the bin runs it with a V8 code cache it keeps
-// (src/boot/code-cache.ts), since Node 20 cannot cache compiled ES modules. Lazy imports become lazily run code.
-// Both single-file CommonJS outputs below; no source map for main.cjs: it would add ~0.5 MB to the tarball for a
-// second copy of code the ES bundle's maps already cover.
-const script = (entry, outfile, more) =>
-  build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    format: "cjs",
-    platform: "node",
-    target: "node20",
-    legalComments: "none",
-    minify: process.env.K8S_MCP_NO_MINIFY !== "1",
-    logLevel: "warning",
-    ...more,
-  });
-await script("src/boot/script-entry.ts", "dist/main.cjs", { define, plugins });
-const scriptId = createHash("sha256").update(readFileSync("dist/main.cjs")).digest("hex").slice(0, 16);
+// The same program as CommonJS scripts for Node 20 (main.cjs, lazy.cjs): the bin runs them with a V8 code cache
+// it keeps (src/boot/code-cache.ts), since Node 20 cannot cache compiled ES modules. No source maps for them: they
+// would add ~0.5 MB to the tarball for a second copy of code the ES bundle's maps already cover.
+const minify = process.env.K8S_MCP_NO_MINIFY !== "1";
+const { mainId, lazyId } = await buildNodeScripts(
+  build,
+  { define, plugins, minify, logLevel: "warning" },
+  result.metafile,
+);
 
 // The bin (src/boot/bin.ts): picks the ES bundle with Node's compile cache (Node >= 22.1) or main.cjs with its
 // own code cache (Node 20). Only Node builtins are bundled into it; it names the bundle's files at run time.
-await script("src/boot/bin.ts", "dist/cli.cjs", {
-  define: { __K8S_MCP_SCRIPT_ID__: JSON.stringify(scriptId) },
+await build({
+  entryPoints: ["src/boot/bin.ts"],
+  outfile: "dist/cli.cjs",
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  legalComments: "none",
+  minify,
+  logLevel: "warning",
+  define: { __K8S_MCP_SCRIPT_ID__: JSON.stringify(mainId), __K8S_MCP_LAZY_ID__: JSON.stringify(lazyId) },
   banner: {
     js: "#!/usr/bin/env node\n// k8s-mcp bin (src/boot/bin.ts): loads the bundle so that later starts skip compiling it.",
   },

@@ -25,7 +25,7 @@ export type CacheOutcome = "accepted" | "rejected" | "missing" | "damaged" | "un
 
 /** Why: either the script ran (with what cache), or nothing ran and the caller loads the program another way. */
 export type CodeCacheRun =
-  | { ran: true; outcome: CacheOutcome; file: string }
+  | { ran: true; outcome: CacheOutcome; file: string; exports: unknown }
   | { ran: false; reason: string };
 
 /** Why: where the cache lives and under which name; `id` changes with every build of the script. */
@@ -134,9 +134,14 @@ function flagsTag(execArgv: readonly string[], nodeOptions: string | undefined):
  * cache is valid for it. Without a usable cache, one is written once the server has answered its first tools/list
  * (startupAnswered): the code every start runs, not the first call's, whose eager deserialization on every later
  * start would cost more than compiling it lazily (a 1.8 MB cache made after a first call: tools/list ~30 ms
- * later and the first answer no sooner, on Node 20 here). Runs nothing, and says why, when no cache can be kept.
+ * later and the first answer no sooner, on Node 20 here); `saveWhen` names another moment (lazy.cjs: shortly
+ * after it is first loaded). Runs nothing, and says why, when no cache can be kept.
  */
-export function runWithCodeCache(scriptPath: string, target: CodeCacheTarget): CodeCacheRun {
+export function runWithCodeCache(
+  scriptPath: string,
+  target: CodeCacheTarget,
+  saveWhen: (save: () => void) => void = onStartupAnswered,
+): CodeCacheRun {
   if (!usableDir(target.dir)) return { ran: false, reason: `${target.dir} is not a private directory` };
   const stem = basename(scriptPath).replace(/[^A-Za-z0-9_.]/g, "_");
   const flags = flagsTag(process.execArgv, process.env.NODE_OPTIONS);
@@ -166,10 +171,10 @@ export function runWithCodeCache(scriptPath: string, target: CodeCacheTarget): C
         writeCache(target.dir, basename(file), script.createCachedData());
       } catch {}
     };
-    onStartupAnswered(save);
+    saveWhen(save);
     process.once("exit", save); // a start that never lists tools (HTTP without clients, --version) still saves
   }
-  const module = { exports: {} };
+  const module: { exports: unknown } = { exports: {} };
   wrapper.call(
     module.exports,
     module.exports,
@@ -178,5 +183,5 @@ export function runWithCodeCache(scriptPath: string, target: CodeCacheTarget): C
     scriptPath,
     dirname(scriptPath),
   );
-  return { ran: true, outcome, file };
+  return { ran: true, outcome, file, exports: module.exports };
 }

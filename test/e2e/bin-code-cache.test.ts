@@ -150,6 +150,63 @@ describe.runIf(!NODE_HAS_COMPILE_CACHE)("the bin's own code cache (Node 20)", ()
     expect(dir.toolCount).toBeGreaterThan(10);
   });
 
+  // One session that calls pods_list on a cluster whose API server refuses connections (127.0.0.1:1, nothing
+  // listens there): the call needs client-node, which lives in lazy.cjs.
+  async function podsListSession(root: string, kubeDir: string): Promise<{ stderr: string; text: string }> {
+    const srv = spawnServer(["--kubeconfig-dir", kubeDir], {
+      NODE_DEBUG: "k8s-mcp",
+      NODE_COMPILE_CACHE: root,
+    });
+    await srv.request("initialize", {
+      protocolVersion: "2025-06-18",
+      capabilities: {},
+      clientInfo: { name: "cache-test", version: "1" },
+    });
+    srv.notify("notifications/initialized");
+    const call = await srv.request("tools/call", { name: "pods_list", arguments: { cluster: "refused" } });
+    const result = call.result as { isError?: boolean; content?: { text?: string }[] } | undefined;
+    expect(result?.isError).toBe(true);
+    srv.child.stdin?.end();
+    expect(await srv.exited).toEqual({ code: 0, signal: null });
+    return { stderr: srv.stderr(), text: result?.content?.[0]?.text ?? "" };
+  }
+
+  it("keeps what only a first use needs in lazy.cjs: not loaded to list tools, cached by the first call, shared types", async () => {
+    const root = tempDir();
+    const kubeDir = tempDir();
+    const yaml = readFileSync(classicKubeconfig(tempDir()), "utf8").replace(
+      "current-context: a",
+      "current-context: b",
+    );
+    writeFileSync(join(kubeDir, "refused.yaml"), yaml);
+    const lazyFiles = (): string[] =>
+      cacheFiles(join(root, "k8s-mcp")).filter((f) => f.startsWith("lazy.cjs-"));
+
+    const listOnly = await start({ NODE_COMPILE_CACHE: root }, true, ["--kubeconfig-dir", kubeDir]);
+    expect(listOnly.toolCount).toBeGreaterThan(10);
+    expect(listOnly.stderr).toMatch(/code cache missing: .*main\.cjs-/);
+    expect(listOnly.stderr).not.toMatch(/lazy\.cjs/);
+    expect(lazyFiles()).toEqual([]);
+
+    const first = await podsListSession(root, kubeDir);
+    expect(first.stderr).toMatch(/code cache accepted: .*main\.cjs-/);
+    expect(first.stderr).toMatch(/lazy\.cjs code cache missing: /);
+    // The error is thrown in lazy.cjs and turned into words in main.cjs: the hint appears only when both see one
+    // KubeError class (a second copy of kube/errors.ts would fail `instanceof` and lose it).
+    expect(first.text).toContain(
+      "pods_list failed on cluster 'refused': cannot connect to https://127.0.0.1:1",
+    );
+    expect(first.text).toContain("Try: the API server is not reachable");
+    const [file, ...others] = lazyFiles();
+    expect(others).toEqual([]);
+    expect(file).toMatch(/^lazy\.cjs-[0-9a-f]{16}-v20\.\d+\.\d+-\w+-[0-9a-f]{8}\.v8$/);
+    expect(statSync(join(root, "k8s-mcp", file as string)).mode & 0o777).toBe(0o600);
+
+    const second = await podsListSession(root, kubeDir);
+    expect(second.stderr).toMatch(/lazy\.cjs code cache accepted: /);
+    expect(second.text).toBe(first.text);
+  });
+
   it.runIf(process.getuid?.() === 0)("does not trust a cache file another user owns", async () => {
     const { root, path } = await primed();
     chownSync(path, 4242, 4242);
