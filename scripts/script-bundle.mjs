@@ -50,7 +50,8 @@ function takeOver(name, decide, load) {
   };
 }
 
-// The generated module main.cjs imports as "k8s-mcp:shared-modules": one require() closure per shared module.
+// The generated modules: main.cjs's "k8s-mcp:shared-modules" and lazy.cjs's entry, one require() closure per
+// module, sorted: resolution order varies between builds, and the output (which names the code cache) must not.
 function sharedTable(ids) {
   return {
     name: "k8s-mcp-shared-table",
@@ -62,7 +63,7 @@ function sharedTable(ids) {
       b.onResolve({ filter: /^k8s-mcp:lazy-entry$/ }, () => ({ path: LAZY_ENTRY, namespace: "k8s-mcp-gen" }));
       b.onLoad({ filter: /.*/, namespace: "k8s-mcp-gen" }, (args) => {
         const table = (name) =>
-          `export const ${name} = {\n${[...ids].map((id) => `  ${JSON.stringify(id)}: () => require(${JSON.stringify(abs(id))}),`).join("\n")}\n};\n`;
+          `export const ${name} = {\n${[...ids].sort().map((id) => `  ${JSON.stringify(id)}: () => require(${JSON.stringify(abs(id))}),`).join("\n")}\n};\n`;
         return {
           contents: args.path === SHARED_TABLE ? table("sharedModules") : table("roots"),
           loader: "js",
