@@ -63,7 +63,10 @@ function sharedTable(ids) {
       b.onResolve({ filter: /^k8s-mcp:lazy-entry$/ }, () => ({ path: LAZY_ENTRY, namespace: "k8s-mcp-gen" }));
       b.onLoad({ filter: /.*/, namespace: "k8s-mcp-gen" }, (args) => {
         const table = (name) =>
-          `export const ${name} = {\n${[...ids].sort().map((id) => `  ${JSON.stringify(id)}: () => require(${JSON.stringify(abs(id))}),`).join("\n")}\n};\n`;
+          `export const ${name} = {\n${[...ids]
+            .sort()
+            .map((id) => `  ${JSON.stringify(id)}: () => require(${JSON.stringify(abs(id))}),`)
+            .join("\n")}\n};\n`;
         return {
           contents: args.path === SHARED_TABLE ? table("sharedModules") : table("roots"),
           loader: "js",
