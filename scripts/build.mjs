@@ -1,4 +1,4 @@
-// Bundles the CLI with esbuild: the bin, the split ES bundle (Node >= 22.1) and one CommonJS script (Node 20).
+// Bundles the CLI with esbuild: the bin, the split ES bundle (Node >= 22.1) and two CommonJS scripts (Node 20).
 
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { buildNodeScripts } from "./script-bundle.mjs";
+import { buildNodeScripts, CJS_SCRIPT } from "./script-bundle.mjs";
 import { writeThirdPartyNotices } from "./third-party-notices.mjs";
 
 const nodeRequire = createRequire(import.meta.url);
@@ -261,16 +261,12 @@ const { mainId, lazyId } = await buildNodeScripts(
   result.metafile,
 );
 
-// The bin (src/boot/bin.ts): picks the ES bundle with Node's compile cache (Node >= 22.1) or main.cjs with its
-// own code cache (Node 20). Only Node builtins are bundled into it; it names the bundle's files at run time.
+// The bin (src/boot/bin.ts): picks the ES bundle with Node's compile cache (Node >= 22.1) or main.cjs and lazy.cjs
+// with its own code caches (Node 20). Only Node builtins are bundled into it; it names the bundle's files at run time.
 await build({
+  ...CJS_SCRIPT,
   entryPoints: ["src/boot/bin.ts"],
   outfile: "dist/cli.cjs",
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
-  legalComments: "none",
   minify,
   logLevel: "warning",
   define: { __K8S_MCP_SCRIPT_ID__: JSON.stringify(mainId), __K8S_MCP_LAZY_ID__: JSON.stringify(lazyId) },

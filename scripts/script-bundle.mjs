@@ -18,6 +18,17 @@ const LAZY_ROOTS = [
   "node_modules/ws/wrapper.mjs",
 ];
 
+const LAZY_ROOT_SET = new Set(LAZY_ROOTS);
+
+/** Why: the esbuild options every single-file CommonJS output shares (main.cjs, lazy.cjs, the bin). */
+export const CJS_SCRIPT = {
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  legalComments: "none",
+};
+
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const LAZY_SCRIPT = resolve(ROOT, "src/boot/lazy-script.ts");
 const SHARED_TABLE = "k8s-mcp:shared-modules";
@@ -50,29 +61,23 @@ function takeOver(name, decide, load) {
   };
 }
 
-// The generated modules: main.cjs's "k8s-mcp:shared-modules" and lazy.cjs's entry, one require() closure per
-// module, sorted: resolution order varies between builds, and the output (which names the code cache) must not.
-function sharedTable(ids) {
+// A generated module `specifier` exporting `name`: one require() closure per module id, sorted (resolution order
+// varies between builds, and the output, whose hash names the code cache, must not). main.cjs's
+// "k8s-mcp:shared-modules" (sharedModules) and lazy.cjs's entry (roots) are the two.
+function moduleTable(specifier, name, ids) {
+  const entries = [...ids]
+    .sort()
+    .map((id) => `  ${JSON.stringify(id)}: () => require(${JSON.stringify(abs(id))}),`);
   return {
-    name: "k8s-mcp-shared-table",
+    name: `k8s-mcp-table:${specifier}`,
     setup(b) {
-      b.onResolve({ filter: /^k8s-mcp:shared-modules$/ }, () => ({
-        path: SHARED_TABLE,
-        namespace: "k8s-mcp-gen",
+      const filter = new RegExp(`^${specifier}$`);
+      b.onResolve({ filter }, () => ({ path: specifier, namespace: "k8s-mcp-gen" }));
+      b.onLoad({ filter, namespace: "k8s-mcp-gen" }, () => ({
+        contents: `export const ${name} = {\n${entries.join("\n")}\n};\n`,
+        loader: "js",
+        resolveDir: ROOT,
       }));
-      b.onResolve({ filter: /^k8s-mcp:lazy-entry$/ }, () => ({ path: LAZY_ENTRY, namespace: "k8s-mcp-gen" }));
-      b.onLoad({ filter: /.*/, namespace: "k8s-mcp-gen" }, (args) => {
-        const table = (name) =>
-          `export const ${name} = {\n${[...ids]
-            .sort()
-            .map((id) => `  ${JSON.stringify(id)}: () => require(${JSON.stringify(abs(id))}),`)
-            .join("\n")}\n};\n`;
-        return {
-          contents: args.path === SHARED_TABLE ? table("sharedModules") : table("roots"),
-          loader: "js",
-          resolveDir: ROOT,
-        };
-      });
     },
   };
 }
@@ -83,7 +88,6 @@ function startupModules(meta, entryId) {
   const inputs = meta.inputs;
   for (const id of LAZY_ROOTS)
     if (!inputs[id]) throw new Error(`script-bundle: lazy root ${id} is not in the bundle`);
-  const roots = new Set(LAZY_ROOTS);
   const seen = new Set();
   const todo = [entryId];
   while (todo.length) {
@@ -92,7 +96,7 @@ function startupModules(meta, entryId) {
     seen.add(id);
     for (const edge of inputs[id]?.imports ?? []) {
       if (!inputs[edge.path]) continue;
-      if (!roots.has(edge.path)) todo.push(edge.path);
+      if (!LAZY_ROOT_SET.has(edge.path)) todo.push(edge.path);
       else if (edge.kind !== "dynamic-import" && edge.kind !== "require-call")
         throw new Error(`script-bundle: ${id} imports lazy root ${edge.path} statically (${edge.kind})`);
     }
@@ -114,14 +118,7 @@ function esExports(esMeta) {
  */
 export async function buildNodeScripts(build, options, esMeta) {
   const entry = "src/boot/script-entry.ts";
-  const base = {
-    bundle: true,
-    format: "cjs",
-    platform: "node",
-    target: "node20",
-    legalComments: "none",
-    ...options,
-  };
+  const base = { ...CJS_SCRIPT, ...options };
   const plugins = options.plugins ?? [];
 
   // 1. The whole program once, to learn its module graph.
@@ -130,7 +127,7 @@ export async function buildNodeScripts(build, options, esMeta) {
     entryPoints: [entry],
     write: false,
     metafile: true,
-    plugins: [sharedTable([]), ...plugins],
+    plugins: [moduleTable(SHARED_TABLE, "sharedModules", []), ...plugins],
   });
   const startup = startupModules(whole.metafile, entry);
 
@@ -153,16 +150,15 @@ export async function buildNodeScripts(build, options, esMeta) {
     ...base,
     entryPoints: [LAZY_ENTRY],
     outfile: "dist/lazy.cjs",
-    plugins: [stub, sharedTable(LAZY_ROOTS), ...plugins],
+    plugins: [stub, moduleTable(LAZY_ENTRY, "roots", LAZY_ROOTS), ...plugins],
   });
 
   // 3. main.cjs: start-up modules; a lazy root becomes a stand-in that loads it from lazy.cjs on first use.
   const exportsOf = esExports(esMeta);
-  const roots = new Set(LAZY_ROOTS);
   const standIn = takeOver(
     "k8s-mcp-lazy",
     (id, args) => {
-      if (!roots.has(id)) return undefined;
+      if (!LAZY_ROOT_SET.has(id)) return undefined;
       const esm = whole.metafile.inputs[id]?.format === "esm";
       return args.kind === "dynamic-import" && esm ? "k8s-mcp-lazy-esm" : "k8s-mcp-lazy-cjs";
     },
@@ -187,7 +183,7 @@ export async function buildNodeScripts(build, options, esMeta) {
     entryPoints: [entry],
     outfile: "dist/main.cjs",
     metafile: true,
-    plugins: [standIn, sharedTable(shared), ...plugins],
+    plugins: [standIn, moduleTable(SHARED_TABLE, "sharedModules", shared), ...plugins],
   });
   for (const id of shared)
     if (!main.metafile.inputs[id])
