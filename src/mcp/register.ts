@@ -1,9 +1,10 @@
 // Registers tools on an McpServer: policy filtering, strict inputs, `cluster`/`confirm` (added here only),
 // output schemas, progress and elicitation wiring.
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer, RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ElicitResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { Config } from "../config/index.js";
+import { once } from "../util/once.js";
 import { foldAliases, strictInput } from "./arguments.js";
 import { CONFIRM_ARG_DESCRIPTION } from "./confirm.js";
 import type { ServerDeps } from "./deps.js";
@@ -67,6 +68,16 @@ export function publicSchemaKey(tool: AnyTool, config: Config): string {
   return parts.join("|");
 }
 
+/**
+ * Why: the output schema a client sees. A cluster-aware tool's must name its cluster; checked where the schema is
+ * first built, which the build-time snapshot does for every tool, so a tool without it fails the build.
+ */
+export function publicOutputSchema(tool: AnyTool): z.ZodObject<z.ZodRawShape> {
+  if (tool.kind === "cluster" && !("cluster" in tool.output.shape))
+    throw new Error(`tool ${tool.name}: a cluster-aware tool's output must name its cluster (clusterOutput)`);
+  return tool.output;
+}
+
 /** Why: registration and the build-time snapshot hand the SDK the same definition of a tool. */
 export function toolRegistration(
   tool: AnyTool,
@@ -79,12 +90,50 @@ export function toolRegistration(
   annotations: ToolAnnotations & { title: string };
 } {
   return {
+    ...toolFacts(tool),
+    inputSchema: publicInputSchema(tool, config),
+    outputSchema: publicOutputSchema(tool),
+  };
+}
+
+// What registration gives the SDK up front: everything but the schemas.
+function toolFacts(tool: AnyTool): {
+  title: string;
+  description: string;
+  annotations: ToolAnnotations & { title: string };
+} {
+  return {
     title: tool.title,
     description: tool.description,
-    inputSchema: publicInputSchema(tool, config),
-    outputSchema: tool.output,
     annotations: { title: tool.title, ...tool.annotations },
   };
+}
+
+/**
+ * Why: start-up builds no tool schema (tools/list comes from the snapshot). The SDK reads a registered tool's
+ * inputSchema and outputSchema on each tools/call (mcp.js: validateToolInput, executeToolHandler,
+ * validateToolOutput), so they become getters that build the schema on the first call and keep it.
+ */
+function deferSchemas(registered: RegisteredTool, tool: AnyTool, config: Config): void {
+  const schemas = {
+    inputSchema: once(() => publicInputSchema(tool, config)),
+    outputSchema: once(() => publicOutputSchema(tool)),
+  };
+  for (const [key, get] of Object.entries(schemas))
+    Object.defineProperty(registered, key, {
+      configurable: true,
+      enumerable: true,
+      get,
+      // An update() from the SDK replaces the getter with the value it is given.
+      set(value: unknown) {
+        Object.defineProperty(registered, key, {
+          configurable: true,
+          enumerable: true,
+          writable: true,
+          value,
+        });
+      },
+    });
 }
 
 // With require_cluster there is no implicit cluster, so switching the active one would only mislead.
@@ -106,13 +155,9 @@ export function registerTools(
   const listed: ListedTool[] = [];
   for (const tool of tools) {
     if (!isListed(tool, deps.config)) continue;
-    if (tool.kind === "cluster" && !("cluster" in tool.output.shape))
-      throw new Error(
-        `tool ${tool.name}: a cluster-aware tool's output must name its cluster (clusterOutput)`,
-      );
-    const registered = server.registerTool(
+    const registered = server.registerTool<z.ZodObject<z.ZodRawShape>, z.ZodObject<z.ZodRawShape>>(
       tool.name,
-      toolRegistration(tool, deps.config),
+      toolFacts(tool),
       async (args: Record<string, unknown>, extra) => {
         const token = extra._meta?.progressToken;
         const progress = async (value: number, total?: number, message?: string): Promise<void> => {
@@ -153,6 +198,7 @@ export function registerTools(
         });
       },
     );
+    deferSchemas(registered, tool, deps.config);
     listed.push({ name: tool.name, key: publicSchemaKey(tool, deps.config), registered });
   }
   serveToolList(server, listed, schemas);

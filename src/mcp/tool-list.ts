@@ -29,7 +29,8 @@ function live(
   return obj && (toJsonSchemaCompat(obj, { strictUnions: true, pipeStrategy }) as Tool["inputSchema"]);
 }
 
-// Field for field and in the order of the SDK's handler, so the bytes on the wire are the same.
+// Field for field and in the order of the SDK's handler, so the bytes on the wire are the same. A tool's zod
+// schemas are read (and so built) only when the snapshot lacks it: every tool has both schemas.
 function describeTool(t: ListedTool, table: ToolSchemaTable | undefined): Tool {
   const rt = t.registered;
   const pre = table?.tools[t.key];
@@ -44,7 +45,7 @@ function describeTool(t: ListedTool, table: ToolSchemaTable | undefined): Tool {
     execution: rt.execution,
     _meta: rt._meta,
   };
-  const out = rt.outputSchema && (output ?? live(rt.outputSchema, "output"));
+  const out = output ?? (rt.outputSchema && live(rt.outputSchema, "output"));
   if (out) def.outputSchema = out;
   return def;
 }

@@ -83,9 +83,10 @@ interface ToolBase<S extends z.ZodRawShape, O extends OutputSchema> {
   name: string;
   title: string;
   description: string;
-  input: z.ZodObject<S>;
+  /** Built on first read: listing a tool needs none of its schemas (tools/list comes from the build snapshot). */
+  readonly input: z.ZodObject<S>;
   /** The structuredContent schema, published as outputSchema; the handler's structured result is inferred from it. */
-  output: O;
+  readonly output: O;
   annotations: ToolAnnotations;
   /**
    * Set by a tool built from config (clusters_exec_all: its operation enum): names what its schemas were built
@@ -113,16 +114,50 @@ export interface FleetTool<S extends z.ZodRawShape = z.ZodRawShape, O extends Ou
 /** Why: heterogeneous tool lists need one erased type; the define* helpers keep handlers typed. */
 export type AnyTool = ClusterTool<z.ZodRawShape> | FleetTool<z.ZodRawShape>;
 
+/**
+ * Why: a tool as written in its group's file: the schemas are thunks, so defining every tool at start-up builds
+ * no zod schema; each is built on its tool's first call (or by the build-time snapshot).
+ */
+export type ToolDefinition<T extends { kind: string; input: unknown; output: unknown }> = Omit<
+  T,
+  "kind" | "input" | "output"
+> & {
+  input: () => T["input"];
+  output: () => T["output"];
+};
+
+// The thunks become memoised getters, so every consumer reads `tool.input` / `tool.output` as plain schemas.
+function withSchemas(
+  t: ToolDefinition<ClusterTool> | ToolDefinition<FleetTool>,
+  kind: AnyTool["kind"],
+): AnyTool {
+  const { input, output, ...rest } = t;
+  const built: { input?: z.ZodObject<z.ZodRawShape>; output?: OutputSchema } = {};
+  const tool = {
+    ...rest,
+    kind,
+    get input(): z.ZodObject<z.ZodRawShape> {
+      built.input ??= input();
+      return built.input;
+    },
+    get output(): OutputSchema {
+      built.output ??= output();
+      return built.output;
+    },
+  };
+  return tool as AnyTool;
+}
+
 /** Why: typed definition of a cluster-aware tool, erased for the tool list. */
 export function defineClusterTool<S extends z.ZodRawShape, O extends OutputSchema>(
-  t: Omit<ClusterTool<S, O>, "kind">,
+  t: ToolDefinition<ClusterTool<S, O>>,
 ): AnyTool {
-  return { ...t, kind: "cluster" } as unknown as AnyTool;
+  return withSchemas(t as unknown as ToolDefinition<ClusterTool>, "cluster");
 }
 
 /** Why: typed definition of a fleet tool, erased for the tool list. */
 export function defineFleetTool<S extends z.ZodRawShape, O extends OutputSchema>(
-  t: Omit<FleetTool<S, O>, "kind">,
+  t: ToolDefinition<FleetTool<S, O>>,
 ): AnyTool {
-  return { ...t, kind: "fleet" } as unknown as AnyTool;
+  return withSchemas(t as unknown as ToolDefinition<FleetTool>, "fleet");
 }

@@ -5,6 +5,7 @@ import { selectClusters } from "../clusters/select.js";
 import { type AnyTool, defineFleetTool } from "../mcp/tool.js";
 import { redactText } from "../redact/text.js";
 import { deadline } from "../util/deadline.js";
+import { once } from "../util/once.js";
 import { mapPool } from "../util/pool.js";
 import { formatTable } from "../util/table.js";
 
@@ -28,45 +29,49 @@ interface ListRow {
   error?: string;
 }
 
-const PROBLEM = z.object({
-  kind: z.enum(["malformed", "collision", "missing", "filtered-default"]),
-  message: z.string(),
-  file: z.string().optional(),
-  cluster: z.string().optional(),
-});
+const problemSchema = once(() =>
+  z.object({
+    kind: z.enum(["malformed", "collision", "missing", "filtered-default"]),
+    message: z.string(),
+    file: z.string().optional(),
+    cluster: z.string().optional(),
+  }),
+);
 
 const clustersList = defineFleetTool({
   name: "clusters_list",
   title: "Clusters: List",
   description:
     "List the Kubernetes clusters this server can reach (one per kubeconfig file, plus classic kubeconfig contexts), with aliases and which one is active in this session. Reads local files only; use clusters_status to check connectivity.",
-  input: z.object({
-    show_details: z
-      .boolean()
-      .optional()
-      .describe(
-        "Also show each cluster's API server URL, context, default namespace and other contexts (default false).",
+  input: () =>
+    z.object({
+      show_details: z
+        .boolean()
+        .optional()
+        .describe(
+          "Also show each cluster's API server URL, context, default namespace and other contexts (default false).",
+        ),
+    }),
+  output: () =>
+    z.object({
+      active: z.string().nullable().describe("This session's active cluster, or null."),
+      clusters: z.array(
+        z.object({
+          name: z.string(),
+          active: z.boolean(),
+          aliases: z.array(z.string()),
+          source: z.enum(["dir", "classic"]).optional(),
+          file: z.string().optional(),
+          context: z.string().optional(),
+          server: z.string().optional(),
+          namespace: z.string().optional(),
+          otherContexts: z.array(z.string()).optional(),
+          error: z.string().optional(),
+        }),
       ),
-  }),
-  output: z.object({
-    active: z.string().nullable().describe("This session's active cluster, or null."),
-    clusters: z.array(
-      z.object({
-        name: z.string(),
-        active: z.boolean(),
-        aliases: z.array(z.string()),
-        source: z.enum(["dir", "classic"]).optional(),
-        file: z.string().optional(),
-        context: z.string().optional(),
-        server: z.string().optional(),
-        namespace: z.string().optional(),
-        otherContexts: z.array(z.string()).optional(),
-        error: z.string().optional(),
-      }),
-    ),
-    hidden: z.number().int().describe("Clusters hidden by cluster_pattern/exclude_clusters."),
-    problems: z.array(PROBLEM),
-  }),
+      hidden: z.number().int().describe("Clusters hidden by cluster_pattern/exclude_clusters."),
+      problems: z.array(problemSchema()),
+    }),
   annotations: READ,
   handler: async (args, ctx) => {
     const { clusters } = ctx.deps;
@@ -130,13 +135,14 @@ const clustersSwitch = defineFleetTool({
   title: "Clusters: Switch Context",
   description:
     "Make a cluster the active one for this session, so tools called without `cluster` run there. Changes only this session's state: no kubeconfig file is modified and other sessions are unaffected.",
-  input: z.object({
-    cluster: z
-      .string()
-      .min(1)
-      .describe("Cluster name or alias to make active, e.g. 'c1-sv5' or 'production'."),
-  }),
-  output: z.object({ active: z.string(), previous: z.string().nullable() }),
+  input: () =>
+    z.object({
+      cluster: z
+        .string()
+        .min(1)
+        .describe("Cluster name or alias to make active, e.g. 'c1-sv5' or 'production'."),
+    }),
+  output: () => z.object({ active: z.string(), previous: z.string().nullable() }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   sessionOnly: true,
   handler: async (args, ctx) => {
@@ -156,44 +162,46 @@ const clustersStatus = defineFleetTool({
   title: "Clusters: Status",
   description:
     "Check clusters in parallel: reachability, TLS, credentials and RBAC, server version and latency. Each cluster is classified as ok, unreachable, tls-error, unauthorized, forbidden, timeout or bad-kubeconfig. The whole call is bounded by timeout_seconds.",
-  input: z.object({
-    clusters: z
-      .array(z.string().min(1))
-      .optional()
-      .describe("Cluster names, aliases or globs (e.g. ['c1-*']) to check; default all clusters."),
-    timeout_seconds: z
-      .number()
-      .positive()
-      .max(120)
-      .optional()
-      .describe("Bound for the whole check, in seconds (default 5, max 120)."),
-  }),
-  output: z.object({
-    ok: z.number().int(),
-    total: z.number().int(),
-    elapsedMs: z.number().int(),
-    clusters: z.array(
-      z.object({
-        cluster: z.string(),
-        status: z.enum([
-          "ok",
-          "unreachable",
-          "tls-error",
-          "unauthorized",
-          "forbidden",
-          "timeout",
-          "bad-kubeconfig",
-          "cancelled",
-          "error",
-        ]),
-        version: z.string().optional(),
-        latencyMs: z.number().optional(),
-        server: z.string().optional(),
-        detail: z.string().optional(),
-      }),
-    ),
-    problems: z.array(PROBLEM),
-  }),
+  input: () =>
+    z.object({
+      clusters: z
+        .array(z.string().min(1))
+        .optional()
+        .describe("Cluster names, aliases or globs (e.g. ['c1-*']) to check; default all clusters."),
+      timeout_seconds: z
+        .number()
+        .positive()
+        .max(120)
+        .optional()
+        .describe("Bound for the whole check, in seconds (default 5, max 120)."),
+    }),
+  output: () =>
+    z.object({
+      ok: z.number().int(),
+      total: z.number().int(),
+      elapsedMs: z.number().int(),
+      clusters: z.array(
+        z.object({
+          cluster: z.string(),
+          status: z.enum([
+            "ok",
+            "unreachable",
+            "tls-error",
+            "unauthorized",
+            "forbidden",
+            "timeout",
+            "bad-kubeconfig",
+            "cancelled",
+            "error",
+          ]),
+          version: z.string().optional(),
+          latencyMs: z.number().optional(),
+          server: z.string().optional(),
+          detail: z.string().optional(),
+        }),
+      ),
+      problems: z.array(problemSchema()),
+    }),
   annotations: { ...READ, idempotentHint: true, openWorldHint: true },
   handler: async (args, ctx) => {
     const names = await selectClusters(ctx.deps.clusters, args.clusters);

@@ -4,6 +4,7 @@ import type { ApiResource } from "../kube/api-resources.js";
 import { type ListPage, type ListParams, listResources } from "../kube/list.js";
 import { toYaml } from "../kube/objects.js";
 import type { ClusterToolContext } from "../mcp/tool.js";
+import { once } from "../util/once.js";
 
 /** Why: reads that talk to a cluster. */
 export const READ_ONLY = {
@@ -29,8 +30,8 @@ export const ADDITIVE = {
   openWorldHint: true,
 } as const;
 
-/** Why: the same filter/paging fields on every list tool. */
-export const listFields = {
+/** Why: the same filter/paging fields on every list tool (built on first use, shared by all). */
+export const listFields = once(() => ({
   labelSelector: z.string().optional().describe("Kubernetes label selector, e.g. 'app=nginx,tier!=cache'."),
   fieldSelector: z
     .string()
@@ -46,10 +47,10 @@ export const listFields = {
       "Maximum items per page (default 500). If more exist, the output says how to get the next page.",
     ),
   continue: z.string().optional().describe("Continue token from a previous page of the same query."),
-};
+}));
 
 /** Why: apiVersion/kind describe any resource, CRDs included. */
-export const typeFields = {
+export const typeFields = once(() => ({
   apiVersion: z
     .string()
     .min(1)
@@ -57,7 +58,7 @@ export const typeFields = {
       "API version: 'v1' for core kinds, or 'group/version' such as 'apps/v1', 'networking.k8s.io/v1'.",
     ),
   kind: z.string().min(1).describe("Kind, e.g. 'Deployment', 'ConfigMap', or a CRD kind."),
-};
+}));
 
 /** Why: namespace text used by many tools. */
 export const namespaceField = (what: string): z.ZodOptional<z.ZodString> =>

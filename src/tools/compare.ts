@@ -8,6 +8,7 @@ import { KubeError } from "../kube/errors.js";
 import type { Fingerprint } from "../kube/sanitize.js";
 import { describeError } from "../mcp/results.js";
 import { type AnyTool, defineFleetTool, type ToolContext } from "../mcp/tool.js";
+import { once } from "../util/once.js";
 import { mapPool } from "../util/pool.js";
 import { READ_ONLY, typeFields } from "./common.js";
 
@@ -68,14 +69,18 @@ async function fetchFrom(
   }
 }
 
-const DIFF = z.object({
-  path: z.string().describe("Field path, e.g. 'spec.template.spec.containers[name=web].image'."),
-  values: z.record(z.string(), z.unknown()).describe("Each cluster's value (JSON, not re-encoded)."),
-  absentOn: z.array(z.string()).describe("Clusters whose object lacks this field."),
-});
+const diffSchema = once(() =>
+  z.object({
+    path: z.string().describe("Field path, e.g. 'spec.template.spec.containers[name=web].image'."),
+    values: z.record(z.string(), z.unknown()).describe("Each cluster's value (JSON, not re-encoded)."),
+    absentOn: z.array(z.string()).describe("Clusters whose object lacks this field."),
+  }),
+);
+
+type Diff = z.infer<ReturnType<typeof diffSchema>>;
 
 // The diff keeps each value JSON-encoded for comparison; structuredContent carries the values themselves.
-function decodeDiff(d: FieldDiff): z.infer<typeof DIFF> {
+function decodeDiff(d: FieldDiff): Diff {
   const values: Record<string, unknown> = {};
   const absentOn: string[] = [];
   for (const [cluster, v] of Object.entries(d.values)) {
@@ -104,35 +109,37 @@ const clustersCompare = defineFleetTool({
   title: "Clusters: Compare",
   description:
     "Compare a resource across clusters: which clusters have it, and which fields differ (images, replicas, labels, spec...). Server-managed noise (resourceVersion, uid, timestamps, status) is ignored. Without `name`, compares every object of the kind in the namespace.",
-  input: z.object({
-    ...typeFields,
-    name: z
-      .string()
-      .min(1)
-      .optional()
-      .describe("Object name; omit to compare all objects of the kind in the namespace."),
-    namespace: z
-      .string()
-      .min(1)
-      .optional()
-      .describe("Namespace (namespaced kinds; default: each context's namespace)."),
-    clusters: z
-      .array(z.string().min(1))
-      .optional()
-      .describe("Cluster names, aliases or globs (default: every cluster)."),
-  }),
-  output: z.object({
-    clusters: z.array(z.string()).describe("Clusters compared (those that answered)."),
-    differences: z.array(
-      z.object({
-        name: z.string(),
-        missingOn: z.array(z.string()).describe("Clusters that lack the object."),
-        diffs: z.array(DIFF),
-      }),
-    ),
-    identical: z.number().int().describe("Objects identical on every cluster that answered."),
-    errors: z.array(z.object({ cluster: z.string(), error: z.string() })),
-  }),
+  input: () =>
+    z.object({
+      ...typeFields(),
+      name: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("Object name; omit to compare all objects of the kind in the namespace."),
+      namespace: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("Namespace (namespaced kinds; default: each context's namespace)."),
+      clusters: z
+        .array(z.string().min(1))
+        .optional()
+        .describe("Cluster names, aliases or globs (default: every cluster)."),
+    }),
+  output: () =>
+    z.object({
+      clusters: z.array(z.string()).describe("Clusters compared (those that answered)."),
+      differences: z.array(
+        z.object({
+          name: z.string(),
+          missingOn: z.array(z.string()).describe("Clusters that lack the object."),
+          diffs: z.array(diffSchema()),
+        }),
+      ),
+      identical: z.number().int().describe("Objects identical on every cluster that answered."),
+      errors: z.array(z.object({ cluster: z.string(), error: z.string() })),
+    }),
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
     const clusters = await selectClusters(ctx.deps.clusters, args.clusters);
@@ -147,7 +154,7 @@ const clustersCompare = defineFleetTool({
     const ok = fetched.filter((f): f is Fetched & { objects: Map<string, Obj> } => f.objects !== undefined);
     const names = [...new Set(ok.flatMap((f) => [...f.objects.keys()]))].sort();
     const lines: string[] = [];
-    const structured: { name: string; missingOn: string[]; diffs: z.infer<typeof DIFF>[] }[] = [];
+    const structured: { name: string; missingOn: string[]; diffs: Diff[] }[] = [];
     let identical = 0;
     for (const name of names) {
       const holders = ok.filter((f) => f.objects.has(name));

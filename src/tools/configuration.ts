@@ -43,18 +43,20 @@ const configurationView = defineClusterTool({
   title: "Configuration: View",
   description:
     "Show the kubeconfig used for a cluster (server, context, namespace, user and auth method), read from the local file without contacting the cluster (works when credentials are broken). Tokens, passwords, keys, certificates, exec-plugin secrets and URL credentials are never shown.",
-  input: z.object({
-    minified: z
-      .boolean()
-      .optional()
-      .describe(
-        "Only the context in use and its cluster and user (default true); false shows every context of the file this server may use.",
-      ),
-  }),
-  output: clusterOutput({
-    file: z.string().describe("The kubeconfig file this cluster comes from."),
-    kubeconfig: z.record(z.string(), z.unknown()).describe("The kubeconfig with every credential removed."),
-  }),
+  input: () =>
+    z.object({
+      minified: z
+        .boolean()
+        .optional()
+        .describe(
+          "Only the context in use and its cluster and user (default true); false shows every context of the file this server may use.",
+        ),
+    }),
+  output: () =>
+    clusterOutput({
+      file: z.string().describe("The kubeconfig file this cluster comes from."),
+      kubeconfig: z.record(z.string(), z.unknown()).describe("The kubeconfig with every credential removed."),
+    }),
   annotations: { ...READ_ONLY, openWorldHint: false },
   handler: async (args, ctx) => {
     const kc = await ctx.deps.clusters.kubeconfig(ctx.cluster.name);

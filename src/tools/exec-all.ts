@@ -12,27 +12,30 @@ import { truncate } from "../mcp/results.js";
 import { type AnyTool, defineFleetTool, type ToolContext } from "../mcp/tool.js";
 import { abortable } from "../util/abortable.js";
 import { deadline } from "../util/deadline.js";
+import { once } from "../util/once.js";
 import { mapPool } from "../util/pool.js";
 
-const LEG = z.object({
-  cluster: z.string(),
-  status: z.enum(["ok", "error", "timeout", "cancelled", "skipped"]),
-  durationMs: z.number().int(),
-  result: z
-    .record(z.string(), z.unknown())
-    .optional()
-    .describe(
-      "The operation's structuredContent on this cluster (see its outputSchema in tools/list), when it fits this leg's share of the output budget next to `output`.",
-    ),
-  output: z
-    .string()
-    .optional()
-    .describe("The operation's text output on this cluster, cut to this leg's share of the output budget."),
-  error: z.string().optional(),
-});
+const leg = once(() =>
+  z.object({
+    cluster: z.string(),
+    status: z.enum(["ok", "error", "timeout", "cancelled", "skipped"]),
+    durationMs: z.number().int(),
+    result: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        "The operation's structuredContent on this cluster (see its outputSchema in tools/list), when it fits this leg's share of the output budget next to `output`.",
+      ),
+    output: z
+      .string()
+      .optional()
+      .describe("The operation's text output on this cluster, cut to this leg's share of the output budget."),
+    error: z.string().optional(),
+  }),
+);
 
 /** Why: one cluster's outcome in a fan-out, also returned as structuredContent. */
-export type LegResult = z.infer<typeof LEG>;
+export type LegResult = z.infer<ReturnType<typeof leg>>;
 
 const READ_CONCURRENCY = 64;
 const WRITE_CONCURRENCY = 5;
@@ -88,49 +91,51 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
     description:
       "Run one cluster-aware tool (e.g. pods_list, resources_get, events_list) on many clusters at once, concurrently, with a per-cluster timeout and partial results: a summary line, then each cluster's output or error; structuredContent has each cluster's structured result. An error when no cluster succeeded. Prefer this over calling a tool once per cluster.",
     schemaVariant: [first, ...rest].join(","),
-    input: z.object({
-      operation: z.enum([first, ...rest]).describe("Name of the tool to run on each cluster."),
-      parameters: z
-        .record(z.string(), z.unknown())
-        .optional()
-        .describe("Arguments for that tool, exactly as it takes them, without `cluster`."),
-      clusters: z
-        .array(z.string().min(1))
-        .optional()
-        .describe("Cluster names, aliases or globs such as 'c1-*' (default: every cluster)."),
-      fail_fast: z
-        .boolean()
-        .optional()
-        .describe("Stop at the first failure: cancel running legs, skip the rest (default false)."),
-      concurrency: z
-        .number()
-        .int()
-        .min(1)
-        .max(256)
-        .optional()
-        .describe(
-          `Clusters processed at once (default ${READ_CONCURRENCY} for read-only operations, ${WRITE_CONCURRENCY} for writes).`,
-        ),
-      timeout_seconds: z
-        .number()
-        .positive()
-        .max(600)
-        .optional()
-        .describe("Timeout per cluster in seconds (default 30)."),
-      confirm: z
-        .boolean()
-        .optional()
-        .describe(
-          "Required (true) to run a destructive operation on more than one cluster, or a write on a cluster listed in confirm_clusters, unless you confirm when asked.",
-        ),
-    }),
-    output: z.object({
-      operation: z.string(),
-      summary: z.string().describe("e.g. 'pods_list on 4 clusters: 3/4 ok, 1 failed (120 ms)'."),
-      elapsedMs: z.number().int(),
-      fanoutId: z.string().describe("The audit records of the legs carry this as their fanoutId."),
-      results: z.array(LEG),
-    }),
+    input: () =>
+      z.object({
+        operation: z.enum([first, ...rest]).describe("Name of the tool to run on each cluster."),
+        parameters: z
+          .record(z.string(), z.unknown())
+          .optional()
+          .describe("Arguments for that tool, exactly as it takes them, without `cluster`."),
+        clusters: z
+          .array(z.string().min(1))
+          .optional()
+          .describe("Cluster names, aliases or globs such as 'c1-*' (default: every cluster)."),
+        fail_fast: z
+          .boolean()
+          .optional()
+          .describe("Stop at the first failure: cancel running legs, skip the rest (default false)."),
+        concurrency: z
+          .number()
+          .int()
+          .min(1)
+          .max(256)
+          .optional()
+          .describe(
+            `Clusters processed at once (default ${READ_CONCURRENCY} for read-only operations, ${WRITE_CONCURRENCY} for writes).`,
+          ),
+        timeout_seconds: z
+          .number()
+          .positive()
+          .max(600)
+          .optional()
+          .describe("Timeout per cluster in seconds (default 30)."),
+        confirm: z
+          .boolean()
+          .optional()
+          .describe(
+            "Required (true) to run a destructive operation on more than one cluster, or a write on a cluster listed in confirm_clusters, unless you confirm when asked.",
+          ),
+      }),
+    output: () =>
+      z.object({
+        operation: z.string(),
+        summary: z.string().describe("e.g. 'pods_list on 4 clusters: 3/4 ok, 1 failed (120 ms)'."),
+        elapsedMs: z.number().int(),
+        fanoutId: z.string().describe("The audit records of the legs carry this as their fanoutId."),
+        results: z.array(leg()),
+      }),
     annotations: {
       readOnlyHint: !anyWrite,
       destructiveHint: ops.some((t) => t.annotations.destructiveHint),

@@ -9,11 +9,12 @@ const namespacesList = defineClusterTool({
   name: "namespaces_list",
   title: "Namespaces: List",
   description: "List the namespaces of a cluster.",
-  input: z.object({
-    labelSelector: listFields.labelSelector,
-    limit: listFields.limit,
-    continue: listFields.continue,
-  }),
+  input: () =>
+    z.object({
+      labelSelector: listFields().labelSelector,
+      limit: listFields().limit,
+      continue: listFields().continue,
+    }),
   output: listOutput,
   annotations: READ_ONLY,
   handler: async (args, ctx) => listRows(ctx, knownResource("Namespace", "namespaces", false), args),
@@ -24,10 +25,11 @@ const eventsList = defineClusterTool({
   title: "Events: List",
   description:
     "List Kubernetes events (warnings, scheduling, image pulls...) in a namespace or in all namespaces. Use fieldSelector 'type=Warning' or 'involvedObject.name=<pod>' to focus.",
-  input: z.object({
-    namespace: namespaceField("to list events from (default: all namespaces)."),
-    ...listFields,
-  }),
+  input: () =>
+    z.object({
+      namespace: namespaceField("to list events from (default: all namespaces)."),
+      ...listFields(),
+    }),
   output: listOutput,
   annotations: READ_ONLY,
   handler: async (args, ctx) => listRows(ctx, knownResource("Event", "events", true), args),

@@ -14,25 +14,27 @@ const podsExec = defineClusterTool({
   title: "Pods: Exec",
   description:
     "Run a command in a pod's container (non-interactive, no shell unless you call one: use ['sh','-c','...'] for pipes). Returns stdout, stderr and the exit code.",
-  input: z.object({
-    name: z.string().min(1).describe("Name of the pod."),
-    namespace: namespaceField("of the pod (default: the context's namespace)."),
-    container: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(
-        "Container name (default: the pod's kubectl.kubernetes.io/default-container, else its first container).",
-      ),
-    command: z.array(z.string()).min(1).describe("Command and arguments, e.g. ['ls', '-l', '/tmp']."),
-  }),
-  output: clusterOutput({
-    container: z.string().optional(),
-    exitCode: z.number().int().describe("The command's exit code (0 = success)."),
-    stdout: z.string(),
-    stderr: z.string(),
-    truncated: z.boolean().describe("True when stdout/stderr were cut to the output budget."),
-  }),
+  input: () =>
+    z.object({
+      name: z.string().min(1).describe("Name of the pod."),
+      namespace: namespaceField("of the pod (default: the context's namespace)."),
+      container: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          "Container name (default: the pod's kubectl.kubernetes.io/default-container, else its first container).",
+        ),
+      command: z.array(z.string()).min(1).describe("Command and arguments, e.g. ['ls', '-l', '/tmp']."),
+    }),
+  output: () =>
+    clusterOutput({
+      container: z.string().optional(),
+      exitCode: z.number().int().describe("The command's exit code (0 = success)."),
+      stdout: z.string(),
+      stderr: z.string(),
+      truncated: z.boolean().describe("True when stdout/stderr were cut to the output budget."),
+    }),
   annotations: { ...DESTRUCTIVE, idempotentHint: false },
   handler: async (args, ctx) => {
     const ref = { resource: PODS, name: args.name, namespace: args.namespace };

@@ -5,9 +5,10 @@ import { ToolError } from "../errors.js";
 import { knownResource } from "../kube/api-resources.js";
 import { defaultContainer } from "../kube/containers.js";
 import { describeObject } from "../kube/objects.js";
-import { clusterOutput, deletedOutput, listOutput, OBJECT_FIELD } from "../mcp/output.js";
+import { clusterOutput, deletedOutput, listOutput, objectField } from "../mcp/output.js";
 import { explainError, truncate } from "../mcp/results.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
+import { once } from "../util/once.js";
 import {
   ADDITIVE,
   DESTRUCTIVE,
@@ -24,15 +25,17 @@ const LOG_SAFETY_CAP_BYTES = 16 * 1024 * 1024;
 
 const PODS = knownResource("Pod", "pods", true);
 
-const podName = z.string().min(1).describe("Name of the pod.");
-const podNamespace = namespaceField("of the pod (default: the context's namespace, usually 'default').");
+const podName = once(() => z.string().min(1).describe("Name of the pod."));
+const podNamespace = once(() =>
+  namespaceField("of the pod (default: the context's namespace, usually 'default')."),
+);
 
 const podsList = defineClusterTool({
   name: "pods_list",
   title: "Pods: List",
   description:
     "List pods in all namespaces of a cluster, as a kubectl-like table. Filter with labelSelector/fieldSelector.",
-  input: z.object(listFields),
+  input: () => z.object(listFields()),
   output: listOutput,
   annotations: READ_ONLY,
   handler: async (args, ctx) => listRows(ctx, PODS, args),
@@ -42,7 +45,8 @@ const podsListInNamespace = defineClusterTool({
   name: "pods_list_in_namespace",
   title: "Pods: List in Namespace",
   description: "List pods in one namespace, as a kubectl-like table.",
-  input: z.object({ namespace: z.string().min(1).describe("Namespace to list pods from."), ...listFields }),
+  input: () =>
+    z.object({ namespace: z.string().min(1).describe("Namespace to list pods from."), ...listFields() }),
   output: listOutput,
   annotations: READ_ONLY,
   handler: async (args, ctx) => listRows(ctx, PODS, args),
@@ -52,8 +56,8 @@ const podsGet = defineClusterTool({
   name: "pods_get",
   title: "Pods: Get",
   description: "Get one pod as YAML (spec and status; managedFields removed).",
-  input: z.object({ name: podName, namespace: podNamespace }),
-  output: clusterOutput({ object: OBJECT_FIELD }),
+  input: () => z.object({ name: podName(), namespace: podNamespace() }),
+  output: () => clusterOutput({ object: objectField() }),
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
     const pod = await ctx.cluster.get({ resource: PODS, name: args.name, namespace: args.namespace });
@@ -65,7 +69,7 @@ const podsDelete = defineClusterTool({
   name: "pods_delete",
   title: "Pods: Delete",
   description: "Delete a pod (its controller, if any, will usually replace it).",
-  input: z.object({ name: podName, namespace: podNamespace }),
+  input: () => z.object({ name: podName(), namespace: podNamespace() }),
   output: deletedOutput,
   annotations: DESTRUCTIVE,
   handler: async (args, ctx) => {
@@ -85,36 +89,38 @@ const podsLog = defineClusterTool({
   title: "Pods: Log",
   description:
     "Get the logs of a pod's container (the last 100 lines by default). For multi-container pods without `container`, the default container is used and the others are named in the output.",
-  input: z.object({
-    name: podName,
-    namespace: podNamespace,
-    container: z
-      .string()
-      .min(1)
-      .optional()
-      .describe("Container name (default: the pod's default or first container)."),
-    previous: z
-      .boolean()
-      .optional()
-      .describe("Logs of the previous, terminated instance of the container (after a restart)."),
-    tail: z
-      .number()
-      .int()
-      .positive()
-      .max(100_000)
-      .optional()
-      .describe("Number of lines from the end (default 100)."),
-  }),
-  output: clusterOutput({
-    namespace: z.string(),
-    pod: z.string(),
-    container: z.string().optional().describe("The container read (absent when the pod names none)."),
-    otherContainers: z
-      .array(z.string())
-      .describe("The pod's other containers (pass `container` to read them)."),
-    previous: z.boolean(),
-    log: z.string().describe("The log text (newest lines kept when cut to the output budget)."),
-  }),
+  input: () =>
+    z.object({
+      name: podName(),
+      namespace: podNamespace(),
+      container: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("Container name (default: the pod's default or first container)."),
+      previous: z
+        .boolean()
+        .optional()
+        .describe("Logs of the previous, terminated instance of the container (after a restart)."),
+      tail: z
+        .number()
+        .int()
+        .positive()
+        .max(100_000)
+        .optional()
+        .describe("Number of lines from the end (default 100)."),
+    }),
+  output: () =>
+    clusterOutput({
+      namespace: z.string(),
+      pod: z.string(),
+      container: z.string().optional().describe("The container read (absent when the pod names none)."),
+      otherContainers: z
+        .array(z.string())
+        .describe("The pod's other containers (pass `container` to read them)."),
+      previous: z.boolean(),
+      log: z.string().describe("The log text (newest lines kept when cut to the output budget)."),
+    }),
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
     const ref = { resource: PODS, name: args.name, namespace: args.namespace };
@@ -162,25 +168,27 @@ const podsRun = defineClusterTool({
   title: "Pods: Run",
   description:
     "Run a pod from a container image (like `kubectl run`). With `port`, also creates a ClusterIP Service exposing that port.",
-  input: z.object({
-    image: z.string().min(1).describe("Container image, e.g. 'nginx:1.27'."),
-    name: z
-      .string()
-      .min(1)
-      .optional()
-      .describe("Pod name (default: derived from the image plus a random suffix)."),
-    namespace: namespaceField("to run the pod in (default: the context's namespace)."),
-    port: z
-      .number()
-      .int()
-      .min(1)
-      .max(65535)
-      .optional()
-      .describe("Container port to expose through a Service."),
-  }),
-  output: clusterOutput({
-    created: z.array(z.string()).describe("What was created, e.g. 'Pod ns/name', 'Service ns/name'."),
-  }),
+  input: () =>
+    z.object({
+      image: z.string().min(1).describe("Container image, e.g. 'nginx:1.27'."),
+      name: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("Pod name (default: derived from the image plus a random suffix)."),
+      namespace: namespaceField("to run the pod in (default: the context's namespace)."),
+      port: z
+        .number()
+        .int()
+        .min(1)
+        .max(65535)
+        .optional()
+        .describe("Container port to expose through a Service."),
+    }),
+  output: () =>
+    clusterOutput({
+      created: z.array(z.string()).describe("What was created, e.g. 'Pod ns/name', 'Service ns/name'."),
+    }),
   annotations: ADDITIVE,
   handler: async (args, ctx) => {
     const base =

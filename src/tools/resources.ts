@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { ToolError } from "../errors.js";
 import { describeObject, parseManifests } from "../kube/objects.js";
-import { clusterOutput, deletedOutput, listOutput, OBJECT_FIELD } from "../mcp/output.js";
+import { clusterOutput, deletedOutput, listOutput, objectField } from "../mcp/output.js";
 import { explainError } from "../mcp/results.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
 import { checkManifestLimits } from "../util/read-limited.js";
@@ -21,11 +21,12 @@ const resourcesList = defineClusterTool({
   title: "Resources: List",
   description:
     "List resources of any kind (built-in or CRD) in a namespace or across all namespaces, as a compact table (or YAML when the server is configured so).",
-  input: z.object({
-    ...typeFields,
-    namespace: namespaceField("to list from; omit for all namespaces (namespaced kinds)."),
-    ...listFields,
-  }),
+  input: () =>
+    z.object({
+      ...typeFields(),
+      namespace: namespaceField("to list from; omit for all namespaces (namespaced kinds)."),
+      ...listFields(),
+    }),
   output: listOutput,
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
@@ -38,12 +39,13 @@ const resourcesGet = defineClusterTool({
   name: "resources_get",
   title: "Resources: Get",
   description: "Get one resource of any kind as YAML (managedFields removed; Secret values redacted).",
-  input: z.object({
-    ...typeFields,
-    name: z.string().min(1).describe("Name of the resource."),
-    namespace: namespaceField("of the resource (namespaced kinds; default: the context's namespace)."),
-  }),
-  output: clusterOutput({ object: OBJECT_FIELD }),
+  input: () =>
+    z.object({
+      ...typeFields(),
+      name: z.string().min(1).describe("Name of the resource."),
+      namespace: namespaceField("of the resource (namespaced kinds; default: the context's namespace)."),
+    }),
+  output: () => clusterOutput({ object: objectField() }),
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
     const resource = await ctx.cluster.resolve(args.apiVersion, args.kind);
@@ -57,22 +59,24 @@ const resourcesCreateOrUpdate = defineClusterTool({
   title: "Resources: Create or Update",
   description:
     "Create or update resources from YAML or JSON (one or more documents separated by '---') using server-side apply. Returns the applied objects.",
-  input: z.object({
-    resource: z
-      .string()
-      .min(1)
-      .describe("YAML or JSON manifest(s); each needs apiVersion, kind and metadata.name."),
-    force: z
-      .boolean()
-      .optional()
-      .describe(
-        "Take over fields another field manager (kubectl, a controller) owns (default false: such a conflict is reported with the fields and managers, and nothing is changed).",
-      ),
-  }),
-  output: clusterOutput({
-    applied: z.array(z.string()).describe("Each applied object as 'Kind namespace/name'."),
-    objects: z.array(OBJECT_FIELD).describe("The applied objects as the server returned them (redacted)."),
-  }),
+  input: () =>
+    z.object({
+      resource: z
+        .string()
+        .min(1)
+        .describe("YAML or JSON manifest(s); each needs apiVersion, kind and metadata.name."),
+      force: z
+        .boolean()
+        .optional()
+        .describe(
+          "Take over fields another field manager (kubectl, a controller) owns (default false: such a conflict is reported with the fields and managers, and nothing is changed).",
+        ),
+    }),
+  output: () =>
+    clusterOutput({
+      applied: z.array(z.string()).describe("Each applied object as 'Kind namespace/name'."),
+      objects: z.array(objectField()).describe("The applied objects as the server returned them (redacted)."),
+    }),
   annotations: DESTRUCTIVE,
   handler: async (args, ctx) => {
     checkManifestLimits(args.resource, ctx.deps.config);
@@ -108,11 +112,12 @@ const resourcesDelete = defineClusterTool({
   name: "resources_delete",
   title: "Resources: Delete",
   description: "Delete one resource of any kind.",
-  input: z.object({
-    ...typeFields,
-    name: z.string().min(1).describe("Name of the resource to delete."),
-    namespace: namespaceField("of the resource (namespaced kinds; default: the context's namespace)."),
-  }),
+  input: () =>
+    z.object({
+      ...typeFields(),
+      name: z.string().min(1).describe("Name of the resource to delete."),
+      namespace: namespaceField("of the resource (namespaced kinds; default: the context's namespace)."),
+    }),
   output: deletedOutput,
   annotations: DESTRUCTIVE,
   handler: async (args, ctx) => {
@@ -134,23 +139,29 @@ const resourcesScale = defineClusterTool({
   title: "Resources: Scale",
   description:
     "Get or set the replica count of a scalable resource (Deployment, StatefulSet, ReplicaSet, or a CRD with a scale subresource). Without `scale`, only reports the current replicas.",
-  input: z.object({
-    ...typeFields,
-    name: z.string().min(1).describe("Name of the resource."),
-    namespace: namespaceField("of the resource (default: the context's namespace)."),
-    scale: z.number().int().min(0).optional().describe("Desired replica count; omit to just read it."),
-  }),
-  output: clusterOutput({
-    kind: z.string(),
-    name: z.string(),
-    replicas: z.number().int().describe("Desired replicas now (after scaling, when `scale` was given)."),
-    previous: z
-      .number()
-      .int()
-      .optional()
-      .describe("Desired replicas before scaling (only when `scale` was given)."),
-    current: z.number().int().optional().describe("Replicas currently running (status), when only reading."),
-  }),
+  input: () =>
+    z.object({
+      ...typeFields(),
+      name: z.string().min(1).describe("Name of the resource."),
+      namespace: namespaceField("of the resource (default: the context's namespace)."),
+      scale: z.number().int().min(0).optional().describe("Desired replica count; omit to just read it."),
+    }),
+  output: () =>
+    clusterOutput({
+      kind: z.string(),
+      name: z.string(),
+      replicas: z.number().int().describe("Desired replicas now (after scaling, when `scale` was given)."),
+      previous: z
+        .number()
+        .int()
+        .optional()
+        .describe("Desired replicas before scaling (only when `scale` was given)."),
+      current: z
+        .number()
+        .int()
+        .optional()
+        .describe("Replicas currently running (status), when only reading."),
+    }),
   annotations: DESTRUCTIVE,
   handler: async (args, ctx) => {
     const r = await ctx.cluster.resolve(args.apiVersion, args.kind);

@@ -42,28 +42,30 @@ const podsTop = defineClusterTool({
   title: "Pods: Top",
   description:
     "CPU (millicores) and memory (MiB) used by pods, from the metrics API, like `kubectl top pods`.",
-  input: z.object({
-    namespace: z
-      .string()
-      .min(1)
-      .optional()
-      .describe("Namespace (default: the context's namespace unless all_namespaces)."),
-    name: z.string().min(1).optional().describe("A single pod's name."),
-    labelSelector: listFields.labelSelector,
-    all_namespaces: z.boolean().optional().describe("All namespaces (default false)."),
-  }),
-  output: clusterOutput({
-    pods: z
-      .array(
-        z.object({
-          namespace: z.string(),
-          name: z.string(),
-          cpuMillicores: z.number().int(),
-          memoryBytes: z.number(),
-        }),
-      )
-      .describe("Pods by CPU use, highest first (the sum over each pod's containers)."),
-  }),
+  input: () =>
+    z.object({
+      namespace: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("Namespace (default: the context's namespace unless all_namespaces)."),
+      name: z.string().min(1).optional().describe("A single pod's name."),
+      labelSelector: listFields().labelSelector,
+      all_namespaces: z.boolean().optional().describe("All namespaces (default false)."),
+    }),
+  output: () =>
+    clusterOutput({
+      pods: z
+        .array(
+          z.object({
+            namespace: z.string(),
+            name: z.string(),
+            cpuMillicores: z.number().int(),
+            memoryBytes: z.number(),
+          }),
+        )
+        .describe("Pods by CPU use, highest first (the sum over each pod's containers)."),
+    }),
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
     const c = ctx.cluster;
@@ -118,21 +120,23 @@ const nodesTop = defineClusterTool({
   title: "Nodes: Top",
   description:
     "CPU and memory used by nodes and the share of their allocatable capacity, like `kubectl top nodes`.",
-  input: z.object({
-    name: z.string().min(1).optional().describe("A single node's name."),
-    labelSelector: listFields.labelSelector,
-  }),
-  output: clusterOutput({
-    nodes: z.array(
-      z.object({
-        name: z.string(),
-        cpuMillicores: z.number().int(),
-        cpuPercent: z.number().nullable().describe("Share of allocatable CPU, or null when unknown."),
-        memoryBytes: z.number(),
-        memoryPercent: z.number().nullable().describe("Share of allocatable memory, or null when unknown."),
-      }),
-    ),
-  }),
+  input: () =>
+    z.object({
+      name: z.string().min(1).optional().describe("A single node's name."),
+      labelSelector: listFields().labelSelector,
+    }),
+  output: () =>
+    clusterOutput({
+      nodes: z.array(
+        z.object({
+          name: z.string(),
+          cpuMillicores: z.number().int(),
+          cpuPercent: z.number().nullable().describe("Share of allocatable CPU, or null when unknown."),
+          memoryBytes: z.number(),
+          memoryPercent: z.number().nullable().describe("Share of allocatable memory, or null when unknown."),
+        }),
+      ),
+    }),
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
     const c = ctx.cluster;

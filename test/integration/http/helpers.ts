@@ -29,8 +29,8 @@ const whoami = defineClusterTool({
   name: "test_whoami",
   title: "Test: which cluster am I on",
   description: "Test-only tool: the resolved cluster and its apiserver version.",
-  input: z.object({}),
-  output: z.object({ cluster: z.string(), server: z.string(), version: z.string().nullable() }),
+  input: () => z.object({}),
+  output: () => z.object({ cluster: z.string(), server: z.string(), version: z.string().nullable() }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   handler: async (_args, ctx) => {
     const v = await ctx.cluster.serverVersion();
