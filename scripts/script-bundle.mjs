@@ -34,6 +34,7 @@ const LAZY_SCRIPT = resolve(ROOT, "src/boot/lazy-script.ts");
 const SHARED_TABLE = "k8s-mcp:shared-modules";
 const LAZY_ENTRY = "k8s-mcp:lazy-entry";
 const RESOLVING = "k8s-mcp-script-bundle";
+const FACADE = "k8s-mcp:facade:";
 
 const idOf = (absPath) => relative(ROOT, absPath).split("\\").join("/");
 const abs = (id) => resolve(ROOT, id);
@@ -63,11 +64,14 @@ function takeOver(name, decide, load) {
 
 // A generated module `specifier` exporting `name`: one require() closure per module id, sorted (resolution order
 // varies between builds, and the output, whose hash names the code cache, must not). main.cjs's
-// "k8s-mcp:shared-modules" (sharedModules) and lazy.cjs's entry (roots) are the two.
-function moduleTable(specifier, name, ids) {
+// "k8s-mcp:shared-modules" (sharedModules) and lazy.cjs's entry (roots) are the two. `only` maps an ES module id
+// to the export names the other script uses: its closure then requires a facade exporting just those, since
+// requiring the module itself keeps every export alive (a whole namespace object), defeating tree shaking.
+function moduleTable(specifier, name, ids, only = new Map()) {
+  const target = (id) => (only.has(id) ? `${FACADE}${id}` : abs(id));
   const entries = [...ids]
     .sort()
-    .map((id) => `  ${JSON.stringify(id)}: () => require(${JSON.stringify(abs(id))}),`);
+    .map((id) => `  ${JSON.stringify(id)}: () => require(${JSON.stringify(target(id))}),`);
   return {
     name: `k8s-mcp-table:${specifier}`,
     setup(b) {
@@ -78,8 +82,59 @@ function moduleTable(specifier, name, ids) {
         loader: "js",
         resolveDir: ROOT,
       }));
+      b.onResolve({ filter: new RegExp(`^${FACADE}`) }, (args) => ({
+        path: args.path,
+        namespace: "k8s-mcp-gen",
+      }));
+      b.onLoad({ filter: new RegExp(`^${FACADE}`), namespace: "k8s-mcp-gen" }, (args) => {
+        const id = args.path.slice(FACADE.length);
+        const names = [...(only.get(id) ?? [])].sort().map((n) => JSON.stringify(n));
+        return {
+          contents: `export { ${names.join(", ")} } from ${JSON.stringify(abs(id))};\n`,
+          loader: "js",
+          resolveDir: ROOT,
+        };
+      });
     },
   };
+}
+
+// The export names an importer takes from `specifier`, read from its import/export declarations; undefined when
+// it may use any (a namespace import, export *, require(), import(), or a declaration not found).
+function namesImported(ts, importer, specifier, kind) {
+  if (kind !== "import-statement") return undefined;
+  let src;
+  try {
+    src = readFileSync(importer, "utf8");
+  } catch {
+    return undefined;
+  }
+  const script = /\.[cm]?tsx?$/.test(importer) ? ts.ScriptKind.TS : ts.ScriptKind.JS;
+  const file = ts.createSourceFile(importer, src, ts.ScriptTarget.Latest, false, script);
+  const names = new Set();
+  let found = false;
+  for (const st of file.statements) {
+    const isImport = ts.isImportDeclaration(st);
+    if (!isImport && !ts.isExportDeclaration(st)) continue;
+    const spec = st.moduleSpecifier;
+    if (!spec || !ts.isStringLiteral(spec) || spec.text !== specifier) continue;
+    found = true;
+    if (isImport) {
+      const clause = st.importClause;
+      if (!clause || clause.isTypeOnly) continue;
+      if (clause.name) names.add("default");
+      const bound = clause.namedBindings;
+      if (bound && ts.isNamespaceImport(bound)) return undefined;
+      for (const el of bound?.elements ?? [])
+        if (!el.isTypeOnly) names.add((el.propertyName ?? el.name).text);
+    } else {
+      if (st.isTypeOnly) continue;
+      const clause = st.exportClause;
+      if (!clause || !ts.isNamedExports(clause)) return undefined;
+      for (const el of clause.elements) if (!el.isTypeOnly) names.add((el.propertyName ?? el.name).text);
+    }
+  }
+  return found ? names : undefined;
 }
 
 // Start-up modules: reachable from the entry without entering a lazy root. Fails the build when a lazy root is
@@ -133,11 +188,13 @@ export async function buildNodeScripts(build, options, esMeta) {
 
   // 2. lazy.cjs: the lazy roots; a start-up module becomes a stand-in reading main.cjs's instance.
   const shared = new Set();
+  const uses = [];
   const stub = takeOver(
     "k8s-mcp-shared",
-    (id) => {
+    (id, args) => {
       if (!startup.has(id) || abs(id) === LAZY_SCRIPT) return undefined;
       shared.add(id);
+      uses.push({ id, importer: args.importer, path: args.path, kind: args.kind });
       return "k8s-mcp-shared-cjs";
     },
     (id) => ({
@@ -152,6 +209,18 @@ export async function buildNodeScripts(build, options, esMeta) {
     outfile: "dist/lazy.cjs",
     plugins: [stub, moduleTable(LAZY_ENTRY, "roots", LAZY_ROOTS), ...plugins],
   });
+
+  // What lazy.cjs takes of each shared ES module, where every importer names it (else the whole namespace).
+  const { default: ts } = await import("typescript");
+  const only = new Map();
+  const takenWhole = new Set();
+  for (const u of uses) {
+    if (whole.metafile.inputs[u.id]?.format !== "esm") takenWhole.add(u.id);
+    const names = takenWhole.has(u.id) ? undefined : namesImported(ts, u.importer, u.path, u.kind);
+    if (!names) takenWhole.add(u.id);
+    else only.set(u.id, new Set([...(only.get(u.id) ?? []), ...names]));
+  }
+  for (const id of takenWhole) only.delete(id);
 
   // 3. main.cjs: start-up modules; a lazy root becomes a stand-in that loads it from lazy.cjs on first use.
   const exportsOf = esExports(esMeta);
@@ -183,7 +252,7 @@ export async function buildNodeScripts(build, options, esMeta) {
     entryPoints: [entry],
     outfile: "dist/main.cjs",
     metafile: true,
-    plugins: [standIn, moduleTable(SHARED_TABLE, "sharedModules", shared), ...plugins],
+    plugins: [standIn, moduleTable(SHARED_TABLE, "sharedModules", shared, only), ...plugins],
   });
   for (const id of shared)
     if (!main.metafile.inputs[id])

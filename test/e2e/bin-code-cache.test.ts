@@ -14,7 +14,7 @@ import nodeModule from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { spawnServer } from "../helpers/stdio-process.js";
+import { CLI_PATH, spawnServer } from "../helpers/stdio-process.js";
 
 const NODE_HAS_COMPILE_CACHE = typeof Reflect.get(nodeModule, "enableCompileCache") === "function";
 const roots: string[] = [];
@@ -253,4 +253,19 @@ describe("a start that answers initialize and tools/list", () => {
       expect(eager).toEqual([]);
     },
   );
+});
+
+describe("dist/main.cjs", () => {
+  // lazy.cjs takes the modules it shares with main.cjs through a table; were a module handed over whole (its
+  // namespace object), every export would stay in main.cjs. The MCP SDK's types.js is the large case: schemas for
+  // requests this server never receives would be built at every start.
+  it("keeps only the MCP SDK schemas something uses (a module shared with lazy.cjs is not kept whole)", () => {
+    const main = readFileSync(join(CLI_PATH, "..", "main.cjs"), "utf8");
+    // Used: the server answers initialize and tools/list.
+    expect(main).toContain('"notifications/initialized"');
+    expect(main).toContain('"tools/list"');
+    // Unused by a server: only a whole-module export table would keep these.
+    expect(main).not.toContain('"notifications/roots/list_changed"');
+    expect(main).not.toContain("ServerResultSchema");
+  });
 });
