@@ -12,7 +12,13 @@ export type { FlagOverrides } from "./flag-table.js";
  * commander itself has none and `getOptionValueSource` tells given flags from absent ones.
  */
 export function addConfigOptions(cmd: Command): Command {
-  const defaults = ConfigSchema.parse({});
+  // Read off the schema's fields: parsing a whole default config here would cost every start a second parse.
+  const { shape } = ConfigSchema;
+  const defaults = {
+    list_output: shape.list_output.def.defaultValue,
+    log_level: shape.log_level.def.defaultValue,
+    host: shape.host.def.defaultValue,
+  };
   return cmd
     .option("--config <file>", "TOML configuration file")
     .option("--kubeconfig <path>", "classic kubeconfig file(s), separated like KUBECONFIG")

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../src/config/errors.js";
 import { addConfigOptions, controlFlags, flagOverrides } from "../../../src/config/flags.js";
 import { loadConfig } from "../../../src/config/load.js";
+import { ConfigSchema } from "../../../src/config/schema.js";
 
 function parse(args: string[]): Command {
   const cmd = addConfigOptions(new Command("k8s-mcp")).exitOverride();
@@ -80,6 +81,18 @@ describe("flagOverrides", () => {
     expect(cmd.opts()).toEqual({});
     const { config } = await loadConfig({ env: {}, flags: flagOverrides(cmd), homedir: "/h" });
     expect(config.list_output).toBe("table");
+  });
+
+  it("quotes the schema's defaults in help, as a parse of an empty config gives them", () => {
+    const help = addConfigOptions(new Command("k8s-mcp")).helpInformation().replace(/\s+/g, " ");
+    const defaults = ConfigSchema.parse({});
+    const quoted: [string, string][] = [
+      ["--list-output <table|yaml>", defaults.list_output],
+      ["--log-level <level>", defaults.log_level],
+      ["--host <host>", defaults.host],
+    ];
+    for (const [flag, value] of quoted)
+      expect(help).toMatch(new RegExp(`${flag.replace(/[|<>]/g, "\\$&")} [^-]*\\(default: ${value}\\)`));
   });
 
   it("mentions the environment variable in --http-token help", () => {
