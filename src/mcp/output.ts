@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { once } from "../util/once.js";
 
-/** Why: every cluster-aware result names the cluster it ran on; registration refuses a cluster tool without it. */
+/** Why: every cluster-aware result names the cluster it ran on; publicOutputSchema refuses a tool without it. */
 export const clusterField = once(() =>
   z.string().describe("The cluster this ran on (its resolved name, never an alias)."),
 );
