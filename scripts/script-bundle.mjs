@@ -215,8 +215,8 @@ export async function buildNodeScripts(build, options, esMeta) {
   const only = new Map();
   const takenWhole = new Set();
   for (const u of uses) {
-    if (whole.metafile.inputs[u.id]?.format !== "esm") takenWhole.add(u.id);
-    const names = takenWhole.has(u.id) ? undefined : namesImported(ts, u.importer, u.path, u.kind);
+    const esm = whole.metafile.inputs[u.id]?.format === "esm";
+    const names = esm ? namesImported(ts, u.importer, u.path, u.kind) : undefined;
     if (!names) takenWhole.add(u.id);
     else only.set(u.id, new Set([...(only.get(u.id) ?? []), ...names]));
   }

@@ -19,14 +19,9 @@ const REQUIRED_CLUSTER_DESCRIPTION =
 
 // The `cluster` and `confirm` arguments, built on first use and shared by every tool and server (zod schemas are
 // immutable), instead of a few schema objects per tool on every createServer.
-const sharedArgs: { optional?: z.ZodType; required?: z.ZodType; confirm?: z.ZodType } = {};
-
-function clusterArg(config: Config): z.ZodType {
-  if (!config.require_cluster) {
-    sharedArgs.optional ??= z.string().optional().describe(CLUSTER_ARG_DESCRIPTION);
-    return sharedArgs.optional;
-  }
-  sharedArgs.required ??= z
+const optionalCluster = once(() => z.string().optional().describe(CLUSTER_ARG_DESCRIPTION));
+const requiredCluster = once(() =>
+  z
     .string({
       error: (issue) =>
         issue.input === undefined
@@ -34,9 +29,9 @@ function clusterArg(config: Config): z.ZodType {
           : undefined,
     })
     .min(1)
-    .describe(REQUIRED_CLUSTER_DESCRIPTION);
-  return sharedArgs.required;
-}
+    .describe(REQUIRED_CLUSTER_DESCRIPTION),
+);
+const confirmArg = once(() => z.boolean().optional().describe(CONFIRM_ARG_DESCRIPTION));
 
 // confirm_clusters gives cluster-aware writes a `confirm` argument.
 function takesConfirm(tool: AnyTool, config: Config): boolean {
@@ -49,11 +44,9 @@ function takesConfirm(tool: AnyTool, config: Config): boolean {
  */
 export function publicInputSchema(tool: AnyTool, config: Config): z.ZodObject<z.ZodRawShape> {
   if (tool.kind !== "cluster") return strictInput(tool.name, tool.input.shape);
-  const shape: Record<string, z.ZodType> = { ...tool.input.shape, cluster: clusterArg(config) };
-  if (takesConfirm(tool, config)) {
-    sharedArgs.confirm ??= z.boolean().optional().describe(CONFIRM_ARG_DESCRIPTION);
-    shape.confirm = sharedArgs.confirm;
-  }
+  const cluster = config.require_cluster ? requiredCluster() : optionalCluster();
+  const shape: Record<string, z.ZodType> = { ...tool.input.shape, cluster };
+  if (takesConfirm(tool, config)) shape.confirm = confirmArg();
   return strictInput(tool.name, shape);
 }
 

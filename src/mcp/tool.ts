@@ -5,6 +5,7 @@ import type { ClusterManager } from "../clusters/manager.js";
 import type { SessionState } from "../clusters/sessions.js";
 import type { Fingerprint } from "../kube/sanitize.js";
 import type { ScopedClient } from "../kube/scoped.js";
+import { once } from "../util/once.js";
 import type { ServerDeps } from "./deps.js";
 
 /** Why: all four MCP annotations are required on every tool; policy is derived from them. */
@@ -131,18 +132,17 @@ function withSchemas(
   t: ToolDefinition<ClusterTool> | ToolDefinition<FleetTool>,
   kind: AnyTool["kind"],
 ): AnyTool {
-  const { input, output, ...rest } = t;
-  const built: { input?: z.ZodObject<z.ZodRawShape>; output?: OutputSchema } = {};
+  const { input: makeInput, output: makeOutput, ...rest } = t;
+  const input = once(makeInput);
+  const output = once(makeOutput);
   const tool = {
     ...rest,
     kind,
     get input(): z.ZodObject<z.ZodRawShape> {
-      built.input ??= input();
-      return built.input;
+      return input();
     },
     get output(): OutputSchema {
-      built.output ??= output();
-      return built.output;
+      return output();
     },
   };
   return tool as AnyTool;
