@@ -31,15 +31,11 @@ export async function ensureHelm(log: (line: string) => void = () => {}): Promis
   const started = Date.now();
   log(`building helm.sh/helm/v4/cmd/helm@${HELM_VERSION} (first run only)...`);
   try {
-    await run(
-      "go",
-      ["install", "-trimpath", "-ldflags=-s -w", `helm.sh/helm/v4/cmd/helm@${HELM_VERSION}`],
-      {
-        cwd: gobin,
-        maxBuffer: 64 * 1024 * 1024,
-        env: { ...process.env, CGO_ENABLED: "0", GOBIN: gobin, GOFLAGS: "" },
-      },
-    );
+    await run("go", ["install", "-trimpath", "-ldflags=-s -w", `helm.sh/helm/v4/cmd/helm@${HELM_VERSION}`], {
+      cwd: gobin,
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, CGO_ENABLED: "0", GOBIN: gobin, GOFLAGS: "" },
+    });
     await rename(join(gobin, "helm"), out);
   } catch (err) {
     const e = err as { stderr?: string; message: string };
