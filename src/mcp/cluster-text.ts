@@ -33,7 +33,7 @@ function subject(s: Record<string, unknown> | undefined): string | undefined {
     return `pod ${str(s.namespace) ? `${s.namespace}/` : ""}${s.pod}${str(s.container) ? ` · container ${s.container}` : ""}`;
   for (const key of ["pods", "nodes"])
     if (Array.isArray(s[key])) return counted((s[key] as unknown[]).length, key.slice(0, -1));
-  if (typeof s.exitCode === "number") return `exit code ${s.exitCode}`;
+  if (str(s.container)) return `container ${s.container}`;
   return undefined;
 }
 

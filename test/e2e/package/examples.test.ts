@@ -99,7 +99,7 @@ describe("host recipes in examples/, as installed, started as written", () => {
         if (entry.env?.RANCHER_URL) {
           const status = (await client.callTool({ name: "nsk_status", arguments: {} })) as CallToolResult;
           expect(resultText(status), file).toContain(`directory: ${cp.kubeconfigDir}`);
-          expect(resultText(status), file).toContain("auto-refresh: on");
+          expect(resultText(status), file).toContain("auto-refresh: every 1h");
           expect(resultText(status), file).not.toContain("replace-with-your-rancher-api-token");
         }
       } finally {

@@ -19,12 +19,12 @@ describe("clusterLine", () => {
     expect(clusterLine("a", { kind: "Pod", count: 2, columns: [], items: [] })).toBe("# cluster a · 2 pods");
   });
 
-  it("names a pod's log, metrics rows and an exit code; otherwise just the cluster", () => {
+  it("names a pod's log, metrics rows and an exec's container; otherwise just the cluster", () => {
     expect(clusterLine("a", { namespace: "ns", pod: "web", container: "main" })).toBe(
       "cluster a · pod ns/web · container main",
     );
     expect(clusterLine("a", { nodes: [{}] })).toBe("cluster a · 1 node");
-    expect(clusterLine("a", { exitCode: 0 })).toBe("cluster a · exit code 0");
+    expect(clusterLine("a", { container: "main", exitCode: 0 })).toBe("cluster a · container main");
     expect(clusterLine("a", {})).toBe("cluster a");
   });
 });
