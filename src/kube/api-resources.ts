@@ -108,7 +108,10 @@ export async function resolveResource(
     if (attempt === 1) {
       const kinds = [...new Set(list.map((r) => r.kind))].sort();
       const printable = /^[\x20-\x7e]*$/.test(kind);
-      const elsewhere = printable ? await versionsServingKind(client, kind, signal) : [];
+      // Only a kind spelled like one (letters and digits) is worth two discovery reads.
+      const elsewhere = /^[A-Za-z][A-Za-z0-9]*$/.test(kind)
+        ? await versionsServingKind(client, kind, signal)
+        : [];
       const [best, ...more] = elsewhere;
       throw new ToolError(
         `${apiVersion} has no kind ${printable ? `'${kind}'` : JSON.stringify(kind)} on cluster '${client.name}'`,
