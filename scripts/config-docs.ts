@@ -1,4 +1,4 @@
-// Prints the configuration reference table for README.md (`npx tsx scripts/config-docs.ts`).
+// Prints the configuration reference table for docs/configuration.md (`npx tsx scripts/config-docs.ts`).
 import { renderConfigReference } from "../src/config/docs.js";
 
 process.stdout.write(`${renderConfigReference()}\n`);

@@ -17,8 +17,9 @@ export async function main(argv: string[]): Promise<number> {
       )
       .version(VERSION, "-v, --version"),
   );
+  // --help and --version answer before any MCP traffic, so they may use stdout (`k8s-mcp --help | less`).
   program.configureOutput({
-    writeOut: (s) => process.stderr.write(s),
+    writeOut: (s) => process.stdout.write(s),
     writeErr: (s) => process.stderr.write(s),
   });
   program.exitOverride();

@@ -6,10 +6,11 @@ import type { Logger } from "../log.js";
 import { normaliseServer } from "../redact/url.js";
 import { readKubeconfigFile } from "../util/read-limited.js";
 import { AddressBook } from "./addresses.js";
+import type { FleetFacts } from "./advice.js";
 import { ClientCache, kubeconfigText } from "./clients.js";
 import { buildClusterIndex, splitContextAddress } from "./discovery/registry.js";
 import { scanKubeconfigDir } from "./discovery/scan.js";
-import type { ClassicResult, ClusterIndex, ClusterSource, Problem } from "./discovery/types.js";
+import type { ClassicResult, ClusterIndex, ClusterSource, Problem, SkippedFile } from "./discovery/types.js";
 import { ServerFence } from "./fence.js";
 import { KubeconfigFacts } from "./servers.js";
 
@@ -39,6 +40,21 @@ export interface ClusterDetails {
   server?: string;
   namespace?: string;
   otherContexts: string[];
+}
+
+// Skipped files are listed one per problem up to this many, then counted: a directory of notes stays readable.
+const MAX_SKIPPED_LISTED = 10;
+
+function skippedProblems(skipped: SkippedFile[]): Problem[] {
+  const listed: Problem[] = skipped.slice(0, MAX_SKIPPED_LISTED).map((s) => ({
+    kind: "skipped",
+    message: `skipped ${s.file}: it ${s.reason}; ${s.fix}`,
+    file: s.file,
+  }));
+  const more = skipped.length - listed.length;
+  if (more > 0)
+    listed.push({ kind: "skipped", message: `skipped ${more} more file(s) of the kubeconfig directory` });
+  return listed;
 }
 
 const HIDDEN_SERVER_HINT = "use a cluster from clusters_list whose API server is not one of a hidden cluster";
@@ -84,9 +100,10 @@ export class ClusterManager {
   async rescan(): Promise<void> {
     this.extraProblems = [];
     let dirEntries: Awaited<ReturnType<typeof scanKubeconfigDir>> = [];
+    const skipped: SkippedFile[] = [];
     if (this.opts.kubeconfigDir) {
       try {
-        dirEntries = await scanKubeconfigDir(this.opts.kubeconfigDir);
+        dirEntries = await scanKubeconfigDir(this.opts.kubeconfigDir, skipped);
       } catch (err) {
         this.extraProblems.push({
           kind: "missing",
@@ -102,6 +119,7 @@ export class ClusterManager {
     this.index = buildClusterIndex({ dirEntries, classic: this.classic, filter: this.book.filter });
     this.book.setIndex(this.index);
     this.generation++;
+    this.extraProblems.push(...skippedProblems(skipped));
     for (const m of this.classic?.missing ?? []) {
       this.extraProblems.push({ kind: "missing", message: `kubeconfig ${m} does not exist`, file: m });
     }
@@ -157,6 +175,16 @@ export class ClusterManager {
     return [...this.index.problems, ...this.extraProblems, ...this.defaultProblem()];
   }
 
+  /** Where clusters come from and what went wrong: an empty fleet is explained from these (clusters/advice.ts). */
+  sourceFacts(): Omit<FleetFacts, "canRefresh"> {
+    return {
+      kubeconfigDir: this.opts.kubeconfigDir,
+      classicPaths: this.opts.classicPaths,
+      problems: this.problems(),
+      hidden: this.index.hidden,
+    };
+  }
+
   /** How many clusters the filters hide (a count only). */
   hiddenCount(): number {
     return this.index.hidden;
@@ -178,7 +206,10 @@ export class ClusterManager {
     return [{ kind: "filtered-default", message: `default_cluster '${d}' is not an available cluster` }];
   }
 
-  /** The initial active cluster for a new session: default_cluster, else the classic current-context. */
+  /**
+   * The initial active cluster for a new session: default_cluster, else the classic current-context, else the
+   * only cluster when there is exactly one (a newcomer's first `pods_list` then just works).
+   */
   initialCluster(): string | undefined {
     const d = this.opts.defaultCluster;
     if (d) {
@@ -187,7 +218,9 @@ export class ClusterManager {
       return r.ok ? r.canonical : undefined;
     }
     const cur = this.classic?.currentContext;
-    return cur && this.index.clusters.has(cur) ? cur : undefined;
+    if (cur && this.index.clusters.has(cur)) return cur;
+    const names = this.book.names();
+    return names.length === 1 ? names[0] : undefined;
   }
 
   /** Any address form to a canonical name; unknown, hidden or server-hidden addresses are refused. */

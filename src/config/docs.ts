@@ -1,4 +1,4 @@
-// Renders the configuration reference (README) from the zod schema, so docs and validation never drift.
+// Renders the configuration reference (docs/configuration.md) from the zod schema, so docs and validation never drift.
 import { z } from "zod";
 import { ConfigSchema, NskSchema } from "./schema.js";
 
@@ -29,7 +29,7 @@ function rows(shape: Record<string, z.ZodType>, prefix: string): string[] {
     );
 }
 
-/** Why: the README's configuration table is generated from the one schema (a unit test keeps them equal). */
+/** Why: docs/configuration.md's table is generated from the one schema (a unit test keeps them equal). */
 export function renderConfigReference(): string {
   return [
     "| key | type | default | meaning |",

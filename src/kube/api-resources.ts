@@ -3,6 +3,7 @@ import { ToolError } from "../errors.js";
 import { abortable } from "../util/abortable.js";
 import type { ClusterClient } from "./client.js";
 import { KubeError } from "./errors.js";
+import { versionsServingKind } from "./kind-versions.js";
 import { groupVersionPath } from "./paths.js";
 import { parseApiVersion } from "./validate.js";
 
@@ -106,9 +107,17 @@ export async function resolveResource(
     if (found) return found;
     if (attempt === 1) {
       const kinds = [...new Set(list.map((r) => r.kind))].sort();
+      const printable = /^[\x20-\x7e]*$/.test(kind);
+      // Only a kind spelled like one (letters and digits) is worth two discovery reads.
+      const elsewhere = /^[A-Za-z][A-Za-z0-9]*$/.test(kind)
+        ? await versionsServingKind(client, kind, signal)
+        : [];
+      const [best, ...more] = elsewhere;
       throw new ToolError(
-        `${apiVersion} has no kind ${/^[\x20-\x7e]*$/.test(kind) ? `'${kind}'` : JSON.stringify(kind)} on cluster '${client.name}'`,
-        `kinds in ${apiVersion}: ${kinds.slice(0, 30).join(", ")}${kinds.length > 30 ? ", ..." : ""}`,
+        `${apiVersion} has no kind ${printable ? `'${kind}'` : JSON.stringify(kind)} on cluster '${client.name}'`,
+        best
+          ? `use apiVersion '${best}', which serves it on this cluster${more.length ? ` (also: ${more.join(", ")})` : ""}`
+          : `kinds in ${apiVersion}: ${kinds.slice(0, 30).join(", ")}${kinds.length > 30 ? ", ..." : ""}`,
       );
     }
   }

@@ -106,10 +106,11 @@ function cell(v: unknown, col: TableColumn): string {
   return String(v);
 }
 
-function pagingNote(meta: TableResponse["metadata"], shown: number): string {
+// `narrow` names the calling tool's own filters (a tool without `namespace` must not suggest it).
+function pagingNote(meta: TableResponse["metadata"], shown: number, narrow: string): string {
   if (!meta?.continue) return "";
   const rest = meta.remainingItemCount ? ` (${meta.remainingItemCount} more)` : "";
-  return `\nthis page has ${shown} item(s); more available${rest}: call again with continue="${meta.continue}" (or narrow with labelSelector/fieldSelector/namespace)`;
+  return `\nthis page has ${shown} item(s); more available${rest}: call again with continue="${meta.continue}" (or narrow with ${narrow})`;
 }
 
 // "Nominated Node" -> "nominatedNode": row keys an agent can address without quoting.
@@ -178,7 +179,7 @@ export async function listResources(...args: Parameters<typeof listPage>): Promi
     Math.max(1, structuredRowsThatFit(first.structured, max)),
   );
   if (fit < 1 || fit >= count) return first;
-  const page = await listPage(client, config, r, { ...p, limit: fit });
+  const page = await listPage(client, config, r, { ...p, limit: fit }, args[4]);
   const note = `\npage shortened to ${fit} of ${count} rows to fit max_output_bytes; nothing was skipped`;
   return { ...page, footer: `${note}${page.footer}` };
 }
@@ -188,6 +189,7 @@ async function listPage(
   config: Config,
   r: ApiResource,
   p: ListParams,
+  narrow = "labelSelector or fieldSelector",
 ): Promise<ListPage> {
   const allNamespaces = r.namespaced && !p.namespace;
   const query = {
@@ -211,7 +213,7 @@ async function listPage(
       const body = count ? text : `No ${what} found${where} on cluster '${client.name}'.`;
       return {
         text: body,
-        footer: pagingNote(t.metadata, count),
+        footer: pagingNote(t.metadata, count, narrow),
         structured: {
           cluster: client.name,
           kind: r.kind,
@@ -235,7 +237,7 @@ async function listPage(
     : `No ${what} found${where} on cluster '${client.name}'.`;
   return {
     text,
-    footer: pagingNote(list.metadata, items.length),
+    footer: pagingNote(list.metadata, items.length, narrow),
     structured: {
       cluster: client.name,
       kind: r.kind,

@@ -1,7 +1,7 @@
 // Runs one tool call: session, cluster resolution, policy, handler, result, audit record. Shared by fan-out.
 import { randomUUID } from "node:crypto";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { ToolError } from "../errors.js";
+import { clusterResult, noClusterSelected } from "./cluster-text.js";
 import { assertWriteConfirmed } from "./confirm.js";
 import type { CallRecord, ServerDeps } from "./deps.js";
 import { callOutcome } from "./outcome.js";
@@ -61,15 +61,7 @@ export async function runTool(
       // require_cluster: the active cluster is never used implicitly, whoever calls (tools, resources, completion).
       const implicit = deps.config.require_cluster ? undefined : deps.sessions.activeOf(session);
       const wanted = typeof requested === "string" && requested.trim() ? requested : implicit;
-      if (!wanted) {
-        const how = deps.config.require_cluster
-          ? "(require_cluster is set)"
-          : "or call clusters_switch first";
-        throw new ToolError(
-          "no cluster selected",
-          `pass \`cluster\` ${how}; known clusters: ${deps.clusters.names().join(", ") || "(none)"}`,
-        );
-      }
+      if (!wanted) throw noClusterSelected(deps);
       clusterName = await deps.clusters.resolve(wanted);
       await assertWriteConfirmed(tool, clusterName, confirmed === true, ctx.confirm, deps.config, (n) =>
         deps.clusters.namesOf(n),
@@ -80,7 +72,11 @@ export async function runTool(
     } else {
       out = await tool.handler(rawArgs, ctx);
     }
-    result = okResult(out, deps.config.max_output_bytes);
+    // A direct call's text names its cluster (a fan-out leg's section header already does).
+    result =
+      clusterName && !meta.fanoutId
+        ? clusterResult(tool, out, clusterName, deps.config.max_output_bytes)
+        : okResult(out, deps.config.max_output_bytes);
   } catch (err) {
     failure = err;
     const text = deps.logger.scrub(describeError(err, { tool: tool.name, cluster: clusterName }));

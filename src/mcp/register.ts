@@ -8,6 +8,7 @@ import { once } from "../util/once.js";
 import { foldAliases, strictInput } from "./arguments.js";
 import { CONFIRM_ARG_DESCRIPTION } from "./confirm.js";
 import type { ServerDeps } from "./deps.js";
+import { answerHiddenTool } from "./hidden-tools.js";
 import { CLUSTER_ARG_DESCRIPTION, runTool } from "./invoke.js";
 import { isToolEnabled } from "./policy.js";
 import type { AnyTool, ToolAnnotations } from "./tool.js";
@@ -147,7 +148,10 @@ export function registerTools(
 ): string[] {
   const listed: ListedTool[] = [];
   for (const tool of tools) {
-    if (!isListed(tool, deps.config)) continue;
+    if (!isListed(tool, deps.config)) {
+      answerHiddenTool(server, tool, deps.config);
+      continue;
+    }
     const registered = server.registerTool<z.ZodObject<z.ZodRawShape>, z.ZodObject<z.ZodRawShape>>(
       tool.name,
       toolFacts(tool),

@@ -1,5 +1,6 @@
 // Cluster tools: list, switch and status. Not cluster-aware: they are about the fleet and the session.
 import { z } from "zod";
+import { emptyFleetAdvice } from "../clusters/advice.js";
 import { type ClusterHealth, checkCluster } from "../clusters/health.js";
 import { selectClusters } from "../clusters/select.js";
 import { type AnyTool, defineFleetTool } from "../mcp/tool.js";
@@ -31,7 +32,7 @@ interface ListRow {
 
 const problemSchema = once(() =>
   z.object({
-    kind: z.enum(["malformed", "collision", "missing", "filtered-default"]),
+    kind: z.enum(["malformed", "collision", "missing", "filtered-default", "skipped"]),
     message: z.string(),
     file: z.string().optional(),
     cluster: z.string().optional(),
@@ -117,10 +118,13 @@ const clustersList = defineFleetTool({
     );
     const problems = clusters.problems();
     const hidden = clusters.hiddenCount();
-    const lines = [
-      names.length ? table : "No clusters found. Check --kubeconfig-dir / --kubeconfig (or run nsk_refresh).",
-      `${names.length} cluster(s); active: ${active ?? "none (pass `cluster` or call clusters_switch)"}`,
-    ];
+    const canRefresh = ctx.deps.rancher !== undefined && !ctx.deps.config.read_only;
+    const pick = ctx.deps.config.require_cluster
+      ? "pass `cluster` on each call (require_cluster is set)"
+      : "pass `cluster` or call clusters_switch";
+    const lines = names.length
+      ? [table, `${names.length} cluster(s); active: ${active ?? `none (${pick})`}`]
+      : [`No clusters: ${emptyFleetAdvice({ ...clusters.sourceFacts(), canRefresh })}`];
     if (hidden) lines.push(`${hidden} cluster(s) hidden by cluster_pattern/exclude_clusters.`);
     for (const p of problems) lines.push(`problem (${p.kind}): ${p.message}`);
     return {

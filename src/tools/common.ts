@@ -72,7 +72,15 @@ export async function objectOutput(
   return { text: await toYaml(object), structured: { cluster, object } };
 }
 
-/** Why: every list tool lists the same way: one page from the cluster, shortened to fit the output budget. */
-export function listRows(ctx: ClusterToolContext, r: ApiResource, p: ListParams): Promise<ListPage> {
-  return listResources(ctx.cluster, ctx.deps.config, r, p);
+/**
+ * Why: every list tool lists the same way: one page from the cluster, shortened to fit the output budget.
+ * `narrow` is how the paging note tells the agent to ask for less, in this tool's own parameters.
+ */
+export function listRows(
+  ctx: ClusterToolContext,
+  r: ApiResource,
+  p: ListParams,
+  narrow: string,
+): Promise<ListPage> {
+  return listResources(ctx.cluster, ctx.deps.config, r, p, narrow);
 }

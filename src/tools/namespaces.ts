@@ -17,7 +17,8 @@ const namespacesList = defineClusterTool({
     }),
   output: listOutput,
   annotations: READ_ONLY,
-  handler: async (args, ctx) => listRows(ctx, knownResource("Namespace", "namespaces", false), args),
+  handler: async (args, ctx) =>
+    listRows(ctx, knownResource("Namespace", "namespaces", false), args, "labelSelector"),
 });
 
 const eventsList = defineClusterTool({
@@ -32,7 +33,13 @@ const eventsList = defineClusterTool({
     }),
   output: listOutput,
   annotations: READ_ONLY,
-  handler: async (args, ctx) => listRows(ctx, knownResource("Event", "events", true), args),
+  handler: async (args, ctx) =>
+    listRows(
+      ctx,
+      knownResource("Event", "events", true),
+      args,
+      "namespace, fieldSelector (e.g. type=Warning) or labelSelector",
+    ),
 });
 
 /** Why: the namespace/event tool group, listed in tools/index.ts. */

@@ -38,7 +38,13 @@ const podsList = defineClusterTool({
   input: () => z.object(listFields()),
   output: listOutput,
   annotations: READ_ONLY,
-  handler: async (args, ctx) => listRows(ctx, PODS, args),
+  handler: async (args, ctx) =>
+    listRows(
+      ctx,
+      PODS,
+      args,
+      "labelSelector or fieldSelector, or list one namespace with pods_list_in_namespace",
+    ),
 });
 
 const podsListInNamespace = defineClusterTool({
@@ -49,7 +55,7 @@ const podsListInNamespace = defineClusterTool({
     z.object({ namespace: z.string().min(1).describe("Namespace to list pods from."), ...listFields() }),
   output: listOutput,
   annotations: READ_ONLY,
-  handler: async (args, ctx) => listRows(ctx, PODS, args),
+  handler: async (args, ctx) => listRows(ctx, PODS, args, "labelSelector or fieldSelector"),
 });
 
 const podsGet = defineClusterTool({

@@ -31,7 +31,12 @@ const resourcesList = defineClusterTool({
   annotations: READ_ONLY,
   handler: async (args, ctx) => {
     const r = await ctx.cluster.resolve(args.apiVersion, args.kind);
-    return listRows(ctx, r, args);
+    return listRows(
+      ctx,
+      r,
+      args,
+      r.namespaced ? "namespace, labelSelector or fieldSelector" : "labelSelector or fieldSelector",
+    );
   },
 });
 

@@ -96,6 +96,15 @@ describe("k8s-mcp over stdio (built binary)", () => {
     expect(p.stderr()).not.toMatch(/\n\s+at /);
   });
 
+  it("prints --help and --version on stdout and exits 0 (`k8s-mcp --help | less` works)", async () => {
+    for (const flag of ["--help", "--version"]) {
+      const p = spawnServer([flag]);
+      expect((await p.exited).code, flag).toBe(0);
+      expect(p.stderr(), flag).toBe("");
+      expect(p.stdoutLines.join("\n"), flag).toMatch(flag === "--help" ? /Usage: k8s-mcp/ : /^\d+\.\d+\.\d+/);
+    }
+  });
+
   it("prints the effective configuration with secrets redacted (--print-config), nothing on stdout", async () => {
     const token = "token-abcde:verysecretpart";
     const p = spawnServer(["--print-config", "--kubeconfig-dir", fleet.dir, "--read-only"], {

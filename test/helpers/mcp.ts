@@ -20,11 +20,22 @@ export interface TestServer {
   close: () => Promise<void>;
   call: (name: string, args?: Record<string, unknown>) => Promise<CallToolResult>;
   text: (name: string, args?: Record<string, unknown>) => Promise<string>;
+  /** The text without its first line, which names the cluster (`cluster c1-sv5 · 3 pods`); asserts it is there. */
+  body: (name: string, args?: Record<string, unknown>) => Promise<string>;
 }
 
 /** Why: the text of a tool result, for assertions. */
 export function resultText(r: CallToolResult): string {
   return r.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+}
+
+/** Why: assertions on what a cluster-aware text says after its first line, which names the cluster. */
+export function bodyText(r: CallToolResult): string {
+  const text = resultText(r);
+  const nl = text.indexOf("\n");
+  const first = nl < 0 ? text : text.slice(0, nl);
+  if (!/^(# )?cluster \S+( · .*)?$/.test(first)) throw new Error(`no cluster line: ${JSON.stringify(first)}`);
+  return nl < 0 ? "" : text.slice(nl + 1);
 }
 
 /** Why: every integration test starts the server the same way, against real clusters. */
@@ -57,6 +68,7 @@ export async function startTestServer(
     records,
     call,
     text: async (name, args) => resultText(await call(name, args)),
+    body: async (name, args) => bodyText(await call(name, args)),
     close: async () => {
       await client.close();
       await server.close();

@@ -83,10 +83,10 @@ describe("pod tools on c1-dfw1 (not the default cluster)", () => {
   });
 
   it("lists pods across namespaces and in one namespace, with selectors", async () => {
-    const all = await ts.text("pods_list", { cluster: "c1-dfw1" });
+    const all = await ts.body("pods_list", { cluster: "c1-dfw1" });
     expect(all).toMatch(/^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE/);
     expect(all).toMatch(new RegExp(`${ns}\\s+web\\s+1/1\\s+Running\\s+0`));
-    const inNs = await ts.text("pods_list_in_namespace", {
+    const inNs = await ts.body("pods_list_in_namespace", {
       cluster: "c1-dfw1",
       namespace: ns,
       labelSelector: "app=multi",
@@ -111,17 +111,17 @@ describe("pod tools on c1-dfw1 (not the default cluster)", () => {
   });
 
   it("reads logs through the real apiserver's proxy: default tail 100, tail, previous, default container", async () => {
-    const text = await ts.text("pods_log", { cluster: "c1-dfw1", name: "web", namespace: ns });
+    const text = await ts.body("pods_log", { cluster: "c1-dfw1", name: "web", namespace: ns });
     const lines = text.trimEnd().split("\n");
     expect(lines).toHaveLength(100);
     expect(lines[99]).toBe(logLine(ns, "web", "web", 500));
     expect(lines[0]).toBe(logLine(ns, "web", "web", 401));
-    const tail = await ts.text("pods_log", { cluster: "c1-dfw1", name: "web", namespace: ns, tail: 2 });
+    const tail = await ts.body("pods_log", { cluster: "c1-dfw1", name: "web", namespace: ns, tail: 2 });
     expect(tail.trimEnd().split("\n")).toEqual([
       logLine(ns, "web", "web", 499),
       logLine(ns, "web", "web", 500),
     ]);
-    const prev = await ts.text("pods_log", {
+    const prev = await ts.body("pods_log", {
       cluster: "c1-dfw1",
       name: "web",
       namespace: ns,
@@ -130,8 +130,10 @@ describe("pod tools on c1-dfw1 (not the default cluster)", () => {
     });
     expect(prev.trim()).toBe(logLine(ns, "web", "web", 500, true));
     const multi = await ts.text("pods_log", { cluster: "c1-dfw1", name: "multi-1", namespace: ns, tail: 1 });
-    expect(multi).toBe(`(container 'main'; others: sidecar)\n${logLine(ns, "multi-1", "main", 500)}\n`);
-    const side = await ts.text("pods_log", {
+    expect(multi).toBe(
+      `cluster c1-dfw1 · pod ${ns}/multi-1 · container main\n(container 'main'; others: sidecar)\n${logLine(ns, "multi-1", "main", 500)}\n`,
+    );
+    const side = await ts.body("pods_log", {
       cluster: "c1-dfw1",
       name: "multi-1",
       namespace: ns,
@@ -148,7 +150,7 @@ describe("pod tools on c1-dfw1 (not the default cluster)", () => {
   it("keeps the newest log lines when the output budget cuts the log", async () => {
     const small = await startTestServer({ kubeconfig_dir: cp.kubeconfigDir, max_output_bytes: 400 });
     try {
-      const text = await small.text("pods_log", { cluster: "c1-dfw1", name: "web", namespace: ns, tail: 50 });
+      const text = await small.body("pods_log", { cluster: "c1-dfw1", name: "web", namespace: ns, tail: 50 });
       expect(text).toMatch(/^\.\.\. output truncated: showing the last \d+ of \d+ bytes/);
       expect(text.trimEnd().endsWith(logLine(ns, "web", "web", 500))).toBe(true);
       expect(text).not.toContain(logLine(ns, "web", "web", 451));
@@ -163,7 +165,7 @@ describe("pod tools on c1-dfw1 (not the default cluster)", () => {
       { name: "sidecar", cpu: "50000000n", memory: "32Mi" },
     ]);
     await publishPodMetrics(admin(dfw1!), ns, "multi-2", [{ name: "main", cpu: "1", memory: "1Gi" }]);
-    const top = await ts.text("pods_top", { cluster: "c1-dfw1", namespace: ns });
+    const top = await ts.body("pods_top", { cluster: "c1-dfw1", namespace: ns });
     expect(top).toMatch(
       /^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)\nmulti-2\s+1000m\s+1024Mi\nmulti-1\s+300m\s+96Mi$/,
     );
@@ -212,7 +214,9 @@ describe("pods_exec against an exec STUB of the apiserver's WebSocket endpoint",
       container: "app",
       command: ["ls", "-l", "/tmp"],
     });
-    expect(resultText(ok)).toBe("exit code 0\n--- stdout ---\nran: ls -l /tmp\n");
+    expect(resultText(ok)).toBe(
+      "cluster exec-stub · container app\nexit code 0\n--- stdout ---\nran: ls -l /tmp\n",
+    );
     expect(stub.calls.at(-1)).toEqual({
       path: "/api/v1/namespaces/ns1/pods/p1/exec",
       command: ["ls", "-l", "/tmp"],

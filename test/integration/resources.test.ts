@@ -68,7 +68,7 @@ describe("resources_* on a non-default cluster", () => {
       namespace: ns,
     });
     expect(read.structuredContent).toMatchObject({ replicas: 3 });
-    const list = await ts.text("resources_list", {
+    const list = await ts.body("resources_list", {
       cluster: "c1-lax1",
       apiVersion: "apps/v1",
       kind: "Deployment",
@@ -76,7 +76,7 @@ describe("resources_* on a non-default cluster", () => {
     });
     expect(list).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE/);
     expect(list).toMatch(/\nweb\s+0\/3/);
-    const all = await ts.text("resources_list", { cluster: "c1-lax1", apiVersion: "v1", kind: "Service" });
+    const all = await ts.body("resources_list", { cluster: "c1-lax1", apiVersion: "v1", kind: "Service" });
     expect(all).toMatch(/^NAMESPACE\s+NAME\s+TYPE/);
     expect(all).toContain(ns);
     const del = await ts.call("resources_delete", {
@@ -236,7 +236,8 @@ spec:
         namespace: ns,
         labelSelector: "paging=yes",
       });
-      expect(text).toMatch(/^- apiVersion: v1\n {2}kind: ConfigMap/);
+      // The cluster line is a YAML comment: the text is still the YAML list.
+      expect(text).toMatch(/^# cluster c1-lax1 · \d+ configmaps\n- apiVersion: v1\n {2}kind: ConfigMap/);
       expect(text).toContain("name: page-0");
       expect(text).not.toContain("managedFields");
     } finally {
@@ -293,7 +294,7 @@ spec:
       });
       expect(Buffer.byteLength(text)).toBeLessThan(600);
       expect(text).toMatch(/page shortened to \d+ of \d+ rows to fit max_output_bytes/);
-      expect(text).toMatch(/narrow with labelSelector\/fieldSelector\/namespace/);
+      expect(text).toMatch(/narrow with namespace, labelSelector or fieldSelector\)/);
     } finally {
       await small.close();
     }

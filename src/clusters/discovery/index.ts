@@ -14,4 +14,5 @@ export type {
   ParsedKubeconfig,
   Problem,
   ResolveResult,
+  SkippedFile,
 } from "./types.js";

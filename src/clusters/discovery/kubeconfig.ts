@@ -160,6 +160,10 @@ async function readOne(path: string, readFile: (p: string) => Promise<string>): 
   } catch (err) {
     const code = errorCode(err);
     if (code === "ENOENT" || code === "ENOTDIR") return { path, missing: true };
+    if (code === "EISDIR") {
+      const message = `kubeconfig ${path} is a directory: pass a directory of kubeconfig files with --kubeconfig-dir ${path} (kubeconfig_dir), --kubeconfig takes files`;
+      return { path, problem: { kind: "malformed", message, file: path } };
+    }
     const message =
       code === "EFBIG" ? (err as Error).message : `${path}: cannot be read (${code ?? "read error"})`;
     return { path, problem: { kind: "malformed", message, file: path } };

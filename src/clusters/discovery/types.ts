@@ -12,6 +12,9 @@ export type DirEntry = {
   linkTarget?: string;
 };
 
+// A directory entry that is not a cluster though it may have been meant as one, and what to do about it.
+export type SkippedFile = { file: string; reason: string; fix: string };
+
 // A context as read from a kubeconfig: the pair of names it binds, never the credentials behind them.
 export type KubeContext = { name: string; cluster: string; user: string; namespace?: string };
 
@@ -28,7 +31,7 @@ export type ParsedKubeconfig = {
 
 // Something wrong with the cluster sources, reported as data (status, logs) instead of being thrown.
 export type Problem = {
-  kind: "malformed" | "collision" | "missing" | "filtered-default";
+  kind: "malformed" | "collision" | "missing" | "filtered-default" | "skipped";
   message: string;
   file?: string;
   cluster?: string;

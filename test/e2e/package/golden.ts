@@ -125,7 +125,7 @@ export function renderTranscript(
     ...intro,
     "",
     `Covers ${called.size} of the ${tools.length} tools listed by tools/list, in ${exchanges.length} calls.`,
-    "Regenerate: `npm run build && UPDATE_GOLDEN=1 npx vitest run test/e2e/package` (see README, Testing).",
+    "Regenerate: `npm run build && UPDATE_GOLDEN=1 npx vitest run test/e2e/package` (see docs/testing.md).",
     "",
     `tools/list: ${tools.join(", ")}`,
   ];

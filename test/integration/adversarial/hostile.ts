@@ -183,7 +183,7 @@ export const PATH_SEGMENT_NAMES: readonly string[] = [
 
 /** Why: only discovery may be read before validation refuses a call; anything else reaching the wire is a leak. */
 export function objectRequests(reqs: readonly { method: string; url: string }[]): string[] {
-  const discovery = /^\/(api\/v1|apis\/[a-z0-9.-]+\/v[0-9a-z]+|version)(\?.*)?$/;
+  const discovery = /^\/(api|apis|api\/v1|apis\/[a-z0-9.-]+\/v[0-9a-z]+|version)(\?.*)?$/;
   return reqs
     .filter((r) => !(r.method === "GET" && discovery.test(r.url)))
     .map((r) => `${r.method} ${r.url}`);

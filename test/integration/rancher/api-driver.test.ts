@@ -53,7 +53,9 @@ describe("rancher-api driver (Rancher API stub, real clusters)", () => {
 
   it("fills an empty directory, follows pagination, and the new clusters work against the real apiservers", async () => {
     const ts = await start();
-    expect(await ts.text("clusters_list")).toContain("No clusters found");
+    expect(await ts.text("clusters_list")).toMatch(
+      /^No clusters: .*run nsk_refresh to fetch kubeconfigs from Rancher/,
+    );
     const pagesBefore = stub.calls.pages;
     const progress: Array<{ progress: number; total?: number }> = [];
     const res = await ts.client.callTool({ name: "nsk_refresh", arguments: {} }, undefined, {

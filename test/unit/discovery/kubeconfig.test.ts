@@ -166,6 +166,8 @@ describe("loadClassicKubeconfig", () => {
     const result = await loadClassicKubeconfig(["", good, good, dir], read);
     expect(result.contexts).toHaveLength(1);
     expect(result.problems.map((p) => p.kind)).toEqual(["malformed"]);
-    expect(result.problems[0]?.message).toBe(`${dir}: cannot be read (EISDIR)`);
+    expect(result.problems[0]?.message).toBe(
+      `kubeconfig ${dir} is a directory: pass a directory of kubeconfig files with --kubeconfig-dir ${dir} (kubeconfig_dir), --kubeconfig takes files`,
+    );
   });
 });

@@ -1,7 +1,11 @@
 import { mkdir, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { kubeconfigStem, scanKubeconfigDir } from "../../../src/clusters/discovery/index.js";
+import {
+  kubeconfigStem,
+  type SkippedFile,
+  scanKubeconfigDir,
+} from "../../../src/clusters/discovery/index.js";
 import { kubeconfigYaml, makeTempDir, put } from "./helpers.js";
 
 describe("scanKubeconfigDir", () => {
@@ -72,6 +76,29 @@ describe("scanKubeconfigDir", () => {
   it("rejects a missing directory with a message naming it", async () => {
     const missing = join(dir, "does-not-exist");
     await expect(scanKubeconfigDir(missing)).rejects.toThrow(`${missing} does not exist`);
+  });
+
+  it("reports ~/.kube's shape (config without extension, cache/ directory), not the server's own files", async () => {
+    await put(dir, "config", "apiVersion: v1");
+    await mkdir(join(dir, "cache"));
+    await symlink(join(dir, "nowhere.yaml"), join(dir, "dangling.yaml"));
+    await put(dir, ".k8s-mcp-refresh.json", "{}");
+    await put(dir, "c1.yaml.tmp", "x");
+    await put(dir, "c1.yaml~", "x");
+    await put(dir, "real.yaml", "x");
+    const skipped: SkippedFile[] = [];
+    const entries = await scanKubeconfigDir(dir, skipped);
+    expect(entries.map((e) => e.stem)).toEqual(["real"]);
+    const byFile = new Map(skipped.map((s) => [s.file, s]));
+    expect([...byFile.keys()].sort()).toEqual(
+      [join(dir, "cache"), join(dir, "config"), join(dir, "dangling.yaml")].sort(),
+    );
+    expect(byFile.get(join(dir, "config"))).toMatchObject({
+      reason: "has no .yaml, .yml or .kubeconfig extension",
+      fix: expect.stringContaining(`--kubeconfig ${join(dir, "config")}`),
+    });
+    expect(byFile.get(join(dir, "cache"))?.fix).toContain(`--kubeconfig-dir ${join(dir, "cache")}`);
+    expect(byFile.get(join(dir, "dangling.yaml"))?.reason).toBe("is a symlink to a missing file");
   });
 
   it("rejects a path that is a file", async () => {
