@@ -1,6 +1,7 @@
 // Builds the server's dependencies from a loaded configuration (the composition root, no transport).
 import { closeSync, openSync, statSync } from "node:fs";
 import { homedir } from "node:os";
+import { detectInCluster } from "./clusters/in-cluster.js";
 import { ClusterManager } from "./clusters/manager.js";
 import { SessionStore } from "./clusters/sessions.js";
 import { type Config, ConfigError, classicKubeconfigPaths, parseDuration } from "./config/index.js";
@@ -33,11 +34,18 @@ export function checkDestinations(config: Pick<Config, "log_file" | "audit_log">
   if (problems.length) throw new ConfigError(problems);
 }
 
+/** Why: where the process's surroundings live; tests point them at fixtures. */
+export interface HostPaths {
+  /** The pod's service-account folder (token, ca.crt, namespace); default the Kubernetes mount point. */
+  serviceAccountDir?: string;
+}
+
 /** Why: the CLI and the tests assemble the server the same way. */
 export async function buildDeps(
   config: Config,
   logger: Logger,
   env: Record<string, string | undefined>,
+  paths: HostPaths = {},
 ): Promise<ServerDeps> {
   logger.addSecret(config.nsk?.rancher_token);
   logger.addSecret(config.http_token);
@@ -57,6 +65,12 @@ export async function buildDeps(
     requestTimeoutMs: parseDuration(config.request_timeout),
     logger,
     maxKubeconfigBytes: config.max_kubeconfig_bytes,
+    inCluster: detectInCluster({
+      enabled: config.in_cluster,
+      name: config.in_cluster_name,
+      env,
+      serviceAccountDir: paths.serviceAccountDir,
+    }),
   });
   await clusters.load();
   for (const p of clusters.problems()) logger.warn(p.message, { kind: p.kind });

@@ -99,7 +99,7 @@ export class AddressBook {
 
   private forms(canonical: string): Forms {
     const exact = this.index.clusters.get(canonical);
-    if (exact?.kind === "classic")
+    if (exact?.kind === "classic" || exact?.kind === "in-cluster")
       return { stems: [canonical], plain: this.withAliases([canonical]), contexts: [] };
     const { stem, context } = exact
       ? { stem: canonical, context: undefined }

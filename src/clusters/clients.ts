@@ -18,13 +18,20 @@ interface CachedClient {
   mtimeMs: number;
 }
 
-/** Why: a directory file is read as is; a classic source is the KUBECONFIG list merged for its context. */
+/**
+ * Why: a directory file is read as is; a classic source is the KUBECONFIG list merged for its context; the
+ * pod's own cluster is written from its service-account token.
+ */
 export async function kubeconfigText(
   src: ClusterSource,
   classicPaths: readonly string[],
   maxBytes?: number,
 ): Promise<string> {
   if (src.kind === "dir") return readKubeconfigFile(src.file, maxBytes);
+  if (src.kind === "in-cluster") {
+    const { inClusterKubeconfig } = await import("./in-cluster.js");
+    return inClusterKubeconfig(src, maxBytes);
+  }
   const texts = await Promise.all(classicPaths.map((p) => readKubeconfigFile(p, maxBytes).catch(() => "")));
   const { mergeKubeconfigTexts } = await import("./classic-merge.js");
   return mergeKubeconfigTexts(texts, src.context);

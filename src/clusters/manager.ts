@@ -12,6 +12,7 @@ import { buildClusterIndex, splitContextAddress } from "./discovery/registry.js"
 import { scanKubeconfigDir } from "./discovery/scan.js";
 import type { ClassicResult, ClusterIndex, ClusterSource, Problem, SkippedFile } from "./discovery/types.js";
 import { ServerFence } from "./fence.js";
+import { type InClusterSource, inClusterNamespace } from "./in-cluster.js";
 import { KubeconfigFacts } from "./servers.js";
 
 /** Why: what the registry needs from configuration, already resolved to plain values. */
@@ -29,12 +30,14 @@ export interface ClusterManagerOptions {
   logger: Logger;
   /** max_kubeconfig_bytes: larger files are refused before parsing. */
   maxKubeconfigBytes?: number;
+  /** In-cluster mode: the pod's own cluster, when running in a pod with a mounted token (see in-cluster.ts). */
+  inCluster?: InClusterSource;
 }
 
 /** Why: clusters_list details, read from the kubeconfig without contacting the cluster. */
 export interface ClusterDetails {
   name: string;
-  source: "dir" | "classic";
+  source: ClusterSource["kind"];
   file: string;
   context: string;
   server?: string;
@@ -116,7 +119,12 @@ export class ClusterManager {
       }
     }
     const before = new Set(this.index.clusters.keys());
-    this.index = buildClusterIndex({ dirEntries, classic: this.classic, filter: this.book.filter });
+    this.index = buildClusterIndex({
+      dirEntries,
+      classic: this.classic,
+      inCluster: this.opts.inCluster,
+      filter: this.book.filter,
+    });
     this.book.setIndex(this.index);
     this.generation++;
     this.extraProblems.push(...skippedProblems(skipped));
@@ -208,7 +216,8 @@ export class ClusterManager {
 
   /**
    * The initial active cluster for a new session: default_cluster, else the classic current-context, else the
-   * only cluster when there is exactly one (a newcomer's first `pods_list` then just works).
+   * only cluster when there is exactly one (a newcomer's first `pods_list` then just works). The pod's own
+   * cluster (in-cluster mode) never displaces a configured one: it counts only when it is the only cluster.
    */
   initialCluster(): string | undefined {
     const d = this.opts.defaultCluster;
@@ -220,7 +229,15 @@ export class ClusterManager {
     const cur = this.classic?.currentContext;
     if (cur && this.index.clusters.has(cur)) return cur;
     const names = this.book.names();
+    const configured = names.filter((n) => this.index.clusters.get(n)?.kind !== "in-cluster");
+    if (configured.length === 1) return configured[0];
     return names.length === 1 ? names[0] : undefined;
+  }
+
+  /** The pod's own cluster when in-cluster mode added it (visible and not shadowed by a kubeconfig). */
+  inClusterName(): string | undefined {
+    const name = this.opts.inCluster?.name;
+    return name !== undefined && this.index.clusters.get(name)?.kind === "in-cluster" ? name : undefined;
   }
 
   /** Any address form to a canonical name; unknown, hidden or server-hidden addresses are refused. */
@@ -334,6 +351,8 @@ export class ClusterManager {
       const ctx = context ?? (await this.facts.read(src.file))?.currentContext ?? "";
       return { file: src.file, text, context: ctx, visibleContexts: await this.visibleContexts(src) };
     }
+    if (src.kind === "in-cluster")
+      return { file: src.file, text, context: src.name, visibleContexts: [src.name] };
     // A classic file holds every context, hidden ones too: only the reachable visible clusters may be shown.
     const classic = this.names().filter((n) => this.index.clusters.get(n)?.kind === "classic");
     const shown = (
@@ -346,6 +365,18 @@ export class ClusterManager {
   async details(name: string): Promise<ClusterDetails> {
     const { src, context } = this.source(name);
     await this.assertReachable(name, src, context);
+    if (src.kind === "in-cluster") {
+      const namespace = await inClusterNamespace(src);
+      return {
+        name,
+        source: src.kind,
+        file: src.file,
+        context: name,
+        server: src.server,
+        namespace,
+        otherContexts: [],
+      };
+    }
     const parsed = src.kind === "dir" ? await this.facts.read(src.file) : undefined;
     if (src.kind === "dir" && !parsed) {
       await kubeconfigText(src, this.opts.classicPaths, this.opts.maxKubeconfigBytes); // throws the read's own reason

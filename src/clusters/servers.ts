@@ -57,19 +57,21 @@ export class KubeconfigFacts {
   /** The normalised server a source's context talks to (default: the file's current-context). */
   async serverOf(src: ClusterSource, context?: string): Promise<string | undefined> {
     const raw =
-      src.kind === "classic"
-        ? await this.classicServer(src.context)
-        : await this.read(src.file).then((f) => {
-            const name = context ?? f?.currentContext;
-            const ctx = f?.contexts.find((c) => c.name === name);
-            return ctx ? f?.clusters.get(ctx.cluster)?.server : undefined;
-          });
+      src.kind === "in-cluster"
+        ? src.server
+        : src.kind === "classic"
+          ? await this.classicServer(src.context)
+          : await this.read(src.file).then((f) => {
+              const name = context ?? f?.currentContext;
+              const ctx = f?.contexts.find((c) => c.name === name);
+              return ctx ? f?.clusters.get(ctx.cluster)?.server : undefined;
+            });
     return raw === undefined ? undefined : normaliseServer(raw);
   }
 
   /** Every server a source could reach: all cluster entries of a file, or a classic context's one server. */
   async allServersOf(src: ClusterSource): Promise<string[]> {
-    if (src.kind === "classic") {
+    if (src.kind !== "dir") {
       const one = await this.serverOf(src);
       return one === undefined ? [] : [one];
     }

@@ -158,6 +158,20 @@ export const ConfigSchema = z
       "Only clusters whose name matches this regular expression exist for this server.",
     ),
     exclude_clusters: nameList("Cluster names or globs that are invisible and unreachable."),
+    in_cluster: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Inside a Kubernetes pod (KUBERNETES_SERVICE_HOST set, service-account token mounted), add the pod's own " +
+          "cluster as the cluster named by in_cluster_name, beside any kubeconfig. false: never.",
+      ),
+    in_cluster_name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+        error: "must be a cluster name (letters, digits, '.', '_', '-')",
+      })
+      .default("in-cluster")
+      .describe("Name of the pod's own cluster in in-cluster mode; a kubeconfig cluster of that name wins."),
 
     read_only: z.boolean().default(false).describe("Expose only read-only tools. Flag: --read-only."),
     disable_destructive: z

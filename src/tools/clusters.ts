@@ -21,7 +21,7 @@ interface ListRow {
   name: string;
   active: boolean;
   aliases: string[];
-  source?: "dir" | "classic";
+  source?: "dir" | "classic" | "in-cluster";
   file?: string;
   context?: string;
   server?: string;
@@ -61,7 +61,7 @@ const clustersList = defineFleetTool({
           name: z.string(),
           active: z.boolean(),
           aliases: z.array(z.string()),
-          source: z.enum(["dir", "classic"]).optional(),
+          source: z.enum(["dir", "classic", "in-cluster"]).optional(),
           file: z.string().optional(),
           context: z.string().optional(),
           server: z.string().optional(),
@@ -126,6 +126,8 @@ const clustersList = defineFleetTool({
       ? [table, `${names.length} cluster(s); active: ${active ?? `none (${pick})`}`]
       : [`No clusters: ${emptyFleetAdvice({ ...clusters.sourceFacts(), canRefresh })}`];
     if (hidden) lines.push(`${hidden} cluster(s) hidden by cluster_pattern/exclude_clusters.`);
+    const own = clusters.inClusterName();
+    if (own) lines.push(`'${own}' is this pod's own cluster (in-cluster mode, its service-account token).`);
     for (const p of problems) lines.push(`problem (${p.kind}): ${p.message}`);
     return {
       text: lines.join("\n"),

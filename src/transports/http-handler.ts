@@ -1,4 +1,4 @@
-// Routes one HTTP request: /healthz, then /mcp through Host/Origin checks, auth, body checks and sessions.
+// Routes one HTTP request: /healthz and /readyz, then /mcp through Host/Origin checks, auth, body checks and sessions.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "../log.js";
@@ -131,7 +131,9 @@ export function createRequestHandler(
       });
       return;
     }
-    if (path === "/healthz") {
+    // Liveness and readiness probes. The server listens only once its configuration and cluster names are loaded,
+    // so an answer means ready; while shutting down both answer 503 above, taking the pod out of rotation.
+    if (path === "/healthz" || path === "/readyz") {
       req.resume();
       if (req.method === "GET" || req.method === "HEAD") replyText(res, 200, "ok");
       else replyText(res, 405, "method not allowed", { allow: "GET, HEAD" });

@@ -20,6 +20,8 @@ export type NameFilter = (name: string, also?: readonly string[]) => boolean;
 export function buildClusterIndex(input: {
   dirEntries: DirEntry[];
   classic?: ClassicResult;
+  /** The pod's own cluster (in-cluster mode); a configured kubeconfig of the same name wins, reported. */
+  inCluster?: ClusterSource;
   filter: NameFilter;
 }): ClusterIndex {
   const problems: Problem[] = [];
@@ -87,6 +89,8 @@ export function buildClusterIndex(input: {
     }
   }
 
+  addInCluster(input.inCluster, input.filter, found, problems, hiddenNames);
+
   const names = [...found.keys()].sort(byPath);
   const clusters = new Map<string, ClusterSource>();
   for (const name of names) {
@@ -94,6 +98,34 @@ export function buildClusterIndex(input: {
     if (source !== undefined) clusters.set(name, source);
   }
   return { clusters, problems, hidden: hiddenNames.size, hiddenSources };
+}
+
+// In-cluster mode never replaces a configured kubeconfig: on a name clash the file wins and the clash is reported.
+function addInCluster(
+  src: ClusterSource | undefined,
+  filter: NameFilter,
+  found: Map<string, ClusterSource>,
+  problems: Problem[],
+  hiddenNames: Set<string>,
+): void {
+  if (src === undefined) return;
+  if (!filter(src.name)) {
+    hiddenNames.add(src.name);
+    return;
+  }
+  const existing = found.get(src.name);
+  if (existing === undefined) {
+    found.set(src.name, src);
+    return;
+  }
+  problems.push({
+    kind: "collision",
+    message:
+      `cluster '${src.name}' is defined by ${existing.file} and is also this pod's own cluster (in-cluster mode); ` +
+      `using ${existing.file}: set in_cluster_name to reach the pod's cluster under another name`,
+    file: existing.file,
+    cluster: src.name,
+  });
 }
 
 // Directory clusters expose their non-current contexts as `<file-stem>/<context>`; this splits such a name.

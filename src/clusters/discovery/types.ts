@@ -50,7 +50,9 @@ export type ClassicResult = {
 // Where a visible cluster comes from, so a client can later be built from the right file and context.
 export type ClusterSource =
   | { kind: "dir"; name: string; file: string; mtimeMs: number; linkTarget?: string }
-  | { kind: "classic"; name: string; file: string; context: string };
+  | { kind: "classic"; name: string; file: string; context: string }
+  /** The pod's own cluster (in-cluster mode): `file` is the service-account token, re-read when it changes. */
+  | { kind: "in-cluster"; name: string; file: string; caFile: string; namespaceFile: string; server: string };
 
 // The set of visible clusters plus what went wrong building it; filtered clusters are only counted.
 export type ClusterIndex = {

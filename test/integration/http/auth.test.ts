@@ -76,10 +76,12 @@ describe("HTTP authentication", () => {
     expect(srv.logs.join("")).not.toContain(TOKEN);
   });
 
-  it("serves /healthz without authentication", async () => {
-    const res = await rawRequest(srv.handle.url, { path: "/healthz" });
-    expect(res.status).toBe(200);
-    expect(res.body.trim()).toBe("ok");
+  it("serves /healthz and /readyz (the chart's probes) without authentication", async () => {
+    for (const path of ["/healthz", "/readyz"]) {
+      const res = await rawRequest(srv.handle.url, { path });
+      expect(res.status).toBe(200);
+      expect(res.body.trim()).toBe("ok");
+    }
   });
 });
 

@@ -15,6 +15,8 @@ describe("loadConfig defaults", () => {
       cluster_aliases: {},
       auto_discovery: true,
       exclude_clusters: [],
+      in_cluster: true,
+      in_cluster_name: "in-cluster",
       read_only: false,
       disable_destructive: false,
       denied_resources: [],
