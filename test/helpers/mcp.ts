@@ -2,7 +2,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult, ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
-import { buildDeps, closeDeps } from "../../src/app.js";
+import { buildDeps, closeDeps, type HostPaths } from "../../src/app.js";
 import { type Config, ConfigSchema } from "../../src/config/index.js";
 import { createLogger, type Logger } from "../../src/log.js";
 import type { CallRecord, ServerDeps } from "../../src/mcp/deps.js";
@@ -43,11 +43,12 @@ export async function startTestServer(
   input: ConfigInput,
   env: Record<string, string | undefined> = {},
   clientCapabilities: ClientCapabilities = {},
+  paths: HostPaths = {},
 ): Promise<TestServer> {
   const config = ConfigSchema.parse(input);
   const logs: string[] = [];
   const logger: Logger = createLogger({ level: "debug", write: (l) => logs.push(l) });
-  const deps = await buildDeps(config, logger, env);
+  const deps = await buildDeps(config, logger, env, paths);
   const records: CallRecord[] = [];
   const audit = deps.onCall;
   deps.onCall = (r) => {
