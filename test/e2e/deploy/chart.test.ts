@@ -1,0 +1,254 @@
+// The Helm chart with real helm v4 against a real apiserver: lint, a matrix of values rendered and applied with a
+// server-side dry run, the rendered TOML loaded by the server's own config loader, and install/upgrade/uninstall.
+// No kubelet runs here, so pods never start: assertions are on the objects the apiserver stores.
+import { readFile } from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { loadConfig } from "../../../src/config/index.js";
+import type { TestCluster } from "../../harness/controlplane.js";
+import { apiRequest } from "../../harness/https.js";
+import {
+  CHART_DIR,
+  helm,
+  installGatewayApiCrd,
+  type K8sObject,
+  objectPath,
+  renderChart,
+  serverDryRunApply,
+  valuesFile,
+} from "../../helpers/chart.js";
+import { admin, create, freshNamespace, statusOf, waitUntil } from "../../helpers/cluster-api.js";
+
+const cp = inject("controlplane");
+const c = cp.clusters[0] as TestCluster;
+
+const kinds = (objs: K8sObject[]): string[] => objs.map((o) => o.kind).sort();
+const one = (objs: K8sObject[], kind: string): K8sObject => {
+  const found = objs.filter((o) => o.kind === kind);
+  expect(found, kind).toHaveLength(1);
+  return found[0] as K8sObject;
+};
+
+async function renderedConfig(objs: K8sObject[]) {
+  const { mkdtemp, writeFile } = await import("node:fs/promises");
+  const { join } = await import("node:path");
+  const { tmpdir } = await import("node:os");
+  const file = join(await mkdtemp(join(tmpdir(), "chart-toml-")), "config.toml");
+  await writeFile(file, one(objs, "ConfigMap").data["config.toml"]);
+  return (await loadConfig({ configPath: file, env: {}, flags: {} })).config;
+}
+
+const MATRIX: Record<string, Record<string, unknown>> = {
+  defaults: {},
+  team: {
+    replicaCount: 3,
+    kubeconfigDir: { secretName: "fleet-kubeconfigs" },
+    httpToken: { secretName: "mcp-token" },
+    config: {
+      read_only: true,
+      max_output_bytes: 100000,
+      request_timeout: "20s",
+      cluster_aliases: { prod: "c1-sv5" },
+      exclude_clusters: ["*-staging"],
+      denied_resources: [{ kind: "Secret" }],
+      in_cluster_name: "home",
+      http_allowed_hosts: ["mcp.example.com"],
+    },
+    rbac: { readOnly: { enabled: true }, impersonate: { enabled: true, groups: ["sre"] } },
+    ingress: {
+      enabled: true,
+      className: "nginx",
+      hosts: [{ host: "mcp.example.com", paths: [{ path: "/mcp", pathType: "Prefix" }] }],
+      tls: [{ hosts: ["mcp.example.com"], secretName: "mcp-tls" }],
+    },
+    httpRoute: {
+      enabled: true,
+      parentRefs: [{ name: "gw", namespace: "gateways" }],
+      hostnames: ["mcp.example.com"],
+    },
+  },
+  existingAccount: {
+    serviceAccount: { create: false, name: "default", automountToken: false },
+    image: { repository: "registry.example.com/k8s-mcp", digest: `sha256:${"a".repeat(64)}` },
+    service: { type: "NodePort", port: 8080 },
+    config: { in_cluster: false },
+  },
+};
+
+describe("the Helm chart (real helm v4, real apiserver)", () => {
+  let ns: string;
+  beforeAll(async () => {
+    ns = await freshNamespace(c, "chart");
+    await installGatewayApiCrd(c);
+  }, 300_000);
+
+  it("passes helm lint --strict and carries the package's version", async () => {
+    const { stdout } = await helm(["lint", "--strict", CHART_DIR]);
+    expect(stdout).toContain("0 chart(s) failed");
+    const pkg = JSON.parse(await readFile(new URL("../../../package.json", import.meta.url), "utf8"));
+    const chart = await readFile(`${CHART_DIR}/Chart.yaml`, "utf8");
+    expect(chart).toContain(`appVersion: "${pkg.version}"`);
+  });
+
+  it.each(Object.keys(MATRIX))(
+    "renders '%s' into objects the apiserver accepts (server-side dry run)",
+    async (name) => {
+      const objs = await renderChart(MATRIX[name] ?? {}, ns);
+      for (const o of objs) {
+        const res = await serverDryRunApply(c, o, ns);
+        expect(res.status, `${o.kind} ${o.metadata.name}: ${res.body}`).toBeLessThan(300);
+      }
+      // A dry run stores nothing.
+      expect(await statusOf(c, objectPath(one(objs, "Deployment"), ns))).toBe(404);
+    },
+  );
+
+  it("defaults: one hardened, probed replica, no RBAC, no PDB, no exposure beyond the Service", async () => {
+    const objs = await renderChart({}, ns);
+    expect(kinds(objs)).toEqual(["ConfigMap", "Deployment", "Service", "ServiceAccount"]);
+    const pod = one(objs, "Deployment").spec.template.spec;
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    const [container] = pod.containers;
+    expect(container.securityContext).toEqual({
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    expect(container.readinessProbe.httpGet.path).toBe("/readyz");
+    expect(container.livenessProbe.httpGet.path).toBe("/healthz");
+    expect(container.args).toEqual(["--config=/etc/k8s-mcp/config.toml", "--port=8080", "--host=0.0.0.0"]);
+    expect(container.image).toMatch(/^k8s-mcp:\d+\.\d+\.\d+/);
+    expect(one(objs, "Deployment").spec.replicas).toBe(1);
+    // No volume keeps state: config and kubeconfigs are read-only mounts, /tmp is scratch.
+    expect(pod.volumes.map((v: { name: string }) => v.name).sort()).toEqual(["config", "tmp"]);
+    expect((await renderedConfig(objs)).read_only).toBe(false);
+  });
+
+  it("team: replicas with a PDB, the kubeconfig Secret as the directory, opt-in RBAC, Ingress and HTTPRoute", async () => {
+    const objs = await renderChart(MATRIX.team ?? {}, ns);
+    expect(kinds(objs)).toEqual([
+      "ClusterRole",
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "ClusterRoleBinding",
+      "ClusterRoleBinding",
+      "ConfigMap",
+      "Deployment",
+      "HTTPRoute",
+      "Ingress",
+      "PodDisruptionBudget",
+      "Service",
+      "ServiceAccount",
+    ]);
+    const deploy = one(objs, "Deployment");
+    expect(deploy.spec.replicas).toBe(3);
+    const container = deploy.spec.template.spec.containers[0];
+    expect(container.args).toContain("--kubeconfig-dir=/etc/k8s-mcp/kubeconfigs");
+    expect(deploy.spec.template.spec.volumes).toContainEqual({
+      name: "kubeconfigs",
+      secret: { secretName: "fleet-kubeconfigs", defaultMode: 0o440 },
+    });
+    expect(container.env).toContainEqual({
+      name: "K8S_MCP_HTTP_TOKEN",
+      valueFrom: { secretKeyRef: { name: "mcp-token", key: "token" } },
+    });
+    const impersonate = objs.find(
+      (o) => o.metadata.name === "rel-k8s-mcp-impersonate" && o.kind === "ClusterRole",
+    );
+    expect(impersonate?.rules).toEqual([
+      { apiGroups: [""], resources: ["users"], verbs: ["impersonate"] },
+      { apiGroups: [""], resources: ["groups"], verbs: ["impersonate"], resourceNames: ["sre"] },
+    ]);
+    // The config map is read by the server's own loader: the TOML means what the values said.
+    const config = await renderedConfig(objs);
+    expect(config).toMatchObject({
+      read_only: true,
+      max_output_bytes: 100000,
+      request_timeout: "20s",
+      cluster_aliases: { prod: "c1-sv5" },
+      exclude_clusters: ["*-staging"],
+      denied_resources: [{ group: "", kind: "Secret" }],
+      in_cluster_name: "home",
+    });
+  });
+
+  it("values.schema.json refuses wrong values before anything is rendered", async () => {
+    for (const bad of [
+      { replicaCount: "three" },
+      { kubeconfigDir: { secretName: 7 } },
+      { replicaCuont: 2 },
+    ]) {
+      await expect(renderChart(bad, ns)).rejects.toThrow(/replicaCount|secretName|replicaCuont/);
+    }
+  });
+
+  describe("helm install, upgrade and uninstall", () => {
+    let kubeconfig: string;
+    beforeAll(async () => {
+      kubeconfig = c.kubeconfig;
+      await create(c, `/api/v1/namespaces/${ns}/configmaps`, {
+        metadata: { name: "bystander" },
+        data: { k: "v" },
+      });
+    });
+    afterAll(async () => {
+      await helm(["uninstall", "rel", "--namespace", ns, "--kubeconfig", kubeconfig]).catch(() => undefined);
+    });
+
+    const get = async (path: string) => (await apiRequest(admin(c), "GET", path)).json<K8sObject>();
+    const deployPath = () => `/apis/apps/v1/namespaces/${ns}/deployments/rel-k8s-mcp`;
+    const pdbPath = () => `/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets/rel-k8s-mcp`;
+    const bindingPath = "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/rel-k8s-mcp-view";
+
+    it("installs, upgrades to two replicas with RBAC, and uninstalls leaving the rest of the namespace", async () => {
+      const base = ["--namespace", ns, "--kubeconfig", kubeconfig];
+      await helm([
+        "install",
+        "rel",
+        CHART_DIR,
+        ...base,
+        "--values",
+        await valuesFile({ config: { read_only: true } }),
+      ]);
+      expect((await get(deployPath())).spec.replicas).toBe(1);
+      const cm = await get(`/api/v1/namespaces/${ns}/configmaps/rel-k8s-mcp`);
+      expect(cm.data["config.toml"]).toContain("read_only = true");
+      expect(await statusOf(c, `/api/v1/namespaces/${ns}/serviceaccounts/rel-k8s-mcp`)).toBe(200);
+      expect(await statusOf(c, pdbPath())).toBe(404);
+      expect(await statusOf(c, bindingPath)).toBe(404);
+      const before = (await get(deployPath())).spec.template.metadata.annotations["checksum/config"];
+
+      const upgrade = {
+        replicaCount: 2,
+        config: { read_only: false },
+        rbac: { readOnly: { enabled: true } },
+      };
+      await helm(["upgrade", "rel", CHART_DIR, ...base, "--values", await valuesFile(upgrade)]);
+      const deploy = await get(deployPath());
+      expect(deploy.spec.replicas).toBe(2);
+      // A changed configuration changes the pod template, so the pods roll.
+      expect(deploy.spec.template.metadata.annotations["checksum/config"]).not.toBe(before);
+      expect(await statusOf(c, pdbPath())).toBe(200);
+      const binding = await get(bindingPath);
+      expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "rel-k8s-mcp", namespace: ns }]);
+      const { stdout } = await helm(["history", "rel", ...base, "--output", "json"]);
+      expect((JSON.parse(stdout) as unknown[]).length).toBe(2);
+
+      await helm(["uninstall", "rel", ...base]);
+      await waitUntil(
+        "the release's objects to be deleted",
+        async () => (await statusOf(c, deployPath())) === 404,
+      );
+      for (const path of [pdbPath(), bindingPath, `/api/v1/namespaces/${ns}/configmaps/rel-k8s-mcp`]) {
+        await waitUntil(`${path} deleted`, async () => (await statusOf(c, path)) === 404);
+      }
+      // What the release did not own is untouched.
+      expect((await get(`/api/v1/namespaces/${ns}/configmaps/bystander`)).data).toEqual({ k: "v" });
+      expect(await statusOf(c, `/api/v1/namespaces/${ns}`)).toBe(200);
+    });
+  });
+});
