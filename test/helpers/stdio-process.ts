@@ -21,10 +21,12 @@ export interface StdioProcess {
 
 /** Why: e2e tests need the real binary, not an in-process server. */
 export function spawnServer(args: string[], env: Record<string, string> = {}): StdioProcess {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], {
-    stdio: ["pipe", "pipe", "pipe"],
-    env: { ...process.env, KUBECONFIG: "", ...env },
-  });
+  return spawnStdio(process.execPath, [CLI_PATH, ...args], { ...process.env, KUBECONFIG: "", ...env });
+}
+
+/** Why: the server started another way (an image's root filesystem, an MCP Bundle's manifest), spoken to alike. */
+export function spawnStdio(command: string, args: string[], env: NodeJS.ProcessEnv): StdioProcess {
+  const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], env });
   const stdoutLines: string[] = [];
   let stderr = "";
   let buf = "";
