@@ -69,7 +69,7 @@ const MATRIX: Record<string, Record<string, unknown>> = {
   existingAccount: {
     serviceAccount: { create: false, name: "default", automountToken: false },
     image: { repository: "registry.example.com/k8s-mcp", digest: `sha256:${"a".repeat(64)}` },
-    service: { type: "NodePort", port: 8080 },
+    service: { type: "NodePort", port: 8080, sessionAffinity: "ClientIP" },
     config: { in_cluster: false },
   },
 };
@@ -84,6 +84,10 @@ describe("the Helm chart (real helm v4, real apiserver)", () => {
   it("passes helm lint --strict and carries the package's version", async () => {
     const { stdout } = await helm(["lint", "--strict", CHART_DIR]);
     expect(stdout).toContain("0 chart(s) failed");
+    for (const values of Object.values(MATRIX)) {
+      const linted = await helm(["lint", "--strict", CHART_DIR, "--values", await valuesFile(values)]);
+      expect(linted.stdout).toContain("0 chart(s) failed");
+    }
     const pkg = JSON.parse(await readFile(new URL("../../../package.json", import.meta.url), "utf8"));
     const chart = await readFile(`${CHART_DIR}/Chart.yaml`, "utf8");
     expect(chart).toContain(`appVersion: "${pkg.version}"`);
