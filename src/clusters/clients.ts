@@ -37,6 +37,22 @@ export async function kubeconfigText(
   return mergeKubeconfigTexts(texts, src.context);
 }
 
+/** Why: a kubeconfig text as data (JSON, plain YAML without the `yaml` package, else `yaml`); undefined if neither. */
+export async function parseKubeconfigDoc(text: string): Promise<unknown> {
+  let doc: unknown;
+  try {
+    // JSON is how a merged classic kubeconfig is handed on (classic-merge.ts), and kubectl reads JSON files too.
+    doc = text.trimStart().startsWith("{") ? JSON.parse(text) : readPlainYaml(text);
+  } catch {
+    doc = undefined;
+  }
+  try {
+    return doc ?? (await loadYaml()).parse(text, { version: "1.1" });
+  } catch {
+    return undefined;
+  }
+}
+
 /** Why: the registry decides which name may be used; this only builds and caches the client behind it. */
 export class ClientCache {
   private readonly clients = new Map<string, CachedClient>();
@@ -114,21 +130,16 @@ export class ClientCache {
   // or audit text, even when a plugin or library echoes it in a sentence. Plain kubeconfig YAML (what kubectl
   // and Rancher write) is read without loading the `yaml` package on the first call.
   private async registerCredentials(text: string): Promise<void> {
-    let doc: unknown;
-    try {
-      // JSON is how a merged classic kubeconfig is handed on (classic-merge.ts), and kubectl reads JSON files too.
-      doc = text.trimStart().startsWith("{") ? JSON.parse(text) : readPlainYaml(text);
-    } catch {
-      doc = undefined;
-    }
-    try {
-      doc ??= (await loadYaml()).parse(text, { version: "1.1" });
-    } catch {
-      return;
-    }
+    const doc = await parseKubeconfigDoc(text);
+    if (doc === undefined) return;
     const found: string[] = [];
     redactTree(doc, { found });
     for (const value of found) if (value.length >= 6) this.opts.logger.addSecret(value);
+  }
+
+  /** The cached client of a name, if one was built: what it learned (exec credential expiry) without building. */
+  peek(name: string): ClusterClient | undefined {
+    return this.clients.get(name)?.client;
   }
 
   /** Closes and forgets the clients whose names the predicate picks (clusters that disappeared). */

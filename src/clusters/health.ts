@@ -11,7 +11,6 @@ export type HealthState =
   | "unreachable"
   | "tls-error"
   | "unauthorized"
-  | "forbidden"
   | "timeout"
   | "bad-kubeconfig"
   | "cancelled"
@@ -24,7 +23,11 @@ export interface ClusterHealth {
   version?: string;
   latencyMs?: number;
   server?: string;
+  /** Who the cluster says the identity is (SelfSubjectReview), when it said. */
+  user?: string;
   detail?: string;
+  /** What an ok cluster's identity may not do (least privilege is healthy, but worth knowing). */
+  note?: string;
 }
 
 function classify(err: unknown): { status: HealthState; detail: string } {
@@ -34,7 +37,6 @@ function classify(err: unknown): { status: HealthState; detail: string } {
     unreachable: "unreachable",
     tls: "tls-error",
     unauthorized: "unauthorized",
-    forbidden: "forbidden",
     timeout: "timeout",
     kubeconfig: "bad-kubeconfig",
     cancelled: "cancelled",
@@ -44,7 +46,41 @@ function classify(err: unknown): { status: HealthState; detail: string } {
 
 const NAMESPACES = knownResource("Namespace", "namespaces", false);
 
-/** Why: /version proves reachability, TLS and authentication; a tiny namespace list proves authorization. */
+// Who the cluster says we are. Older servers lack SelfSubjectReview (404) and some deny it (403): the request was
+// authenticated all the same, so only a 401 (or an anonymous answer) means the credentials failed.
+async function identity(client: ScopedClient): Promise<{ user?: string; rejected?: string }> {
+  try {
+    const who = await client.whoAmI();
+    if (who.username === "system:anonymous")
+      return { rejected: "the cluster treats this kubeconfig's credentials as anonymous" };
+    return { user: who.username };
+  } catch (err) {
+    if (err instanceof KubeError && err.kind === "unauthorized") return { rejected: "credentials rejected" };
+    // Anonymous requests pass /version (public info) but may not create reviews: no credential was accepted.
+    if (err instanceof KubeError && err.kind === "forbidden" && err.message.includes('"system:anonymous"'))
+      return { rejected: "the cluster treats this kubeconfig's credentials as anonymous" };
+    if (err instanceof KubeError && (err.kind === "forbidden" || err.kind === "not-found")) return {};
+    throw err;
+  }
+}
+
+// Least privilege is not ill health: an identity that cannot list namespaces is noted, not failed.
+async function listNote(client: ScopedClient): Promise<string | undefined> {
+  try {
+    await client.list(NAMESPACES, { limit: 1 });
+    return undefined;
+  } catch (err) {
+    if (err instanceof KubeError && err.kind === "forbidden")
+      return "the identity cannot list namespaces (namespace-scoped access; pass `namespace` to tools)";
+    if (err instanceof ToolError) return undefined; // a policy refusal (Namespace denied) skips the probe
+    throw err;
+  }
+}
+
+/**
+ * Why: health is what any authenticated identity may check: /version (reachability, TLS, latency) and a
+ * SelfSubjectReview (authentication, and who the cluster says we are). Permissions only add a note.
+ */
 export async function checkCluster(client: ScopedClient): Promise<ClusterHealth> {
   const name = client.name;
   let server: string | undefined;
@@ -54,20 +90,10 @@ export async function checkCluster(client: ScopedClient): Promise<ClusterHealth>
     const version = await client.serverVersion();
     const latencyMs = Math.round(performance.now() - started);
     const base = { cluster: name, version: version.gitVersion, latencyMs, server };
-    try {
-      await client.list(NAMESPACES, { limit: 1 });
-    } catch (err) {
-      if (err instanceof KubeError && err.kind === "forbidden")
-        return {
-          ...base,
-          status: "forbidden",
-          detail: "authenticated, but the identity cannot list namespaces",
-        };
-      if (err instanceof KubeError && err.kind === "unauthorized")
-        return { ...base, status: "unauthorized", detail: "credentials rejected" };
-      if (!(err instanceof ToolError)) throw err; // a policy refusal (Namespace denied) skips the probe
-    }
-    return { ...base, status: "ok" };
+    const who = await identity(client);
+    if (who.rejected) return { ...base, status: "unauthorized", detail: who.rejected };
+    const note = await listNote(client);
+    return { ...base, status: "ok", ...(who.user ? { user: who.user } : {}), ...(note ? { note } : {}) };
   } catch (err) {
     return { cluster: name, server, ...classify(err) };
   }

@@ -361,6 +361,11 @@ export class ClusterManager {
     return { file: src.file, text, context: src.context, visibleContexts: shown };
   }
 
+  /** The exec plugin's last credential expiry for a cluster whose client exists; never builds one. */
+  execCredentialExpiry(name: string): number | undefined {
+    return this.clients.peek(name)?.credentialExpiresAt();
+  }
+
   /** Kubeconfig facts for clusters_list details; no network. */
   async details(name: string): Promise<ClusterDetails> {
     const { src, context } = this.source(name);

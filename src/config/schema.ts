@@ -88,6 +88,11 @@ export const NskSchema = z
       .default(false)
       .describe("Refresh kubeconfigs every refresh_interval in the background. Flag: --nsk-auto-refresh."),
     refresh_interval: durationText("1h", 'How often auto_refresh runs, e.g. "30m", "1h".'),
+    refresh_before_expiry: durationText(
+      "1h",
+      "With auto_refresh, a kubeconfig whose credentials expire within this is refreshed then, not at the next " +
+        "refresh_interval (expiry from a JWT token's exp, a client certificate's NotAfter, or Rancher's token report).",
+    ),
     nsk_path: z
       .string()
       .min(1, { error: "must not be empty" })
@@ -206,6 +211,11 @@ export const ConfigSchema = z
       .default("table")
       .describe("Format of list results. Flag: --list-output."),
     request_timeout: durationText("30s", "Timeout of each Kubernetes API request."),
+    credential_warning: durationText(
+      "24h",
+      "clusters_status and clusters_list warn when a cluster's credentials expire within this (JWT token exp, " +
+        "client certificate NotAfter, exec plugin expirationTimestamp, Rancher's token expiry).",
+    ),
     max_output_bytes: z
       .number()
       .int({ error: "must be an integer" })
@@ -278,8 +288,8 @@ export const ConfigSchema = z
       ),
 
     nsk: NskSchema.optional().describe(
-      "Rancher/NSK integration; setting any key enables it. kubeconfig_dir, default_cluster and " +
-        "auto_discovery written after the [nsk] header are accepted and moved to the top level.",
+      "Rancher/NSK integration; setting any key enables it. kubeconfig_dir, default_cluster, " +
+        "auto_discovery and credential_warning written after the [nsk] header are accepted and moved to the top level.",
     ),
   })
   .strict();
@@ -291,8 +301,9 @@ export type Config = z.infer<typeof ConfigSchema>;
 export type NskConfig = z.infer<typeof NskSchema>;
 
 /** Why: the hoisting step and its errors need to know which keys may be written inside [nsk]. */
-export const HOISTED_NSK_KEYS: readonly ["kubeconfig_dir", "default_cluster", "auto_discovery"] = [
+export const HOISTED_NSK_KEYS: readonly [
   "kubeconfig_dir",
   "default_cluster",
   "auto_discovery",
-];
+  "credential_warning",
+] = ["kubeconfig_dir", "default_cluster", "auto_discovery", "credential_warning"];

@@ -49,6 +49,8 @@ export interface ClusterClient {
     endpoint: string;
   }>;
   close(): void;
+  /** When the exec plugin's last credential expires (epoch ms), if the client runs one and it said. */
+  credentialExpiresAt(): number | undefined;
 }
 
 /** Why: the parts of a kubeconfig context the transport needs, resolved once. */
@@ -69,6 +71,8 @@ export interface ClientSettings {
   maxResponseBytes?: number;
   /** Called on a 401: drops cached exec-plugin credentials so the next request fetches new ones. */
   onUnauthorized?: () => void;
+  /** The exec plugin's last expirationTimestamp (epoch ms), for clusters_status/clusters_list. */
+  credentialExpiresAt?: () => number | undefined;
 }
 
 /** Why: a response is buffered whole, so one huge list must fail clearly instead of exhausting memory. */
@@ -209,6 +213,7 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
     request,
     json: async <T>(req: KubeRequest): Promise<T> => JSON.parse((await request(req)).body) as T,
     connection: async () => ({ tls: s.tls, headers: await s.headers(), agent: s.agent, endpoint: s.server }),
+    credentialExpiresAt: () => s.credentialExpiresAt?.(),
     close: () => {
       closing = true;
       if (inFlight === 0) agent.destroy();

@@ -42,6 +42,8 @@ export interface ExecCredentialSource {
   prefetch(): Promise<ExecCredential>;
   /** Drops the cached credential (the cluster answered 401), so the next request runs the plugin again. */
   invalidate(): void;
+  /** The expiry of the last credential the plugin returned (epoch ms), if it gave one: for expiry reports. */
+  expiresAt(): number | undefined;
 }
 
 const API_VERSIONS: ReadonlySet<string> = new Set([
@@ -288,6 +290,7 @@ export function createExecCredentialSource(opts: {
       cached = undefined;
       unused = false;
     },
+    expiresAt: () => cached?.expiresAt,
   };
 }
 

@@ -107,6 +107,7 @@ export async function loadClientSettings(
         ? sharedHeaders
         : async () => staticHeaders,
     onUnauthorized: exec?.invalidate,
+    credentialExpiresAt: exec?.expiresAt,
     defaultTimeoutMs,
     // proxy-url: client-node built an HTTP(S)/SOCKS proxy agent for us; a direct agent would bypass the proxy.
     agent: cluster.proxyUrl && first.agent instanceof Agent ? first.agent : undefined,

@@ -77,6 +77,8 @@ export interface ScopedClient {
     opts: { container?: string; command: string[]; timeoutMs: number; maxBytes: number },
   ): Promise<ExecResult>;
   serverVersion(): Promise<{ gitVersion?: string }>;
+  /** Who the cluster says this identity is (a SelfSubjectReview, which any authenticated identity may create). */
+  whoAmI(): Promise<{ username?: string; groups?: string[] }>;
 }
 
 interface Op {
@@ -289,5 +291,18 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
         signal: o.signal,
         timeoutMs: o.timeoutMs,
       }),
+    // A fixed path and body that change nothing on the cluster: like /version, outside the resource policy.
+    whoAmI: async () => {
+      const review = await (await client()).json<{
+        status?: { userInfo?: { username?: string; groups?: string[] } };
+      }>({
+        method: "POST",
+        path: "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+        body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
+        signal: o.signal,
+        timeoutMs: o.timeoutMs,
+      });
+      return review.status?.userInfo ?? {};
+    },
   };
 }

@@ -1,5 +1,7 @@
 // The rancher-api driver: lists clusters (following pagination) and writes generateKubeconfig output atomically.
 import { join } from "node:path";
+import { parseKubeconfigDoc } from "../clusters/clients.js";
+import { rancherTokenName, userOfContext } from "../clusters/expiry.js";
 import type { Logger } from "../log.js";
 import { mapPool } from "../util/pool.js";
 import { writeFileAtomic } from "./atomic.js";
@@ -8,7 +10,7 @@ import { execPluginNote, isSafeClusterName, isValidKubeconfig } from "./local.js
 import { RancherHttp } from "./rancher-http.js";
 import type { Scrubber } from "./scrub.js";
 import type { RancherSettings } from "./settings.js";
-import type { ClusterOutcome, FetchRequest, RefreshDriver, RemoteCluster } from "./types.js";
+import type { ClusterOutcome, FetchRequest, RefreshDriver, RemoteCluster, TokenExpiry } from "./types.js";
 
 const MAX_PAGES = 1000;
 const CONCURRENCY = 4;
@@ -96,7 +98,34 @@ export class ApiDriver implements RefreshDriver {
     req.signal.throwIfAborted();
     await writeFileAtomic(path, config);
     const change = !previous ? "added" : previous.content === config ? "unchanged" : "updated";
-    return { name: c.name, change, note: execPluginNote(config) };
+    const token = await this.tokenExpiry(config, req.signal);
+    return { name: c.name, change, note: execPluginNote(config), ...(token ? { token } : {}) };
+  }
+
+  // Rancher tokens are not JWTs: only Rancher knows when the one it minted expires (GET /v3/tokens/<name>).
+  // A token without expiry, or a lookup this user may not make, leaves the expiry unknown, not the refresh failed.
+  private async tokenExpiry(config: string, signal: AbortSignal): Promise<TokenExpiry | undefined> {
+    const user = userOfContext(await parseKubeconfigDoc(config));
+    const tokenName = rancherTokenName(typeof user?.token === "string" ? user.token : undefined);
+    if (!tokenName) return undefined;
+    try {
+      const http = this.client();
+      const body = (await http.json(
+        "GET",
+        http.url(`v3/tokens/${encodeURIComponent(tokenName)}`),
+        signal,
+      )) as {
+        expiresAt?: unknown;
+      };
+      const at = typeof body.expiresAt === "string" ? Date.parse(body.expiresAt) : Number.NaN;
+      return Number.isNaN(at) ? undefined : { tokenName, expiresAt: new Date(at).toISOString() };
+    } catch (err) {
+      if (signal.aborted) throw err;
+      this.logger.debug("Rancher did not report the kubeconfig token's expiry", {
+        error: this.scrub(errorText(err)),
+      });
+      return undefined;
+    }
   }
 
   /** Generates kubeconfigs for the targets, a few at a time; each file is replaced atomically on success. */

@@ -14,6 +14,8 @@ export interface PlanInput {
   /** the `pattern` argument of nsk_clusters_discover */
   select?: (name: string) => boolean;
   force: boolean;
+  /** regenerate these even if fresh: their credentials expire within refresh_before_expiry */
+  renew?: ReadonlySet<string>;
   now: number;
   intervalMs: number;
 }
@@ -27,18 +29,21 @@ export interface Plan {
   present: string[];
   /** files whose cluster Rancher no longer has; reported, never deleted */
   vanished: string[];
+  /** fresh by age, yet regenerated because their credentials expire soon */
+  renewed: string[];
   remoteCount?: number;
 }
 
 /** Why: one rule for both drivers and both tools. */
 export function planRefresh(p: PlanInput): Plan {
-  if (!p.remote) return { targets: "all", fresh: [], present: [], vanished: [] };
+  if (!p.remote) return { targets: "all", fresh: [], present: [], vanished: [], renewed: [] };
   const remoteNames = new Set(p.remote.map((c) => c.name));
   const vanished = [...p.local.keys()].filter((n) => !remoteNames.has(n)).sort();
   const wanted = p.remote.filter((c) => p.filter(c.name) && (p.select ? p.select(c.name) : true));
   const targets: RemoteCluster[] = [];
   const fresh: string[] = [];
   const present: string[] = [];
+  const renewed: string[] = [];
   for (const c of wanted) {
     const file = p.local.get(c.name);
     if (p.mode === "discover") {
@@ -51,8 +56,16 @@ export function planRefresh(p: PlanInput): Plan {
       file !== undefined &&
       isFresh(file.mtimeMs, p.now, p.intervalMs) &&
       isValidKubeconfig(file.content, file.path);
-    if (keep) fresh.push(c.name);
+    if (keep && p.renew?.has(c.name)) renewed.push(c.name);
+    if (keep && !p.renew?.has(c.name)) fresh.push(c.name);
     else targets.push(c);
   }
-  return { targets, fresh: fresh.sort(), present: present.sort(), vanished, remoteCount: p.remote.length };
+  return {
+    targets,
+    fresh: fresh.sort(),
+    present: present.sort(),
+    vanished,
+    renewed: renewed.sort(),
+    remoteCount: p.remote.length,
+  };
 }

@@ -50,6 +50,27 @@ export function formatStatus(s: RancherStatus): string {
     `next scheduled refresh: ${s.nextRefreshAt ?? (s.autoRefresh ? "after the current one" : "none (auto_refresh off)")}`,
     `clusters: ${s.clusters.filesInDirectory} kubeconfig file(s) in the directory, ${s.clusters.served} served${s.clusters.inRancher === undefined ? "" : `, ${s.clusters.inRancher} in Rancher at the last refresh`}`,
   ];
+  lines.push(...expiryLines(s));
   for (const w of s.warnings) lines.push(`warning: ${w}`);
   return lines.join("\n");
+}
+
+// nsk_status: which clusters refresh ahead of their credentials' expiry, and when.
+function expiryLines(s: RancherStatus): string[] {
+  const e = s.credentialExpiry;
+  const lines = [
+    `credential expiry: known for ${e.known} kubeconfig(s); refresh_before_expiry ${e.refreshBeforeExpiry}`,
+  ];
+  const shown = e.dueAhead.slice(0, 50);
+  const when = s.autoRefresh
+    ? "refresh ahead of the interval"
+    : "expiring within refresh_before_expiry (auto_refresh off: run nsk_refresh)";
+  if (shown.length) lines.push(`${when} (${e.dueAhead.length}):`);
+  for (const d of shown)
+    lines.push(
+      `  ${d.cluster}: ${d.expiry}; ${s.autoRefresh ? `refresh due ${d.refreshAt}` : `expires ${d.expiresAt}`}`,
+    );
+  if (e.dueAhead.length > shown.length) lines.push(`  ... and ${e.dueAhead.length - shown.length} more`);
+  for (const f of e.failed) lines.push(`refresh ahead of expiry failed: ${f.name}: ${f.error}`);
+  return lines;
 }

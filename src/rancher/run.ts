@@ -8,7 +8,7 @@ import { planRefresh } from "./plan.js";
 import type { Scrubber } from "./scrub.js";
 import type { RancherSettings } from "./settings.js";
 import type { RefreshOutcome, RefreshTrigger } from "./state.js";
-import type { ClusterOutcome, ProgressFn, RefreshDriver } from "./types.js";
+import type { ClusterOutcome, ProgressFn, RefreshDriver, TokenExpiry } from "./types.js";
 
 /** Why: what nsk_refresh / nsk_clusters_discover return and auto-refresh logs; never contains the token. */
 export interface RefreshReport {
@@ -35,6 +35,10 @@ export interface RefreshReport {
   error?: string;
   /** this caller joined a refresh that was already running */
   joined?: boolean;
+  /** Rancher's expiry of the token minted into each written kubeconfig (rancher-api driver) */
+  tokens: Record<string, TokenExpiry>;
+  /** refreshed ahead of refresh_interval because their credentials expire within refresh_before_expiry */
+  renewed: string[];
 }
 
 /** Why: the collaborators of a run, injected so tests can drive it directly. */
@@ -53,6 +57,8 @@ export interface RunRequest {
   trigger: RefreshTrigger;
   force: boolean;
   select?: (name: string) => boolean;
+  /** clusters to regenerate even if still fresh: their credentials expire within refresh_before_expiry */
+  renew?: ReadonlySet<string>;
   signal: AbortSignal;
   progress: ProgressFn;
 }
@@ -63,10 +69,15 @@ function outcomeOf(r: RefreshReport): RefreshOutcome {
   return wrote > 0 ? "partial" : "failed";
 }
 
-function collect(report: RefreshReport, outcomes: ClusterOutcome[]): void {
+function collect(report: RefreshReport, outcomes: ClusterOutcome[], before: Map<string, unknown>): void {
   for (const o of outcomes) {
-    if (o.change === "failed") report.failed.push({ name: o.name, error: o.detail ?? "failed" });
-    else report[o.change].push(o.name);
+    if (o.change === "failed") {
+      // Drivers replace a file only on success: say so, so nobody fears a half-written kubeconfig.
+      const said = /previous file/.test(o.detail ?? "");
+      const kept = before.has(o.name) && !said ? "; the previous kubeconfig is kept" : "";
+      report.failed.push({ name: o.name, error: `${o.detail ?? "failed"}${kept}` });
+    } else report[o.change].push(o.name);
+    if (o.token) report.tokens[o.name] = o.token;
     if (o.note) report.notes.push(`${o.name}: ${o.note}`);
   }
 }
@@ -86,6 +97,8 @@ export async function runRefresh(ctx: RunContext, req: RunRequest): Promise<Refr
     ...{ added: [], updated: [], unchanged: [], fresh: [], failed: [], vanished: [], present: [] },
     notes: [],
     warnings: [],
+    tokens: {},
+    renewed: [],
   };
   try {
     if (!dir) {
@@ -113,6 +126,7 @@ export async function runRefresh(ctx: RunContext, req: RunRequest): Promise<Refr
       filter: ctx.settings.filter,
       select: req.select,
       force: req.force,
+      renew: req.renew,
       now: ctx.now(),
       intervalMs: ctx.settings.intervalMs,
     });
@@ -120,6 +134,7 @@ export async function runRefresh(ctx: RunContext, req: RunRequest): Promise<Refr
     report.vanished = plan.vanished;
     report.present = plan.present;
     report.fresh = plan.fresh;
+    report.renewed = plan.renewed;
     report.unchanged.push(...plan.fresh);
     if (plan.targets === "all" || plan.targets.length > 0) {
       const fetched = await ctx.driver.fetch({
@@ -129,7 +144,7 @@ export async function runRefresh(ctx: RunContext, req: RunRequest): Promise<Refr
         signal: req.signal,
         progress: req.progress,
       });
-      collect(report, fetched.outcomes);
+      collect(report, fetched.outcomes, before);
       report.warnings.push(...fetched.warnings);
     }
     report.outcome = outcomeOf(report);

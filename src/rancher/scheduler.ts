@@ -1,4 +1,5 @@
-// The auto_refresh timer: unref'd, never overlapping, first tick deferred so startup does no network I/O.
+// The auto_refresh timer: unref'd, never overlapping, first tick deferred so startup does no network I/O; a
+// credential expiring before the next interval pulls the tick forward (refresh_before_expiry).
 import type { Logger } from "../log.js";
 
 /** Why: the first tick never comes sooner than this after start, so the MCP handshake is long done. */
@@ -12,13 +13,18 @@ export interface SchedulerOptions {
   run: () => Promise<void>;
   logger: Logger;
   now?: () => number;
+  /** After each run and its rescheduling: the owner re-reads expiries and calls dueBy. */
+  afterRun?: () => Promise<void>;
 }
 
 /** Why: refreshes on refresh_interval in the background without blocking tool calls or process exit. */
 export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private next: number | undefined;
+  /** the interval's own due time; `next` is the earlier of it and an expiry-driven due time */
+  private regular: number | undefined;
   private stopped = false;
+  private running = false;
 
   constructor(private readonly o: SchedulerOptions) {}
 
@@ -41,7 +47,20 @@ export class Scheduler {
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
-    this.next = this.nowMs() + delayMs;
+    this.regular = this.nowMs() + delayMs;
+    this.next = this.regular;
+    this.arm();
+  }
+
+  /**
+   * Why: a kubeconfig whose credentials expire before the next interval is refreshed ahead of it. `at` is when
+   * the earliest one is due (expiry minus refresh_before_expiry); never sooner than `floorMs` from now, so a
+   * credential Rancher keeps issuing short cannot spin refreshes. undefined: only the interval counts.
+   */
+  dueBy(at: number | undefined, floorMs: number): void {
+    if (this.stopped || this.running || this.regular === undefined) return;
+    const early = at === undefined ? undefined : Math.max(at, this.nowMs() + floorMs);
+    this.next = early !== undefined && early < this.regular ? early : this.regular;
     this.arm();
   }
 
@@ -61,12 +80,22 @@ export class Scheduler {
 
   private async tick(): Promise<void> {
     this.next = undefined;
+    this.regular = undefined;
+    this.running = true;
     try {
       await this.o.run();
     } catch (err) {
       this.o.logger.warn("auto-refresh failed", { error: (err as Error).message });
+    } finally {
+      this.running = false;
     }
     this.schedule(this.o.intervalMs);
+    await this.o.afterRun?.();
+  }
+
+  /** When the interval alone would refresh next (epoch ms), whatever expiry pulled forward. */
+  regularAt(): number | undefined {
+    return this.stopped ? undefined : this.regular;
   }
 
   /** When the next automatic refresh is due (epoch ms); undefined while one runs or when stopped. */
@@ -80,5 +109,6 @@ export class Scheduler {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.next = undefined;
+    this.regular = undefined;
   }
 }

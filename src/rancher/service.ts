@@ -1,10 +1,12 @@
 // The Rancher/NSK integration as one object: refresh, discover, status, auto-refresh; what the nsk_* tools call.
+import type { RancherTokenReport } from "../clusters/expiry-read.js";
 import type { Logger } from "../log.js";
 import { deadline } from "../util/deadline.js";
 import { RancherError } from "./errors.js";
+import { type ExpiryDue, expiryDues, tokenReportsOf } from "./expiry-plan.js";
 import { Mutex, SingleFlight } from "./flight.js";
 import { type RefreshReport, type RunRequest, runRefresh } from "./run.js";
-import { Scheduler } from "./scheduler.js";
+import { Scheduler, STARTUP_GRACE_MS } from "./scheduler.js";
 import type { Scrubber } from "./scrub.js";
 import type { RancherSettings } from "./settings.js";
 import { type RefreshState, type RefreshTrigger, saveState } from "./state.js";
@@ -32,6 +34,8 @@ export interface RancherServiceOptions {
 export interface RefreshOptions {
   force?: boolean;
   trigger?: RefreshTrigger;
+  /** regenerate these even if fresh (credentials expiring within refresh_before_expiry) */
+  renew?: ReadonlySet<string>;
   signal?: AbortSignal;
   progress?: ProgressFn;
 }
@@ -44,6 +48,9 @@ export class RancherService {
   private readonly scheduler: Scheduler;
   private readonly now: () => number;
   private state: RefreshState;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  /** the last refresh ahead of expiry that failed, per cluster: nsk_status says so */
+  private renewFailures: Array<{ name: string; error: string }> = [];
 
   constructor(private readonly o: RancherServiceOptions) {
     this.now = o.now ?? Date.now;
@@ -53,8 +60,11 @@ export class RancherService {
       logger: o.logger,
       now: this.now,
       run: async () => {
-        await this.refresh({ trigger: "auto" });
+        const due = await this.dues();
+        const renew = new Set(due.filter((d) => d.refreshAt <= this.now()).map((d) => d.cluster));
+        await this.refresh({ trigger: "auto", renew });
       },
+      afterRun: () => this.planExpiry(),
     });
   }
 
@@ -63,6 +73,29 @@ export class RancherService {
     if (!this.o.settings.autoRefresh) return;
     const last = this.state.last?.finishedAt;
     this.scheduler.start(last ? Date.parse(last) : undefined);
+    // Expiries come from the files: read once the server is up, then after every refresh.
+    this.expiryTimer = setTimeout(() => void this.planExpiry(), 0);
+    this.expiryTimer.unref();
+  }
+
+  private async dues(): Promise<ExpiryDue[]> {
+    const dir = this.o.settings.dir;
+    return dir ? expiryDues(dir, this.state, this.o.settings.beforeExpiryMs) : [];
+  }
+
+  /** Pulls the next auto-refresh forward to the earliest refresh_before_expiry due time, if sooner. */
+  private async planExpiry(): Promise<void> {
+    if (!this.o.settings.autoRefresh) return;
+    try {
+      this.scheduler.dueBy((await this.dues())[0]?.refreshAt, STARTUP_GRACE_MS);
+    } catch (err) {
+      this.o.logger.warn("cannot read credential expiries", { error: (err as Error).message });
+    }
+  }
+
+  /** Rancher's reports on the tokens it minted, for clusters_status and clusters_list. */
+  tokenReports(): RancherTokenReport {
+    return tokenReportsOf(this.state);
   }
 
   /** Refreshes kubeconfigs; manual calls within min_refresh_interval are refused unless forced. */
@@ -73,7 +106,14 @@ export class RancherService {
     const { promise, joined } = this.flight.run(
       (signal) =>
         this.mutex.run(() =>
-          this.execute({ mode: "refresh", trigger, force, signal, progress: opts.progress }),
+          this.execute({
+            mode: "refresh",
+            trigger,
+            force,
+            renew: opts.renew,
+            signal,
+            progress: opts.progress,
+          }),
         ),
       opts.signal,
     );
@@ -139,11 +179,13 @@ export class RancherService {
       },
       { ...req, signal, progress: req.progress ?? (() => {}) },
     ).finally(limit.clear);
-    await this.record(report);
+    await this.record(report, req.renew);
+    if (req.trigger !== "auto") await this.planExpiry(); // an auto run re-plans after rescheduling
     return report;
   }
 
-  private async record(r: RefreshReport): Promise<void> {
+  private async record(r: RefreshReport, renew?: ReadonlySet<string>): Promise<void> {
+    if (renew?.size) this.renewFailures = r.failed.filter((f) => renew.has(f.name));
     const counts = {
       added: r.added.length,
       updated: r.updated.length,
@@ -167,6 +209,7 @@ export class RancherService {
       ...this.state,
       last,
       ...(ok && r.trigger !== "discover" ? { lastSuccessAt: r.finishedAt } : {}),
+      tokens: { ...this.state.tokens, ...r.tokens },
     };
     const level = r.outcome === "ok" ? "info" : "warn";
     this.o.logger[level]("kubeconfig refresh finished", {
@@ -192,11 +235,16 @@ export class RancherService {
       refreshing: this.flight.running,
       nextAt: this.scheduler.nextAt(),
       served: this.o.clusters.names().length,
+      dues: await this.dues().catch(() => []),
+      regularAt: this.scheduler.regularAt(),
+      renewFailures: this.renewFailures,
+      now: this.now(),
     });
   }
 
   /** Stops auto-refresh, aborts a running refresh and closes connections. */
   close(): void {
+    clearTimeout(this.expiryTimer);
     this.scheduler.stop();
     this.closing.abort(new RancherError("cancelled", "server shutting down"));
     this.flight.abort();

@@ -20,6 +20,8 @@ export interface RancherSettings {
   servedDir?: string;
   autoRefresh: boolean;
   intervalMs: number;
+  /** refresh_before_expiry: credentials expiring within this are refreshed ahead of the interval */
+  beforeExpiryMs: number;
   minIntervalMs: number;
   timeoutMs: number;
   requestTimeoutMs: number;
@@ -89,6 +91,7 @@ export function resolveRancherSettings(
     servedDir: config.kubeconfig_dir,
     autoRefresh: nsk.auto_refresh,
     intervalMs: parseDuration(nsk.refresh_interval),
+    beforeExpiryMs: parseDuration(nsk.refresh_before_expiry),
     minIntervalMs: parseDuration(nsk.min_refresh_interval),
     timeoutMs: parseDuration(nsk.refresh_timeout),
     requestTimeoutMs: parseDuration(config.request_timeout),

@@ -2,6 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "./atomic.js";
+import type { TokenExpiry } from "./types.js";
 
 /** Why: a dotfile, so the directory scan ignores it; lives beside the kubeconfigs it describes. */
 export const STATE_FILE = ".k8s-mcp-refresh.json";
@@ -40,6 +41,8 @@ export interface RefreshState {
   last?: LastRefresh;
   /** finishedAt of the last refresh that wrote or verified files (ok or partial); min_refresh_interval uses it */
   lastSuccessAt?: string;
+  /** per cluster: Rancher's expiry of the token in its kubeconfig (token name, never the secret) */
+  tokens?: Record<string, TokenExpiry>;
 }
 
 /** Why: a missing or unreadable state file must never block a refresh. */

@@ -1,6 +1,8 @@
 // nsk_status's data: configuration facts, last refresh, next refresh, counts. Never the token.
 import { scanKubeconfigDir } from "../clusters/discovery/index.js";
+import { describeExpiry } from "../clusters/expiry.js";
 import { formatDuration } from "../config/index.js";
+import type { ExpiryDue } from "./expiry-plan.js";
 import { displayUrl, type RancherSettings } from "./settings.js";
 import type { LastRefresh, RefreshState } from "./state.js";
 import type { DriverName } from "./types.js";
@@ -23,7 +25,19 @@ export interface RancherStatus {
   lastRefresh?: LastRefresh;
   nextRefreshAt?: string;
   clusters: { filesInDirectory: number; served: number; inRancher?: number };
+  credentialExpiry: ExpiryStatus;
   warnings: string[];
+}
+
+/** Why: which kubeconfigs are due for a refresh ahead of refresh_interval, and when; never a token. */
+export interface ExpiryStatus {
+  refreshBeforeExpiry: string;
+  /** known expiry per cluster, soonest first: "token expires in 3h12m" */
+  known: number;
+  /** clusters whose refresh_before_expiry due time comes before the next regular refresh */
+  dueAhead: Array<{ cluster: string; expiresAt: string; refreshAt: string; expiry: string }>;
+  /** the last refresh ahead of expiry that failed; the previous kubeconfig was kept */
+  failed: Array<{ name: string; error: string }>;
 }
 
 /** Why: the inputs of buildStatus, all plain values. */
@@ -34,6 +48,28 @@ export interface StatusInput {
   refreshing: boolean;
   nextAt?: number;
   served: number;
+  dues: ExpiryDue[];
+  /** when refresh_interval alone would refresh next */
+  regularAt?: number;
+  renewFailures: Array<{ name: string; error: string }>;
+  now: number;
+}
+
+function expiryStatus(i: StatusInput): ExpiryStatus {
+  // While a refresh runs the interval's next time is not set yet: one interval from now is what it will be.
+  const horizon = i.settings.autoRefresh ? (i.regularAt ?? i.now + i.settings.intervalMs) : i.now;
+  const due = i.dues.filter((d) => d.refreshAt <= horizon);
+  return {
+    refreshBeforeExpiry: formatDuration(i.settings.beforeExpiryMs),
+    known: i.dues.length,
+    dueAhead: due.map((d) => ({
+      cluster: d.cluster,
+      expiresAt: new Date(d.expiresAt).toISOString(),
+      refreshAt: new Date(Math.max(d.refreshAt, i.now)).toISOString(),
+      expiry: describeExpiry(d, i.now),
+    })),
+    failed: i.renewFailures,
+  };
 }
 
 function tlsMode(s: RancherSettings): string {
@@ -83,6 +119,7 @@ export async function buildStatus(i: StatusInput): Promise<RancherStatus> {
       served: i.served,
       inRancher: i.state.last?.remoteCount,
     },
+    credentialExpiry: expiryStatus(i),
     warnings: warningsOf(s, i.driver),
   };
 }

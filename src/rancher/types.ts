@@ -22,6 +22,15 @@ export interface ClusterOutcome {
   detail?: string;
   /** e.g. the exec-plugin warning */
   note?: string;
+  /** The Rancher token minted into the new kubeconfig and when Rancher says it expires (its name, not its secret). */
+  token?: TokenExpiry;
+}
+
+/** Why: Rancher's report on a kubeconfig token; persisted so expiry is known without calling Rancher again. */
+export interface TokenExpiry {
+  tokenName: string;
+  /** ISO 8601 */
+  expiresAt: string;
 }
 
 /** Why: per-cluster progress, relayed as MCP progress notifications. */

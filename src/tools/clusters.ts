@@ -1,14 +1,12 @@
-// Cluster tools: list, switch and status. Not cluster-aware: they are about the fleet and the session.
+// Cluster tools: list and switch (status lives in status.ts). Not cluster-aware: about the fleet and the session.
 import { z } from "zod";
 import { emptyFleetAdvice } from "../clusters/advice.js";
-import { type ClusterHealth, checkCluster } from "../clusters/health.js";
-import { selectClusters } from "../clusters/select.js";
+import type { ExpiryView } from "../clusters/expiry.js";
 import { type AnyTool, defineFleetTool } from "../mcp/tool.js";
 import { redactText } from "../redact/text.js";
-import { deadline } from "../util/deadline.js";
-import { once } from "../util/once.js";
-import { mapPool } from "../util/pool.js";
 import { formatTable } from "../util/table.js";
+import { expiryCell, expiryReader, expirySchema } from "./expiry-view.js";
+import { clustersStatus, problemSchema } from "./status.js";
 
 const READ = {
   readOnlyHint: true,
@@ -27,17 +25,9 @@ interface ListRow {
   server?: string;
   namespace?: string;
   otherContexts?: string[];
+  credentials?: ExpiryView;
   error?: string;
 }
-
-const problemSchema = once(() =>
-  z.object({
-    kind: z.enum(["malformed", "collision", "missing", "filtered-default", "skipped"]),
-    message: z.string(),
-    file: z.string().optional(),
-    cluster: z.string().optional(),
-  }),
-);
 
 const clustersList = defineFleetTool({
   name: "clusters_list",
@@ -50,7 +40,7 @@ const clustersList = defineFleetTool({
         .boolean()
         .optional()
         .describe(
-          "Also show each cluster's API server URL, context, default namespace and other contexts (default false).",
+          "Also show each cluster's API server URL, context, default namespace, other contexts and when its credentials expire, read from the kubeconfig without contacting the cluster (default false).",
         ),
     }),
   output: () =>
@@ -67,6 +57,7 @@ const clustersList = defineFleetTool({
           server: z.string().optional(),
           namespace: z.string().optional(),
           otherContexts: z.array(z.string()).optional(),
+          credentials: expirySchema(),
           error: z.string().optional(),
         }),
       ),
@@ -79,12 +70,13 @@ const clustersList = defineFleetTool({
     await clusters.refreshIfUnwatched();
     const names = clusters.names();
     const active = ctx.deps.sessions.activeOf(ctx.session);
+    const expiry = expiryReader(ctx.deps);
     const rows: ListRow[] = await Promise.all(
       names.map(async (name): Promise<ListRow> => {
         const row: ListRow = { name, active: name === active, aliases: clusters.aliasesOf(name) };
         if (!args.show_details) return row;
         try {
-          const d = await clusters.details(name);
+          const [d, credentials] = await Promise.all([clusters.details(name), expiry(name)]);
           return {
             ...row,
             source: d.source,
@@ -93,6 +85,7 @@ const clustersList = defineFleetTool({
             server: d.server,
             namespace: d.namespace,
             otherContexts: d.otherContexts,
+            ...(credentials ? { credentials } : {}),
           };
         } catch (err) {
           return { ...row, error: redactText((err as Error).message) };
@@ -100,7 +93,7 @@ const clustersList = defineFleetTool({
       }),
     );
     const headers = args.show_details
-      ? ["ACTIVE", "NAME", "ALIASES", "SOURCE", "SERVER", "NAMESPACE", "OTHER CONTEXTS"]
+      ? ["ACTIVE", "NAME", "ALIASES", "SOURCE", "SERVER", "NAMESPACE", "CREDENTIALS", "OTHER CONTEXTS"]
       : ["ACTIVE", "NAME", "ALIASES"];
     const table = formatTable(
       headers,
@@ -112,6 +105,7 @@ const clustersList = defineFleetTool({
           r.source ?? "error",
           r.server ?? r.error ?? "",
           r.namespace ?? "",
+          r.source ? expiryCell(r.credentials) : "",
           (r.otherContexts ?? []).join(","),
         ];
       }),
@@ -125,6 +119,11 @@ const clustersList = defineFleetTool({
     const lines = names.length
       ? [table, `${names.length} cluster(s); active: ${active ?? `none (${pick})`}`]
       : [`No clusters: ${emptyFleetAdvice({ ...clusters.sourceFacts(), canRefresh })}`];
+    const expiring = rows.filter((r) => r.credentials?.warning).length;
+    if (expiring)
+      lines.push(
+        `${expiring} cluster(s) with credentials expiring within credential_warning (${ctx.deps.config.credential_warning}); renew them (nsk_refresh, or log in again).`,
+      );
     if (hidden) lines.push(`${hidden} cluster(s) hidden by cluster_pattern/exclude_clusters.`);
     const own = clusters.inClusterName();
     if (own) lines.push(`'${own}' is this pod's own cluster (in-cluster mode, its service-account token).`);
@@ -159,94 +158,6 @@ const clustersSwitch = defineFleetTool({
     return {
       text: `Active cluster for this session is now '${name}'${via}; previously ${previous ? `'${previous}'` : "none"}.`,
       structured: { active: name, previous: previous ?? null },
-    };
-  },
-});
-
-const clustersStatus = defineFleetTool({
-  name: "clusters_status",
-  title: "Clusters: Status",
-  description:
-    "Check clusters in parallel: reachability, TLS, credentials and RBAC, server version and latency. Each cluster is classified as ok, unreachable, tls-error, unauthorized, forbidden, timeout or bad-kubeconfig. The whole call is bounded by timeout_seconds.",
-  input: () =>
-    z.object({
-      clusters: z
-        .array(z.string().min(1))
-        .optional()
-        .describe("Cluster names, aliases or globs (e.g. ['c1-*']) to check; default all clusters."),
-      timeout_seconds: z
-        .number()
-        .positive()
-        .max(120)
-        .optional()
-        .describe("Bound for the whole check, in seconds (default 5, max 120)."),
-    }),
-  output: () =>
-    z.object({
-      ok: z.number().int(),
-      total: z.number().int(),
-      elapsedMs: z.number().int(),
-      clusters: z.array(
-        z.object({
-          cluster: z.string(),
-          status: z.enum([
-            "ok",
-            "unreachable",
-            "tls-error",
-            "unauthorized",
-            "forbidden",
-            "timeout",
-            "bad-kubeconfig",
-            "cancelled",
-            "error",
-          ]),
-          version: z.string().optional(),
-          latencyMs: z.number().optional(),
-          server: z.string().optional(),
-          detail: z.string().optional(),
-        }),
-      ),
-      problems: z.array(problemSchema()),
-    }),
-  annotations: { ...READ, idempotentHint: true, openWorldHint: true },
-  handler: async (args, ctx) => {
-    const names = await selectClusters(ctx.deps.clusters, args.clusters);
-    const timeoutMs = Math.round((args.timeout_seconds ?? 5) * 1000);
-    const limit = deadline(timeoutMs, ctx.signal);
-    const started = performance.now();
-    const outcomes = await mapPool(
-      names,
-      64,
-      async (name) => checkCluster(await ctx.openCluster(name, { signal: limit.signal, timeoutMs })),
-      limit.signal,
-    ).finally(limit.clear);
-    // A check cut off by the deadline (not by the client) is a timeout, whatever the socket said.
-    const cutOff = (h: ClusterHealth): ClusterHealth =>
-      h.status === "cancelled" && !ctx.signal.aborted
-        ? { ...h, status: "timeout", detail: `no answer within ${timeoutMs} ms` }
-        : h;
-    const results: ClusterHealth[] = outcomes.map((o, i) =>
-      o.status === "done"
-        ? cutOff(o.value)
-        : { cluster: names[i] ?? "", status: "timeout", detail: "not checked before the deadline" },
-    );
-    const ok = results.filter((r) => r.status === "ok").length;
-    const elapsed = Math.round(performance.now() - started);
-    const table = formatTable(
-      ["CLUSTER", "STATUS", "VERSION", "LATENCY", "DETAIL"],
-      results.map((r) => [
-        r.cluster,
-        r.status,
-        r.version ?? "-",
-        r.latencyMs === undefined ? "-" : `${r.latencyMs}ms`,
-        r.detail ?? "",
-      ]),
-    );
-    const problems = ctx.deps.clusters.problems();
-    const notes = problems.map((p) => `\nproblem (${p.kind}): ${p.message}`).join("");
-    return {
-      text: `${ok}/${results.length} clusters ok (checked in ${elapsed} ms, timeout ${timeoutMs / 1000}s)\n${table}${notes}`,
-      structured: { ok, total: results.length, elapsedMs: elapsed, clusters: results, problems },
     };
   },
 });

@@ -309,9 +309,9 @@ describe("clusters_compare", () => {
     });
     const text = resultText(res);
     expect(text).toMatch(/1 differ, 0 identical/);
-    expect(text).toContain("spec.replicas: c1-dfw1=5, c1-lax1=2, c1-sv5=2");
+    expect(text).toContain("spec.replicas: 2 on 2 clusters (c1-lax1, c1-sv5); 5 on c1-dfw1");
     expect(text).toContain(
-      'spec.template.spec.containers[name=api].image: c1-dfw1="example/api:1.4.1", c1-lax1="example/api:1.4.0", c1-sv5="example/api:1.4.0"',
+      'spec.template.spec.containers[name=api].image: "example/api:1.4.0" on 2 clusters (c1-lax1, c1-sv5); "example/api:1.4.1" on c1-dfw1',
     );
     expect(text).not.toMatch(/resourceVersion|uid|creationTimestamp|status\./);
     expect(text).not.toContain("envoy");
@@ -327,6 +327,6 @@ describe("clusters_compare", () => {
 
   it("reports objects absent on some clusters when comparing a namespace", async () => {
     const res = await ts.call("clusters_compare", { apiVersion: "v1", kind: "ConfigMap", namespace: ns });
-    expect(resultText(res)).toMatch(/partial: absent on c1-dfw1; present on c1-lax1, c1-sv5/);
+    expect(resultText(res)).toMatch(/partial: present on 2 clusters \(c1-lax1, c1-sv5\); absent on c1-dfw1/);
   });
 });

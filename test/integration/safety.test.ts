@@ -76,7 +76,7 @@ describe("Secret values never leave the server", () => {
     const all = resultText(cmp) + JSON.stringify(cmp.structuredContent);
     // The difference is reported through per-call keyed fingerprints, never the values.
     const line =
-      /data\.password: c1-lax1="<redacted: 25 bytes, fingerprint ([0-9a-f]{12})>", c1-sv5="<redacted: 25 bytes, fingerprint ([0-9a-f]{12})>"/.exec(
+      /data\.password: "<redacted: 25 bytes, fingerprint ([0-9a-f]{12})>" on c1-lax1; "<redacted: 25 bytes, fingerprint ([0-9a-f]{12})>" on c1-sv5/.exec(
         resultText(cmp),
       );
     expect(line).not.toBeNull();

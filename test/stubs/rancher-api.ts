@@ -1,5 +1,6 @@
 // STUB of Rancher's v3 API (Rancher cannot run here): HTTPS with a self-signed CA, paginated /v3/clusters,
-// generateKubeconfig handing out kubeconfigs that point at the REAL test clusters, /v3/settings/cacerts, 401.
+// generateKubeconfig handing out kubeconfigs that point at the REAL test clusters, /v3/settings/cacerts, 401,
+// and /v3/tokens/<name> reporting a kubeconfig token's expiresAt (as Rancher does).
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
@@ -33,12 +34,16 @@ export interface RancherStub {
     unauthorized: number;
     /** requests that carried an Authorization header, on any route */
     withAuth: number;
+    /** GET /v3/tokens/<name> lookups */
+    tokens: number;
   };
   generateTotal(): number;
   setClusters(clusters: StubCluster[]): void;
   /** "ok": the signing CA; "other": a CA that did not sign the certificate; "none": empty value */
   setCacerts(mode: "ok" | "other" | "none"): void;
   failGenerate(name: string, failure: GenerateFailure | undefined): void;
+  /** What GET /v3/tokens/<name> reports: the token's expiresAt (ISO 8601); unknown names get 404. */
+  setTokenExpiry(tokenName: string, expiresAt: string | undefined): void;
   /** The next generateKubeconfig call sends half its body and then stalls forever; resolves when it does. */
   stallNextGenerate(): Promise<string>;
   close(): Promise<void>;
@@ -60,8 +65,16 @@ export async function startRancherStub(opts: {
   let clusters = [...opts.clusters];
   let cacerts: "ok" | "other" | "none" = "ok";
   const failures = new Map<string, GenerateFailure>();
+  const tokenExpiry = new Map<string, string>();
   let stall: ((name: string) => void) | undefined;
-  const calls = { pages: 0, generate: new Map<string, number>(), cacerts: 0, unauthorized: 0, withAuth: 0 };
+  const calls = {
+    pages: 0,
+    generate: new Map<string, number>(),
+    cacerts: 0,
+    unauthorized: 0,
+    withAuth: 0,
+    tokens: 0,
+  };
   const pageSize = opts.pageSize ?? 2;
   const sockets = new Set<Socket>();
   let base = "";
@@ -98,6 +111,15 @@ export async function startRancherStub(opts: {
         data: page.map((c) => ({ id: c.id, type: "cluster", name: c.name, state: c.state ?? "active" })),
         pagination: { limit: pageSize, total: clusters.length, ...(more ? { next } : {}) },
       });
+      return;
+    }
+    const t = /^\/v3\/tokens\/([^/]+)$/.exec(url.pathname);
+    if (req.method === "GET" && t) {
+      calls.tokens++;
+      const name = decodeURIComponent(t[1] ?? "");
+      const expiresAt = tokenExpiry.get(name);
+      if (expiresAt === undefined) send(res, 404, { type: "error", status: "404", message: "not found" });
+      else send(res, 200, { type: "token", name, expiresAt, expired: Date.parse(expiresAt) < Date.now() });
       return;
     }
     const m = /^\/v3\/clusters\/([^/]+)$/.exec(url.pathname);
@@ -151,6 +173,10 @@ export async function startRancherStub(opts: {
     },
     setCacerts: (mode) => {
       cacerts = mode;
+    },
+    setTokenExpiry: (tokenName, expiresAt) => {
+      if (expiresAt === undefined) tokenExpiry.delete(tokenName);
+      else tokenExpiry.set(tokenName, expiresAt);
     },
     failGenerate: (name, failure) => {
       if (failure) failures.set(name, failure);

@@ -81,4 +81,19 @@ describe("planRefresh", () => {
     expect(plan.targets).toBe("all");
     expect(plan.vanished).toEqual([]);
   });
+
+  it("regenerates a fresh file whose credentials expire within refresh_before_expiry", () => {
+    const plan = planRefresh({
+      ...base,
+      mode: "refresh",
+      local: local([
+        ["a", 60_000],
+        ["b", 60_000],
+      ]),
+      renew: new Set(["b"]),
+    });
+    expect(plan.fresh).toEqual(["a"]);
+    expect(plan.renewed).toEqual(["b"]);
+    expect(plan.targets === "all" ? [] : plan.targets.map((t) => t.name)).toEqual(["b", "c", "d"]);
+  });
 });

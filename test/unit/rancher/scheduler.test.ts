@@ -88,4 +88,37 @@ describe("Scheduler", () => {
     expect(calls).toBe(1);
     s.stop();
   });
+
+  it("pulls the next tick forward to an expiry due time, never sooner than the floor, then resumes the interval", async () => {
+    const runs: number[] = [];
+    let due: number | undefined;
+    const s: Scheduler = new Scheduler({
+      intervalMs: 6 * 3600_000,
+      logger: silentLogger(),
+      run: async () => void runs.push(Date.now()),
+      afterRun: async (): Promise<void> => s.dueBy(due, 30_000),
+    });
+    const t0 = Date.now();
+    s.start();
+    expect(s.nextAt()).toBe(t0 + 6 * 3600_000);
+    due = t0 + 1800_000; // a credential expiring at t0+90m with refresh_before_expiry 1h
+    s.dueBy(due, 30_000);
+    expect(s.nextAt()).toBe(due);
+    expect(s.regularAt()).toBe(t0 + 6 * 3600_000);
+    // a later due time never delays the interval
+    s.dueBy(t0 + 7 * 3600_000, 30_000);
+    expect(s.nextAt()).toBe(t0 + 6 * 3600_000);
+    s.dueBy(due, 30_000);
+    await vi.advanceTimersByTimeAsync(1800_000 - 1);
+    expect(runs).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(runs).toEqual([due]);
+    // the due time has passed (the renewed credential still expires soon): the floor spaces refreshes out
+    expect(s.nextAt()).toBe((runs[0] ?? 0) + 30_000);
+    due = undefined; // the second run renews it for good
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(runs).toHaveLength(2);
+    expect(s.nextAt()).toBe((runs[1] ?? 0) + 6 * 3600_000);
+    s.stop();
+  });
 });
