@@ -11,7 +11,7 @@ export type RancherTokenReport = (cluster: string) => { tokenName: string; expir
 
 /** Why: the slice of ClusterManager expiry needs, so this module stays testable and survives its refactors. */
 export interface ExpirySources {
-  kubeconfig(name: string): Promise<{ file: string; text: string; context: string }>;
+  credentialSource(name: string): Promise<{ file: string; text: string; context?: string }>;
   execCredentialExpiry(name: string): number | undefined;
 }
 
@@ -53,9 +53,9 @@ export async function readCredentialExpiry(
   name: string,
   rancher?: RancherTokenReport,
 ): Promise<CredentialExpiry | undefined> {
-  const kc = await clusters.kubeconfig(name);
+  const kc = await clusters.credentialSource(name);
   return expiryOfText(kc.text, {
-    context: kc.context || undefined,
+    context: kc.context,
     file: kc.file,
     execExpiresAt: clusters.execCredentialExpiry(name),
     rancher,

@@ -361,6 +361,14 @@ export class ClusterManager {
     return { file: src.file, text, context: src.context, visibleContexts: shown };
   }
 
+  /** The kubeconfig text and context behind a cluster, for credential expiry: files only, no context listing. */
+  async credentialSource(name: string): Promise<{ file: string; text: string; context?: string }> {
+    const { src, context } = this.source(name);
+    await this.assertReachable(name, src, context);
+    const text = await kubeconfigText(src, this.opts.classicPaths, this.opts.maxKubeconfigBytes);
+    return { file: src.file, text, context: context ?? (src.kind === "classic" ? src.context : undefined) };
+  }
+
   /** The exec plugin's last credential expiry for a cluster whose client exists; never builds one. */
   execCredentialExpiry(name: string): number | undefined {
     return this.clients.peek(name)?.credentialExpiresAt();

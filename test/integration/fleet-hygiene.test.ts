@@ -159,6 +159,18 @@ describe("clusters_status and clusters_list: health, identity and credential exp
     expect(resultText(res)).toMatch(
       /cluster\(s\) with credentials expiring within credential_warning \(24h\)/,
     );
+    // A classic kubeconfig (contexts as clusters) carries its expiry the same way.
+    const classic = await startTestServer({ kubeconfig: join(dir, "least.yaml") });
+    try {
+      const c = await classic.call("clusters_list", { show_details: true });
+      const rowsC = (c.structuredContent as { clusters: (Row & { name: string })[] }).clusters;
+      expect(rowsC.find((r) => r.name === "least")?.credentials).toMatchObject({
+        source: "token",
+        warning: true,
+      });
+    } finally {
+      await classic.close();
+    }
     const relaxed = await startTestServer({
       kubeconfig_dir: dir,
       auto_discovery: false,

@@ -118,6 +118,18 @@ describe("hoisting keys written after [nsk]", () => {
     expect(Object.keys(config.nsk ?? {})).not.toContain("auto_discovery");
   });
 
+  it("moves credential_warning too, and keeps refresh_before_expiry in [nsk]", async () => {
+    const file = await writeToml(
+      '[nsk]\nauto_refresh = true\nrefresh_before_expiry = "30m"\ncredential_warning = "12h"\n',
+    );
+    const { config } = await loadConfig({ configPath: file, env: {}, flags: {}, homedir: HOME });
+    expect(config.credential_warning).toBe("12h");
+    expect(config.nsk?.refresh_before_expiry).toBe("30m");
+    expect(Object.keys(config.nsk ?? {})).not.toContain("credential_warning");
+    const bad = await fileError('credential_warning = "soon"\n');
+    expect(bad.error.message).toMatch(/credential_warning: must be a duration/);
+  });
+
   it("accepts the same value in both places", async () => {
     const file = await writeToml('default_cluster = "c"\n[nsk]\ndefault_cluster = "c"\n');
     const { config } = await loadConfig({ configPath: file, env: {}, flags: {}, homedir: HOME });
