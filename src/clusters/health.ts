@@ -90,10 +90,14 @@ export async function checkCluster(client: ScopedClient): Promise<ClusterHealth>
     const version = await client.serverVersion();
     const latencyMs = Math.round(performance.now() - started);
     const base = { cluster: name, version: version.gitVersion, latencyMs, server };
-    const who = await identity(client);
-    if (who.rejected) return { ...base, status: "unauthorized", detail: who.rejected };
-    const note = await listNote(client);
-    return { ...base, status: "ok", ...(who.user ? { user: who.user } : {}), ...(note ? { note } : {}) };
+    // Both after /version (which settles TLS and the connection), side by side: one round trip, not two.
+    const [who, listed] = await Promise.allSettled([identity(client), listNote(client)]);
+    if (who.status === "rejected") throw who.reason;
+    if (who.value.rejected) return { ...base, status: "unauthorized", detail: who.value.rejected };
+    if (listed.status === "rejected") throw listed.reason;
+    const note = listed.value;
+    const user = who.value.user;
+    return { ...base, status: "ok", ...(user ? { user } : {}), ...(note ? { note } : {}) };
   } catch (err) {
     return { cluster: name, server, ...classify(err) };
   }

@@ -12,7 +12,7 @@ import { expiryCell, expiryReader, expirySchema } from "./expiry-view.js";
 import { describeGroups, fitLines, groupValues, nameList } from "./fleet-groups.js";
 
 /** Why: up to this many clusters the text is one full table; beyond it, counts then only what needs attention. */
-export const FULL_TABLE_UP_TO = 20;
+const FULL_TABLE_UP_TO = 20;
 
 /** Why: a problem with the cluster sources (malformed file, collision...), as clusters_list and status report it. */
 export const problemSchema = once(() =>
