@@ -308,6 +308,14 @@ describe("compare and status over 200 clusters stay within max_output_bytes", ()
       expect(text).toMatch(
         /more line\(s\) folded to fit max_output_bytes; structuredContent has every cluster's value/,
       );
+      const status = await small.call("clusters_status", { timeout_seconds: 60 });
+      const statusText = resultText(status);
+      expect(Buffer.byteLength(statusText)).toBeLessThanOrEqual(600);
+      expect(statusText).toMatch(/^196\/200 clusters ok .*: ok 196, unreachable 4/);
+      expect(statusText).toMatch(
+        /\.\.\. \d+ more row\(s\) folded to fit max_output_bytes; structuredContent lists every cluster/,
+      );
+      expect((status.structuredContent as { clusters: Row[] }).clusters).toHaveLength(200);
     } finally {
       await small.close();
     }
