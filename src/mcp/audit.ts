@@ -27,6 +27,7 @@ export function createAuditSink(opts: { file?: string; logger: Logger }): AuditS
         call: r.callId,
         fanout: r.fanoutId,
         user: r.user,
+        groups: r.groups?.join(","),
         as: r.as,
         error: r.error,
       });

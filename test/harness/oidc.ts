@@ -55,6 +55,7 @@ export async function startOidcProvider(audience: string, users: TeamUser[]): Pr
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const issuer = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const groupsOf = new Map(users.map((u) => [u.id, u.groups]));
+  const scopesOf = new Map(users.map((u) => [u.id, u.scopes]));
   const provider = new Provider(issuer, {
     clients: users.map((u) => ({
       client_id: u.id,
@@ -97,7 +98,8 @@ export async function startOidcProvider(audience: string, users: TeamUser[]): Pr
       grant_type: "client_credentials",
       resource: opts.resource ?? audience,
     });
-    if (opts.scope !== undefined) body.set("scope", opts.scope);
+    // Without `scope`, the user asks for every scope they may be granted.
+    body.set("scope", opts.scope ?? scopesOf.get(user)?.join(" ") ?? "");
     const text = await new Promise<string>((resolve, reject) => {
       const req = request(
         `${issuer}/token`,
