@@ -1,7 +1,7 @@
 // Clients acting as callers (cluster_auth impersonate / passthrough): keyed by cluster and identity, bounded,
 // rebuilt when the cluster's own client is, never shared between users.
-import { type ClientSettings, type ClusterClient, createClusterClient } from "../kube/client.js";
-import { authKey, type ClusterAuth, settingsAs } from "../kube/identity.js";
+import type { ClientSettings, ClusterClient } from "../kube/client.js";
+import type { ClusterAuth } from "../kube/identity.js";
 
 /** Why: enough for a team's active users across a fleet; the least recently used client is closed beyond it. */
 export const MAX_IDENTITY_CLIENTS = 512;
@@ -19,7 +19,17 @@ export class IdentityClients {
   constructor(private readonly max = MAX_IDENTITY_CLIENTS) {}
 
   /** The client for `auth` on a cluster whose current base client and settings are given. */
-  get(cluster: string, base: ClusterClient, settings: ClientSettings, auth: ClusterAuth): ClusterClient {
+  async get(
+    cluster: string,
+    base: ClusterClient,
+    settings: ClientSettings,
+    auth: ClusterAuth,
+  ): Promise<ClusterClient> {
+    // Loaded with the first cluster client, never at start-up (the build keeps kube/client.ts a lazy root).
+    const [{ createClusterClient }, { authKey, settingsAs }] = await Promise.all([
+      import("../kube/client.js"),
+      import("../kube/identity.js"),
+    ]);
     const key = `${cluster}\0${authKey(auth)}`;
     const found = this.entries.get(key);
     if (found && found.base === base) {

@@ -106,7 +106,10 @@ export async function runTool(
     fanoutId: meta.fanoutId,
     user: caller?.user,
     groups: caller?.groups,
-    as: clusterName ? clusterAuthMode(deps.config, deps.clusters.namesOf(clusterName)) : undefined,
+    as:
+      deps.config.oauth && clusterName
+        ? clusterAuthMode(deps.config, deps.clusters.namesOf(clusterName))
+        : undefined,
   };
   deps.onCall?.(record);
   return result;
