@@ -1,10 +1,10 @@
 // Runs one tool call: session, cluster resolution, policy, handler, result, audit record. Shared by fan-out.
 import { randomUUID } from "node:crypto";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { clusterResult, noClusterSelected } from "./cluster-text.js";
 import { clusterAuthMode } from "../auth/cluster-auth.js";
 import { currentCaller, type Identity } from "../auth/identity.js";
 import { assertScope } from "../auth/scopes.js";
+import { clusterResult, noClusterSelected } from "./cluster-text.js";
 import { assertWriteConfirmed } from "./confirm.js";
 import type { CallRecord, ServerDeps } from "./deps.js";
 import { callOutcome } from "./outcome.js";
