@@ -217,4 +217,28 @@ describe("OAuth resource server: the attacker's table", () => {
     expect(answers.every((a) => a.status === 401)).toBe(true);
     expect(idp.jwksFetches() - before).toBeLessThanOrEqual(1);
   });
+
+  it("limits each user's request rate without any session (429 with Retry-After), other users unaffected", async () => {
+    const limited = await startTeamServer(idp, { kubeconfig_dir: cp.kubeconfigDir, http_user_rate_limit: 3 });
+    try {
+      const send = (token: string) =>
+        rawRequest(limited.handle.url, {
+          method: "POST",
+          headers: mcpHeaders({ host: `127.0.0.1:${limited.handle.port}`, ...bearer(token) }),
+          body: deleteCall,
+        });
+      const mallory = await idp.token("mallory");
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await send(mallory)).status);
+      // Three pass authentication (and then lack a session: 400); the fourth is over the limit.
+      expect(statuses).toEqual([400, 400, 400, 429]);
+      const over = await send(mallory);
+      expect(Number(over.headers["retry-after"])).toBeGreaterThan(0);
+      // bob is not limited by mallory's budget (his token lacks k8s:write for this delete: 403, not 429).
+      expect((await send(await idp.token("bob"))).status).toBe(403);
+    } finally {
+      await limited.close();
+    }
+    expect(await canaryVersion(admin, rbac.namespace, CANARY)).toBe(version);
+  });
 });
