@@ -10,6 +10,7 @@ async function scenarios(): Promise<BenchScenario[]> {
     import("./side-by-side.js"),
     import("./install.js"),
     import("./soak.js"),
+    import("./oauth.js"),
   ]);
   return mods.map((m) => m.scenario);
 }

@@ -1,6 +1,7 @@
 // Builds the server's dependencies from a loaded configuration (the composition root, no transport).
 import { closeSync, openSync, statSync } from "node:fs";
 import { homedir } from "node:os";
+import { checkTeamSetup } from "./auth/settings.js";
 import { detectInCluster } from "./clusters/in-cluster.js";
 import { ClusterManager } from "./clusters/manager.js";
 import { SessionStore } from "./clusters/sessions.js";
@@ -47,6 +48,7 @@ export async function buildDeps(
   env: Record<string, string | undefined>,
   paths: HostPaths = {},
 ): Promise<ServerDeps> {
+  checkTeamSetup(config);
   logger.addSecret(config.nsk?.rancher_token);
   logger.addSecret(config.http_token);
   const patterns = [config.cluster_pattern, config.nsk?.cluster_pattern].filter((p): p is string =>

@@ -1,7 +1,7 @@
 // Lazy, cached cluster clients: built on first use from the kubeconfig file, rebuilt when the file changes,
 // bounded while exec credential plugins run, and their credentials registered for scrubbing free text.
 
-import type { ClusterClient } from "../kube/client.js";
+import type { ClientSettings, ClusterClient } from "../kube/client.js";
 import { KubeError } from "../kube/errors.js";
 import type { Logger } from "../log.js";
 import { redactTree } from "../redact/tree.js";
@@ -16,6 +16,8 @@ import type { ClusterSource } from "./discovery/types.js";
 interface CachedClient {
   client: ClusterClient;
   mtimeMs: number;
+  /** What the client was built from; clients acting as a caller are derived from it (identity-clients.ts). */
+  settings: ClientSettings;
 }
 
 /**
@@ -118,7 +120,7 @@ export class ClientCache {
         },
         this.opts.requestTimeoutMs,
       );
-      return { client: createClusterClient(settings), mtimeMs };
+      return { client: createClusterClient(settings), mtimeMs, settings };
     } catch (err) {
       // An exec plugin's stderr becomes the message: it may echo the credentials registered above.
       if (err instanceof KubeError) throw new KubeError(err.kind, this.opts.logger.scrub(err.message));
@@ -140,6 +142,12 @@ export class ClientCache {
   /** The cached client of a name, if one was built: what it learned (exec credential expiry) without building. */
   peek(name: string): ClusterClient | undefined {
     return this.clients.get(name)?.client;
+  }
+
+  /** The settings behind the cached client of `name`, when that client is the one given (not yet replaced). */
+  settingsOf(name: string, client: ClusterClient): ClientSettings | undefined {
+    const cached = this.clients.get(name);
+    return cached?.client === client ? cached.settings : undefined;
   }
 
   /** Closes and forgets the clients whose names the predicate picks (clusters that disappeared). */

@@ -2,6 +2,8 @@
 import { type FSWatcher, watch } from "node:fs";
 import { ToolError } from "../errors.js";
 import type { ClusterClient } from "../kube/client.js";
+import { KubeError } from "../kube/errors.js";
+import type { ClusterAuth } from "../kube/identity.js";
 import type { Logger } from "../log.js";
 import { normaliseServer } from "../redact/url.js";
 import { readKubeconfigFile } from "../util/read-limited.js";
@@ -12,6 +14,7 @@ import { buildClusterIndex, splitContextAddress } from "./discovery/registry.js"
 import { scanKubeconfigDir } from "./discovery/scan.js";
 import type { ClassicResult, ClusterIndex, ClusterSource, Problem, SkippedFile } from "./discovery/types.js";
 import { ServerFence } from "./fence.js";
+import { IdentityClients } from "./identity-clients.js";
 import { type InClusterSource, inClusterNamespace } from "./in-cluster.js";
 import { KubeconfigFacts } from "./servers.js";
 
@@ -68,6 +71,7 @@ export class ClusterManager {
   private generation = 0;
   private classic: ClassicResult | undefined;
   private readonly clients: ClientCache;
+  private readonly identities = new IdentityClients();
   private readonly book: AddressBook;
   private readonly facts: KubeconfigFacts;
   private readonly fence: ServerFence;
@@ -131,9 +135,10 @@ export class ClusterManager {
     for (const m of this.classic?.missing ?? []) {
       this.extraProblems.push({ kind: "missing", message: `kubeconfig ${m} does not exist`, file: m });
     }
-    this.clients.drop(
-      (key) => !this.index.clusters.has(splitContextAddress(key).stem) && !this.index.clusters.has(key),
-    );
+    const gone = (key: string): boolean =>
+      !this.index.clusters.has(splitContextAddress(key).stem) && !this.index.clusters.has(key);
+    this.clients.drop(gone);
+    this.identities.drop(gone);
     const added = [...this.index.clusters.keys()].filter((n) => !before.has(n));
     const removed = [...before].filter((n) => !this.index.clusters.has(n));
     if (before.size > 0 && (added.length || removed.length)) {
@@ -328,13 +333,17 @@ export class ClusterManager {
   }
 
   /** The client for a canonical name; built on first use, rebuilt when its kubeconfig file changes. */
-  async client(name: string, signal?: AbortSignal): Promise<ClusterClient> {
+  async client(name: string, signal?: AbortSignal, as?: ClusterAuth): Promise<ClusterClient> {
     const { src, context } = this.source(name);
     await this.assertReachable(name, src, context);
     const client = await this.clients.get(name, src, context, signal);
     // The server the client really talks to (client-node's reading of the file) is checked too.
     await this.assertHiddenServer(name, client.server);
-    return client;
+    // [team] cluster_auth: a client acting as the caller, derived from this one (never the server's own client).
+    if (!as) return client;
+    const settings = this.clients.settingsOf(name, client);
+    if (!settings) throw new KubeError("kubeconfig", `the client of '${name}' changed while in use; retry`);
+    return this.identities.get(name, client, settings, as);
   }
 
   /**
@@ -415,6 +424,7 @@ export class ClusterManager {
   close(): void {
     this.watcher?.close();
     clearTimeout(this.rescanTimer);
+    this.identities.drop(() => true);
     this.clients.close();
   }
 }

@@ -1,6 +1,6 @@
 // Renders the configuration reference (docs/configuration.md) from the zod schema, so docs and validation never drift.
 import { z } from "zod";
-import { ConfigSchema, NskSchema } from "./schema.js";
+import { ClusterAuthClustersSchema, ConfigSchema, NskSchema, OAuthSchema } from "./schema.js";
 
 function typeName(s: z.ZodType): string {
   const json = z.toJSONSchema(s, { io: "input", unrepresentable: "any" }) as {
@@ -36,5 +36,7 @@ export function renderConfigReference(): string {
     "|---|---|---|---|",
     ...rows(ConfigSchema.shape as Record<string, z.ZodType>, ""),
     ...rows(NskSchema.shape as Record<string, z.ZodType>, "nsk."),
+    ...rows(OAuthSchema.shape as Record<string, z.ZodType>, "oauth."),
+    ...rows(ClusterAuthClustersSchema.shape as Record<string, z.ZodType>, "cluster_auth_clusters."),
   ].join("\n");
 }

@@ -7,4 +7,12 @@ export { addConfigOptions, controlFlags, flagOverrides } from "./flags.js";
 export { classicKubeconfigPaths } from "./kubeconfig-paths.js";
 export { type ConfigSource, type LoadedConfig, type LoadInput, loadConfig } from "./load.js";
 export { expandHome } from "./paths.js";
-export { type Config, ConfigSchema, DeniedResourceSchema, type NskConfig, NskSchema } from "./schema.js";
+export {
+  type ClusterAuthMode,
+  type Config,
+  ConfigSchema,
+  DeniedResourceSchema,
+  type NskConfig,
+  NskSchema,
+  type OAuthConfig,
+} from "./schema.js";

@@ -131,6 +131,44 @@ export const NskSchema = z
   })
   .strict();
 
+/** Why: who the apiserver sees for a call: the kubeconfig's identity, the caller impersonated, or the caller's token. */
+export const ClusterAuthSchema = z.enum(["server", "impersonate", "passthrough"]);
+
+/** Why: the `[oauth]` table; its presence makes the HTTP server an OAuth 2.1 resource server (docs/team.md). */
+export const OAuthSchema = z
+  .object({
+    issuer: z
+      .url({ protocol: /^https$/, error: "must be an https:// URL (the issuer's exact `iss`)" })
+      .describe(
+        "The authorization server; its JWKS is found at {issuer}/.well-known/openid-configuration (or oauth-authorization-server).",
+      ),
+    audience: z
+      .string()
+      .min(1, { error: "must not be empty" })
+      .describe(
+        "Required in every token's `aud`; published as `resource` in the protected-resource metadata (usually this server's /mcp URL).",
+      ),
+    username_claim: z.string().min(1).default("sub").describe("Token claim naming the user."),
+    groups_claim: z.string().min(1).default("groups").describe("Token claim listing the user's groups."),
+    username_prefix: z
+      .string()
+      .default("")
+      .describe('Prepended to the user name, e.g. "oidc:" to match the apiserver\'s own OIDC prefix.'),
+    ca_file: z.string().optional().describe("PEM file trusted for the issuer's TLS (discovery and JWKS)."),
+    read_scope: z.string().min(1).default("k8s:read").describe("Scope read-only tools need."),
+    write_scope: z.string().min(1).default("k8s:write").describe("Scope every other tool needs."),
+  })
+  .strict();
+
+/** Why: per-cluster exceptions to cluster_auth: each mode lists the cluster names, aliases or globs it applies to. */
+export const ClusterAuthClustersSchema = z
+  .object({
+    passthrough: nameList("Clusters that trust the issuer: the caller's own token is sent."),
+    impersonate: nameList("Clusters reached with the server's credential impersonating the caller."),
+    server: nameList("Clusters reached with the kubeconfig's own identity."),
+  })
+  .strict();
+
 /** Why: validates the merged configuration and, through .describe(), documents every key. */
 export const ConfigSchema = z
   .object({
@@ -287,6 +325,24 @@ export const ConfigSchema = z
           "headers naming anything else are refused (DNS-rebinding protection when bound beyond loopback).",
       ),
 
+    cluster_auth: ClusterAuthSchema.default("server").describe(
+      'Who the apiserver sees: "server" (the kubeconfig\'s identity), "impersonate" (that identity impersonating the ' +
+        'OAuth caller) or "passthrough" (the caller\'s own token). Anything but "server" needs [oauth].',
+    ),
+    cluster_auth_clusters: ClusterAuthClustersSchema.optional().describe(
+      "Per-cluster cluster_auth: `passthrough`, `impersonate`, `server` each list names, aliases or globs; " +
+        "the first list (in that order) naming a cluster wins, other clusters use cluster_auth.",
+    ),
+    oauth: OAuthSchema.optional().describe(
+      "OAuth 2.1 resource server for HTTP (docs/team.md); present = every HTTP request needs a valid token.",
+    ),
+    http_user_rate_limit: z
+      .number()
+      .int({ error: "must be an integer" })
+      .min(0, { error: "must be 0 (off) or more" })
+      .default(600)
+      .describe("With [oauth]: HTTP requests per minute one user may make on one replica (0: no limit)."),
+
     nsk: NskSchema.optional().describe(
       "Rancher/NSK integration; setting any key enables it. kubeconfig_dir, default_cluster, " +
         "auto_discovery and credential_warning written after the [nsk] header are accepted and moved to the top level.",
@@ -299,6 +355,12 @@ export type Config = z.infer<typeof ConfigSchema>;
 
 /** Why: the `[nsk]` part of Config, handed to the Rancher refresh drivers. */
 export type NskConfig = z.infer<typeof NskSchema>;
+
+/** Why: the `[oauth]` part of Config, handed to the token verifier. */
+export type OAuthConfig = z.infer<typeof OAuthSchema>;
+
+/** Why: one of the three identities a call may use toward a cluster. */
+export type ClusterAuthMode = z.infer<typeof ClusterAuthSchema>;
 
 /** Why: the hoisting step and its errors need to know which keys may be written inside [nsk]. */
 export const HOISTED_NSK_KEYS: readonly [

@@ -26,6 +26,9 @@ export function createAuditSink(opts: { file?: string; logger: Logger }): AuditS
         ms: r.durationMs,
         call: r.callId,
         fanout: r.fanoutId,
+        user: r.user,
+        groups: r.groups?.join(","),
+        as: r.as,
         error: r.error,
       });
       if (fd === undefined) return;

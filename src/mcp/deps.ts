@@ -21,6 +21,11 @@ export interface CallRecord {
   callId: string;
   /** Set on the legs of a clusters_exec_all fan-out: the callId of that fan-out. */
   fanoutId?: string;
+  /** [team] The authenticated caller (with [oauth]): user name and groups, never the token. */
+  user?: string;
+  groups?: readonly string[];
+  /** [team] The identity used toward `cluster`: "server", "impersonate" or "passthrough" (cluster_auth). */
+  as?: string;
 }
 
 /** Why: createServer(deps) has no hidden inputs; everything it uses is here. */

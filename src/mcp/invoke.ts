@@ -1,6 +1,9 @@
 // Runs one tool call: session, cluster resolution, policy, handler, result, audit record. Shared by fan-out.
 import { randomUUID } from "node:crypto";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { clusterAuthMode } from "../auth/cluster-auth.js";
+import { currentCaller, type Identity } from "../auth/identity.js";
+import { assertScope } from "../auth/scopes.js";
 import { clusterResult, noClusterSelected } from "./cluster-text.js";
 import { assertWriteConfirmed } from "./confirm.js";
 import type { CallRecord, ServerDeps } from "./deps.js";
@@ -17,6 +20,8 @@ export interface CallMeta {
   progress: ToolContext["progress"];
   fanoutId?: string;
   confirm?: ToolContext["confirm"];
+  /** [team] The authenticated caller; fan-out legs inherit it explicitly. */
+  caller?: Identity;
 }
 
 /** Why: the `cluster` argument, described once for every cluster-aware tool. */
@@ -34,6 +39,8 @@ export async function runTool(
   const session = deps.sessions.get(meta.sessionId);
   const { cluster: requested, confirm: confirmed, ...args } = rawArgs;
   const callId = randomUUID();
+  // [team] The caller: explicit for fan-out legs, else the user of the HTTP request this call arrived in.
+  const caller = meta.caller ?? currentCaller();
   const ctx: ToolContext = {
     deps,
     session,
@@ -43,13 +50,14 @@ export async function runTool(
     fanoutId: meta.fanoutId,
     confirm: meta.confirm ?? (async () => false),
     openCluster: async (name, opts) =>
-      openScope(deps, await deps.clusters.resolve(name), tool.name, { signal: meta.signal, ...opts }),
+      openScope(deps, await deps.clusters.resolve(name), tool.name, { signal: meta.signal, ...opts }, caller),
     runLeg: (op, legArgs, call) =>
       runTool(deps, op, legArgs, {
         sessionId: meta.sessionId,
         signal: call.signal,
         progress: async () => {},
         fanoutId: call.fanoutId,
+        caller,
       }),
   };
   let clusterName: string | undefined;
@@ -57,6 +65,7 @@ export async function runTool(
   let failure: unknown;
   try {
     let out: ToolOutput;
+    assertScope(deps.config.oauth, caller, tool, rawArgs);
     if (tool.kind === "cluster") {
       // require_cluster: the active cluster is never used implicitly, whoever calls (tools, resources, completion).
       const implicit = deps.config.require_cluster ? undefined : deps.sessions.activeOf(session);
@@ -67,7 +76,7 @@ export async function runTool(
         deps.clusters.namesOf(n),
       );
       // The boundary: every request this call makes is built, checked and sent by this scoped client.
-      const cluster = await openScope(deps, clusterName, tool.name, { signal: meta.signal });
+      const cluster = await openScope(deps, clusterName, tool.name, { signal: meta.signal }, caller);
       out = await tool.handler(args, { ...ctx, cluster });
     } else {
       out = await tool.handler(rawArgs, ctx);
@@ -95,6 +104,12 @@ export async function runTool(
     durationMs: Math.round(performance.now() - started),
     callId,
     fanoutId: meta.fanoutId,
+    user: caller?.user,
+    groups: caller?.groups,
+    as:
+      deps.config.oauth && clusterName
+        ? clusterAuthMode(deps.config, deps.clusters.namesOf(clusterName))
+        : undefined,
   };
   deps.onCall?.(record);
   return result;

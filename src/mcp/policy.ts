@@ -1,4 +1,6 @@
 // Policy: which tools are listed (from annotations) and each call's boundary (scoped client) with its policy.
+import { clusterIdentity } from "../auth/cluster-auth.js";
+import type { Identity } from "../auth/identity.js";
 import type { Config } from "../config/index.js";
 import type { RequestPolicy } from "../kube/access.js";
 import { createScopedClient, type ScopedClient } from "../kube/scoped.js";
@@ -39,10 +41,13 @@ export async function openScope(
   cluster: string,
   caller: string,
   opts: OpenOptions = {},
+  user?: Identity,
 ): Promise<ScopedClient> {
+  // [team] Who the apiserver sees (cluster_auth): decided per cluster, from the validated token only.
+  const as = clusterIdentity(deps.config, deps.clusters.namesOf(cluster), user).auth;
   return createScopedClient({
     policy: requestPolicy(deps.config, cluster, caller, await deps.clusters.isReadOnly(cluster)),
-    connect: (signal) => deps.clusters.client(cluster, signal),
+    connect: (signal) => deps.clusters.client(cluster, signal, as),
     signal: opts.signal,
     timeoutMs: opts.timeoutMs,
     allowSecretValues: deps.config.allow_secret_values,

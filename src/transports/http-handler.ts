@@ -1,6 +1,8 @@
 // Routes one HTTP request: /healthz and /readyz, then /mcp through Host/Origin checks, auth, body checks and sessions.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { type Identity, runAsCaller } from "../auth/identity.js";
+import type { ResourceServer } from "../auth/resource-server.js";
 import type { Logger } from "../log.js";
 import { jsonContentProblem, readJsonBody } from "./http-body.js";
 import type { InFlightRequests } from "./http-drain.js";
@@ -19,6 +21,8 @@ export interface HandlerContext {
   maxBodyBytes: number;
   maxSessions: number;
   isClosing: () => boolean;
+  /** [team] Set when [oauth] is configured: metadata, token checks, scopes (src/auth/resource-server.ts). */
+  auth?: ResourceServer;
 }
 
 /** Why: the path the MCP endpoint is served at. */
@@ -37,18 +41,34 @@ function sessionHeader(req: IncomingMessage): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-function lookup(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): HttpSession | undefined {
+function lookup(
+  ctx: HandlerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  caller: Identity | undefined,
+): HttpSession | undefined {
   const id = sessionHeader(req);
   if (id === undefined) {
     replyRpcError(res, 400, RPC.serverError, "Bad Request: Mcp-Session-Id header is required");
     return undefined;
   }
   const session = ctx.sessions.get(id);
+  // [team] A session belongs to the user who opened it: to anyone else it does not exist.
+  if (session && session.owner !== caller?.user) {
+    ctx.logger.warn("HTTP session refused: opened by another user", { user: caller?.user });
+    replyRpcError(res, 404, RPC.sessionNotFound, "Session not found");
+    return undefined;
+  }
   if (!session) replyRpcError(res, 404, RPC.sessionNotFound, "Session not found");
   return session;
 }
 
-async function handlePost(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handlePost(
+  ctx: HandlerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  caller: Identity | undefined,
+): Promise<void> {
   ctx.inFlight.track(res);
   const typeProblem = jsonContentProblem(req);
   if (typeProblem) {
@@ -76,6 +96,8 @@ async function handlePost(ctx: HandlerContext, req: IncomingMessage, res: Server
     replyRpcError(res, 400, code, message, {}, id);
     return;
   }
+  // [team] A tools/call needing a scope the token lacks is refused (403) before anything runs.
+  if (caller && ctx.auth?.refuseScope(req, res, caller, body.value)) return;
   if (sessionHeader(req) === undefined && isInitializeRequest(body.value)) {
     if (ctx.sessions.size >= ctx.maxSessions) {
       ctx.logger.warn("HTTP session refused: too many sessions", { limit: ctx.maxSessions });
@@ -84,14 +106,14 @@ async function handlePost(ctx: HandlerContext, req: IncomingMessage, res: Server
       });
       return;
     }
-    await ctx.sessions.open(req, res, body.value);
+    await runAsCaller(caller, () => ctx.sessions.open(req, res, body.value, caller?.user));
     return;
   }
-  const session = lookup(ctx, req, res);
+  const session = lookup(ctx, req, res, caller);
   if (!session) return;
   ctx.sessions.begin(session);
   res.once("close", () => ctx.sessions.end(session));
-  await session.transport.handleRequest(req, res, body.value);
+  await runAsCaller(caller, () => session.transport.handleRequest(req, res, body.value));
 }
 
 async function handleMcp(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -101,6 +123,9 @@ async function handleMcp(ctx: HandlerContext, req: IncomingMessage, res: ServerR
     replyRpcError(res, 403, RPC.serverError, `Forbidden: ${problem}`);
     return;
   }
+  // [team] With [oauth], the caller is whoever the token says; without it, the static http_token (if any).
+  const caller = ctx.auth ? await ctx.auth.authenticate(req, res) : undefined;
+  if (ctx.auth && !caller) return;
   if (ctx.token !== undefined && !bearerMatches(req.headers.authorization, ctx.token)) {
     const presented = req.headers.authorization !== undefined;
     const challenge = presented ? 'Bearer realm="k8s-mcp", error="invalid_token"' : 'Bearer realm="k8s-mcp"';
@@ -109,10 +134,10 @@ async function handleMcp(ctx: HandlerContext, req: IncomingMessage, res: ServerR
     });
     return;
   }
-  if (req.method === "POST") return handlePost(ctx, req, res);
+  if (req.method === "POST") return handlePost(ctx, req, res, caller);
   if (req.method === "GET" || req.method === "DELETE") {
-    const session = lookup(ctx, req, res);
-    if (session) await session.transport.handleRequest(req, res);
+    const session = lookup(ctx, req, res, caller);
+    if (session) await runAsCaller(caller, () => session.transport.handleRequest(req, res));
     return;
   }
   replyRpcError(res, 405, RPC.serverError, "Method Not Allowed", { allow: "GET, POST, DELETE" });
@@ -131,6 +156,8 @@ export function createRequestHandler(
       });
       return;
     }
+    // [team] RFC 9728 protected-resource metadata, public like /healthz.
+    if (path !== undefined && ctx.auth?.serveMetadata(req, res, path)) return;
     // Liveness and readiness probes. The server listens only once its configuration and cluster names are loaded,
     // so an answer means ready; while shutting down both answer 503 above, taking the pod out of rotation.
     if (path === "/healthz" || path === "/readyz") {

@@ -21,6 +21,8 @@ export interface HttpSession {
   timer: NodeJS.Timeout | undefined;
   closed: boolean;
   closeReason: string | undefined;
+  /** [team] The user who opened the session (with [oauth]); only that user may use it. */
+  owner: string | undefined;
 }
 
 /** Why: what the registry needs from the transport's options. */
@@ -47,7 +49,7 @@ export class HttpSessionRegistry {
   }
 
   /** Answers an initialize POST with a new session; the session exists only if initialization succeeds. */
-  async open(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  async open(req: IncomingMessage, res: ServerResponse, body: unknown, owner?: string): Promise<void> {
     const { deps, logger } = this.opts;
     let session: HttpSession | undefined;
     const transport = new StreamableHTTPServerTransport({
@@ -57,7 +59,7 @@ export class HttpSessionRegistry {
         session.id = id;
         this.live.set(id, session);
         deps.sessions.get(id);
-        logger.info("HTTP session opened", { session: id, sessions: this.live.size });
+        logger.info("HTTP session opened", { session: id, sessions: this.live.size, user: owner });
       },
       onsessionclosed: () => {
         if (session) session.closeReason = "deleted by client";
@@ -72,6 +74,7 @@ export class HttpSessionRegistry {
       timer: undefined,
       closed: false,
       closeReason: undefined,
+      owner,
     };
     const created = session;
     transport.onclose = () => void this.close(created, created.closeReason ?? "transport closed");

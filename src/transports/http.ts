@@ -1,6 +1,7 @@
 // Streamable HTTP transport: node:http server at /mcp, one SDK transport + McpServer per MCP session.
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createResourceServer } from "../auth/index.js";
 import { parseDuration } from "../config/index.js";
 import type { Logger } from "../log.js";
 import type { ServerDeps } from "../mcp/deps.js";
@@ -110,7 +111,7 @@ function endpointUrl(address: AddressInfo): string {
 
 function warnIfExposed(opts: HttpServeOptions): void {
   if (isLoopbackHost(opts.host)) return;
-  if (opts.token === undefined) {
+  if (opts.token === undefined && !opts.deps.config.oauth) {
     opts.logger.warn(
       `!!! HTTP server bound to ${opts.host} WITHOUT authentication: anyone who can reach this port can use ` +
         "every cluster this server knows. Set --http-token / K8S_MCP_HTTP_TOKEN / http_token, or bind to 127.0.0.1.",
@@ -128,6 +129,8 @@ function warnIfExposed(opts: HttpServeOptions): void {
 export async function serveHttp(opts: HttpServeOptions): Promise<HttpServerHandle> {
   const { logger } = opts;
   if (opts.token === "") throw new Error("http_token is set but empty: unset it, or set a real token");
+  // [team] [oauth] makes this an OAuth 2.1 resource server (src/auth/); http_token is then refused at start-up.
+  const auth = createResourceServer(opts.deps, MCP_PATH);
   const sessions = new HttpSessionRegistry({
     deps: opts.deps,
     logger,
@@ -152,6 +155,7 @@ export async function serveHttp(opts: HttpServeOptions): Promise<HttpServerHandl
       maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       maxSessions: opts.maxSessions ?? DEFAULT_MAX_SESSIONS,
       isClosing: () => closing,
+      auth,
     }),
   );
   const timeouts = opts.timeouts ?? DEFAULT_HTTP_TIMEOUTS;
@@ -174,7 +178,10 @@ export async function serveHttp(opts: HttpServeOptions): Promise<HttpServerHandl
   policy.port = address.port;
   const url = endpointUrl(address);
   warnIfExposed(opts);
-  logger.info(`serving MCP on ${url}`, { auth: opts.token ? "bearer" : "none" });
+  logger.info(`serving MCP on ${url}`, {
+    auth: auth ? "oauth" : opts.token ? "bearer" : "none",
+    cluster_auth: opts.deps.config.cluster_auth,
+  });
 
   const skipWait = new AbortController();
   let resolveClosed: () => void = () => {};

@@ -140,6 +140,8 @@ interface ApiserverSpec {
   bin: string;
   dir: string;
   etcdUrl: string;
+  /** Extra kube-apiserver flags (e.g. --authentication-config for an apiserver that trusts a test IdP). */
+  extraArgs?: readonly string[];
 }
 
 type ApiserverCluster = Omit<TestCluster, "kubeconfig" | "viewerKubeconfig" | "nodeName" | "kubeletPort">;
@@ -186,6 +188,7 @@ async function startApiserver(s: ApiserverSpec, procs: Proc[]): Promise<Apiserve
       "--allow-privileged=true",
       "--profiling=false",
       "--v=0",
+      ...(s.extraArgs ?? []),
     ],
     join(s.dir, `${s.name}.log`),
   );
@@ -246,6 +249,7 @@ export const DEFAULT_CLUSTER_NAMES: readonly string[] = ["c1-sv5", "c1-lax1", "c
 export async function startControlPlane(
   bins: ControlPlaneBinaries,
   names: readonly string[] = DEFAULT_CLUSTER_NAMES,
+  opts: { apiserverArgs?: readonly string[] } = {},
 ): Promise<ControlPlane> {
   const started = Date.now();
   const root = await mkdtemp(join(tmpdir(), "k8s-mcp-cp-"));
@@ -274,7 +278,10 @@ export async function startControlPlane(
     const settled = await Promise.allSettled(
       names.map(async (name) => {
         const cluster = await withPortRetry(() =>
-          startApiserver({ name, bin: bins.apiserver, dir: root, etcdUrl: etcd.url }, procs),
+          startApiserver(
+            { name, bin: bins.apiserver, dir: root, etcdUrl: etcd.url, extraArgs: opts.apiserverArgs },
+            procs,
+          ),
         );
         const target = { server: cluster.server, ca: cluster.ca, token: cluster.adminToken };
         const node = await startClusterNode(target, kubeletCert, (l) => log(`${name}: ${l}`));

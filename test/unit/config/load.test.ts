@@ -41,6 +41,8 @@ describe("loadConfig defaults", () => {
       http_request_timeout: "60s",
       http_keep_alive_timeout: "5s",
       http_allowed_hosts: [],
+      cluster_auth: "server",
+      http_user_rate_limit: 600,
     });
     expect(config.nsk).toBeUndefined();
     expect(sources.read_only).toBe("default");
