@@ -1,6 +1,8 @@
 // Runs one tool call: session, cluster resolution, policy, handler, result, audit record. Shared by fan-out.
 import { randomUUID } from "node:crypto";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { KubeError } from "../kube/errors.js";
+import { fieldManagerFor } from "../kube/objects.js";
 import { clusterResult, noClusterSelected } from "./cluster-text.js";
 import { assertWriteConfirmed } from "./confirm.js";
 import type { CallRecord, ServerDeps } from "./deps.js";
@@ -17,6 +19,8 @@ export interface CallMeta {
   progress: ToolContext["progress"];
   fanoutId?: string;
   confirm?: ToolContext["confirm"];
+  /** The MCP client's name (initialize clientInfo): writes name it as their field manager. */
+  client?: string;
 }
 
 /** Why: the `cluster` argument, described once for every cluster-aware tool. */
@@ -34,6 +38,7 @@ export async function runTool(
   const session = deps.sessions.get(meta.sessionId);
   const { cluster: requested, confirm: confirmed, ...args } = rawArgs;
   const callId = randomUUID();
+  const fieldManager = fieldManagerFor({ client: meta.client });
   const ctx: ToolContext = {
     deps,
     session,
@@ -42,21 +47,27 @@ export async function runTool(
     callId,
     fanoutId: meta.fanoutId,
     confirm: meta.confirm ?? (async () => false),
+    confirmed: confirmed === true,
     openCluster: async (name, opts) =>
-      openScope(deps, await deps.clusters.resolve(name), tool.name, { signal: meta.signal, ...opts }),
+      openScope(deps, await deps.clusters.resolve(name), tool.name, {
+        signal: meta.signal,
+        fieldManager,
+        ...opts,
+      }),
     runLeg: (op, legArgs, call) =>
       runTool(deps, op, legArgs, {
         sessionId: meta.sessionId,
         signal: call.signal,
         progress: async () => {},
         fanoutId: call.fanoutId,
+        client: meta.client,
       }),
   };
   let clusterName: string | undefined;
   let result: CallToolResult;
   let failure: unknown;
+  let out: ToolOutput | undefined;
   try {
-    let out: ToolOutput;
     if (tool.kind === "cluster") {
       // require_cluster: the active cluster is never used implicitly, whoever calls (tools, resources, completion).
       const implicit = deps.config.require_cluster ? undefined : deps.sessions.activeOf(session);
@@ -67,7 +78,7 @@ export async function runTool(
         deps.clusters.namesOf(n),
       );
       // The boundary: every request this call makes is built, checked and sent by this scoped client.
-      const cluster = await openScope(deps, clusterName, tool.name, { signal: meta.signal });
+      const cluster = await openScope(deps, clusterName, tool.name, { signal: meta.signal, fieldManager });
       out = await tool.handler(args, { ...ctx, cluster });
     } else {
       out = await tool.handler(rawArgs, ctx);
@@ -81,6 +92,10 @@ export async function runTool(
     failure = err;
     const text = deps.logger.scrub(describeError(err, { tool: tool.name, cluster: clusterName }));
     result = errorResult(text);
+    // A failed write says in data, too, whether it changed the cluster.
+    const effect = failure instanceof KubeError ? failure.effect : undefined;
+    if (effect && clusterName)
+      result.structuredContent = { cluster: clusterName, outcome: effect, error: text };
   }
   const record: CallRecord = {
     time: new Date().toISOString(),
@@ -88,7 +103,7 @@ export async function runTool(
     tool: tool.name,
     cluster: clusterName,
     args: await redactArgs(rawArgs, deps.config),
-    outcome: callOutcome(result.isError === true, failure, meta.signal),
+    outcome: callOutcome(result.isError === true, failure, meta.signal, out?.effect),
     error: result.isError
       ? String(result.content[0]?.type === "text" ? result.content[0].text : "")
       : undefined,
