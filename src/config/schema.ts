@@ -272,6 +272,10 @@ export const ConfigSchema = z
       4 * 1024 * 1024,
       "Manifests (resources_create_or_update) larger than this are refused before they are parsed.",
     ),
+    max_replicas: positiveInt(
+      1000,
+      "resources_scale refuses more replicas than this unless the call is confirmed (`confirm: true` or an accepted prompt).",
+    ),
     max_manifest_documents: positiveInt(
       1000,
       "Manifests with more YAML documents than this are refused before they are parsed.",

@@ -2,12 +2,22 @@
 import type { Agent, IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from "node:https";
+import type { Socket } from "node:net";
 import { StringDecoder } from "node:string_decoder";
+import type { TLSSocket } from "node:tls";
 import { redactUrl } from "../redact/url.js";
 import { abortable } from "../util/abortable.js";
 import { deadline } from "../util/deadline.js";
 import { VERSION } from "../version.js";
-import { fromNetworkError, fromResponse, KubeError } from "./errors.js";
+import {
+  fromNetworkError,
+  fromResponse,
+  KubeError,
+  parseJson,
+  type Stage,
+  withEffect,
+  writeEffect,
+} from "./errors.js";
 
 /** Why: everything one API call needs; handlers build these, the client does transport. */
 export interface KubeRequest {
@@ -85,6 +95,38 @@ function tooLarge(server: string, max: number): KubeError {
   );
 }
 
+// A socket is up when TCP (and TLS, for https) is done: from then on, what is written may reach the server.
+function connected(sock: Socket): boolean {
+  if (sock.connecting) return false;
+  return !("encrypted" in sock) || /^TLS/.test((sock as TLSSocket).getProtocol() ?? "");
+}
+
+function truncated(server: string, status: number, got: number, expected: number | undefined): KubeError {
+  const of = expected === undefined ? "" : ` of ${expected}`;
+  return new KubeError(
+    "malformed",
+    `the response from ${server} (status ${status}) was truncated: the connection ended after ${got}${of} bytes of its body`,
+    status,
+  );
+}
+
+function timedOut(
+  server: string,
+  ms: number,
+  stage: Stage,
+  status: number | undefined,
+  got: number,
+): KubeError {
+  if (stage === "connecting")
+    return new KubeError("timeout", `could not connect to ${server} within ${ms} ms; nothing was sent`);
+  if (stage === "sent") return new KubeError("timeout", `no answer from ${server} within ${ms} ms`);
+  return new KubeError(
+    "stalled",
+    `the response from ${server} stalled: its status (${status}) and headers arrived, then the body stopped after ${got} bytes; gave up at the ${ms} ms timeout`,
+    status,
+  );
+}
+
 function buildUrl(server: string, path: string, query?: KubeRequest["query"]): URL {
   const base = server.endsWith("/") ? server.slice(0, -1) : server;
   const url = new URL(base + path);
@@ -120,6 +162,8 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
     const payload =
       req.body === undefined ? undefined : typeof req.body === "string" ? req.body : JSON.stringify(req.body);
     const timeoutMs = req.timeoutMs ?? s.defaultTimeoutMs;
+    // A dry run changes nothing, whatever happens to it: only real writes get an effect.
+    const changes = req.query?.dryRun === undefined ? method : "GET";
     const startedAt = Date.now();
     // Credentials may come from an exec plugin that never returns: bound it by the same timeout and signal.
     const limit = deadline(timeoutMs, req.signal);
@@ -130,7 +174,12 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
             `credentials for '${s.name}' not ready within ${timeoutMs} ms (exec credential plugin?)`,
           )
         : new KubeError("cancelled", "request cancelled"),
-    ).finally(limit.clear);
+    )
+      .catch((err: unknown) => {
+        // No credentials, nothing sent: a write that fails here changed nothing.
+        throw err instanceof KubeError ? withEffect(err, writeEffect(changes, "connecting")) : err;
+      })
+      .finally(limit.clear);
     const remainingMs = Math.min(Math.max(1, timeoutMs - (Date.now() - startedAt)), 2_147_483_647);
     const headers: OutgoingHttpHeaders = {
       ...auth,
@@ -141,6 +190,10 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
       headers["Content-Type"] = req.contentType ?? "application/json";
       headers["Content-Length"] = Buffer.byteLength(payload);
     }
+    // How far the request got decides what a failure means for a write (see writeEffect).
+    let stage: Stage = "connecting";
+    let status: number | undefined;
+    const fail = (err: KubeError): KubeError => withEffect(err, writeEffect(changes, stage, status));
     return new Promise<KubeResponse>((resolve, reject) => {
       let settled = false;
       const finish = (fn: () => void): void => {
@@ -150,48 +203,77 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
         req.signal?.removeEventListener("abort", onAbort);
         fn();
       };
+      let received = 0;
+      let expected: number | undefined;
       const r = send(url, { method, headers, agent }, (res) => {
+        stage = "answered";
+        status = res.statusCode ?? 0;
+        expected = res.headers["content-length"] ? Number(res.headers["content-length"]) : undefined;
         // Each chunk is decoded as it arrives (the decoder keeps a split UTF-8 sequence for the next one), so
         // no chunk list, no concatenated Buffer: the body exists once, as a string.
         const decoder = new StringDecoder("utf8");
         let body = "";
-        let size = 0;
         // A binary answer is kept as chunks (an error status is text all the same, for its message).
-        const ok = (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300;
+        const ok = status >= 200 && status < 300;
         const chunks: Buffer[] | undefined = req.binary && ok ? [] : undefined;
         res.on("data", (c: Buffer) => {
-          size += c.length;
-          if (size <= maxBytes) {
+          received += c.length;
+          if (received <= maxBytes) {
             if (chunks) chunks.push(c);
             else body += decoder.write(c);
           } else {
-            finish(() => reject(tooLarge(shown, maxBytes)));
+            finish(() => reject(fail(tooLarge(shown, maxBytes))));
             r.destroy();
           }
         });
-        res.on("error", (e) => finish(() => reject(fromNetworkError(e, shown))));
+        // A body that ends early (reset, or closed before Content-Length/the last chunk) is cut off, not complete.
+        const cutOff = (): void =>
+          finish(() => reject(fail(truncated(shown, status ?? 0, received, expected))));
+        res.on("error", cutOff);
+        res.on("close", () => {
+          if (!res.complete) cutOff();
+        });
         res.on("end", () => {
           body += decoder.end();
-          const status = res.statusCode ?? 0;
           if (status === 401) s.onUnauthorized?.();
           finish(() => {
-            if ((status < 200 || status >= 300) && !req.allowErrorStatus) reject(fromResponse(status, body));
+            const code = status ?? 0;
+            if ((code < 200 || code >= 300) && !req.allowErrorStatus)
+              reject(fail(fromResponse(code, body, res.headers)));
             else if (chunks)
-              resolve({ status, headers: res.headers, body: "", bytes: Buffer.concat(chunks) });
-            else resolve({ status, headers: res.headers, body });
+              resolve({ status: code, headers: res.headers, body: "", bytes: Buffer.concat(chunks) });
+            else resolve({ status: code, headers: res.headers, body });
           });
         });
       });
+      r.on("socket", (sock: Socket) => {
+        const up = (): void => {
+          if (stage === "connecting") stage = "sent";
+        };
+        if (r.reusedSocket || connected(sock)) up();
+        else sock.once("encrypted" in sock ? "secureConnect" : "connect", up);
+      });
       const timer = setTimeout(() => {
-        finish(() => reject(new KubeError("timeout", `no answer from ${shown} within ${timeoutMs} ms`)));
+        finish(() => reject(fail(timedOut(shown, timeoutMs, stage, status, received))));
         r.destroy();
       }, remainingMs);
       const onAbort = (): void => {
-        finish(() => reject(new KubeError("cancelled", "request cancelled")));
+        const after = stage === "connecting" ? "" : " after it was sent";
+        finish(() => reject(fail(new KubeError("cancelled", `request cancelled${after}`))));
         r.destroy();
       };
       req.signal?.addEventListener("abort", onAbort, { once: true });
-      r.on("error", (e) => finish(() => reject(fromNetworkError(e, shown))));
+      r.on("error", (e) =>
+        finish(() =>
+          reject(
+            fail(
+              stage === "answered"
+                ? truncated(shown, status ?? 0, received, expected)
+                : fromNetworkError(e, shown, stage),
+            ),
+          ),
+        ),
+      );
       if (payload !== undefined) r.write(payload);
       r.end();
     });
@@ -211,7 +293,7 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
     server: shown,
     defaultNamespace: s.defaultNamespace,
     request,
-    json: async <T>(req: KubeRequest): Promise<T> => JSON.parse((await request(req)).body) as T,
+    json: async <T>(req: KubeRequest): Promise<T> => parseJson<T>(await request(req), req.method, shown),
     connection: async () => ({ tls: s.tls, headers: await s.headers(), agent: s.agent, endpoint: s.server }),
     credentialExpiresAt: () => s.credentialExpiresAt?.(),
     close: () => {

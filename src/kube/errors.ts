@@ -1,4 +1,6 @@
-// Classifies everything that can go wrong talking to a cluster into a few kinds an agent can act on.
+// Classifies everything that can go wrong talking to a cluster into a few kinds an agent can act on, and says for
+// a write whether it can have reached the API server (so an agent knows whether the change was made).
+import type { IncomingHttpHeaders } from "node:http";
 
 /** Why: clusters_status and error messages need the same small vocabulary. */
 export type KubeErrorKind =
@@ -10,19 +12,101 @@ export type KubeErrorKind =
   | "tls"
   | "timeout"
   | "cancelled"
-  | "kubeconfig";
+  | "kubeconfig"
+  /** The connection dropped after the request went out, before the answer was complete. */
+  | "lost"
+  /** An answer arrived but is not what it claims: cut off, or not valid JSON. */
+  | "malformed"
+  /** The status and headers arrived, then the body stopped coming. */
+  | "stalled";
+
+/**
+ * Why: what a failed write did to the cluster. not-applied: refused before anything was sent, or the API server
+ * answered with a refusal; applied: the API server answered 2xx but the answer was lost; unknown: the request went
+ * out and no definite answer came back.
+ */
+export type WriteEffect = "not-applied" | "applied" | "unknown";
+
+/** Why: extra facts some failures carry (the write's effect, a throttled answer's Retry-After, a better hint). */
+export interface KubeErrorDetails {
+  effect?: WriteEffect;
+  /** The message before the effect was added (a read-back replaces the effect's sentence). */
+  plain?: string;
+  retryAfterSeconds?: number;
+  hint?: string;
+}
 
 /** Why: one error type for every failed cluster call, carrying what failed and why. */
 export class KubeError extends Error {
   override readonly name = "KubeError";
+  readonly effect?: WriteEffect;
+  readonly plain: string;
+  readonly retryAfterSeconds?: number;
+  /** Replaces the kind's generic "Try:" when the failure knows better (unknown outcome, Retry-After). */
+  readonly hint?: string;
   constructor(
     readonly kind: KubeErrorKind,
     message: string,
     readonly status?: number,
     readonly reason?: string,
+    details: KubeErrorDetails = {},
   ) {
     super(message);
+    this.effect = details.effect;
+    this.plain = details.plain ?? message;
+    this.retryAfterSeconds = details.retryAfterSeconds;
+    this.hint = details.hint;
   }
+}
+
+/** Why: how far one request got; decides whether a failed write can have changed anything. */
+export type Stage = "connecting" | "sent" | "answered";
+
+/** Why: only these methods change the cluster; a failed GET never leaves anything behind. */
+export function isWriteMethod(method: string | undefined): boolean {
+  return method !== undefined && method !== "GET";
+}
+
+// A 5xx that may come after the change was stored: a gateway or the apiserver's own timeout (504 "may still be
+// processing"), or an internal error. Any other refusal (4xx, 503) is made before the change is stored.
+const MAYBE_STORED = new Set([500, 502, 504]);
+
+/** Why: the one rule for what a failed write did, from how far it got and what status came back. */
+export function writeEffect(
+  method: string | undefined,
+  stage: Stage,
+  status?: number,
+): WriteEffect | undefined {
+  if (!isWriteMethod(method)) return undefined;
+  if (stage === "connecting") return "not-applied";
+  if (stage === "sent" || status === undefined) return "unknown";
+  if (status >= 200 && status < 300) return "applied";
+  return MAYBE_STORED.has(status) ? "unknown" : "not-applied";
+}
+
+/** Why: the sentence and the hint each effect adds, so every write failure says the same thing the same way. */
+export const EFFECT_TEXT: Record<WriteEffect, { says: string; hint?: string }> = {
+  "not-applied": { says: "nothing was changed" },
+  applied: {
+    says: "the API server accepted the change, so it was made; only its answer was lost",
+    hint: "read the object (resources_get) to see it; do not repeat the change",
+  },
+  unknown: {
+    says: "outcome unknown: the change may have been made",
+    hint: "read the object (resources_get) before retrying",
+  },
+};
+
+/** Why: a failure of a write gets its effect named in the message and its hint; reads pass through. */
+export function withEffect(err: KubeError, effect: WriteEffect | undefined): KubeError {
+  if (!effect || err.effect) return err;
+  const { says, hint } = EFFECT_TEXT[effect];
+  return new KubeError(err.kind, `${err.message}; ${says}`, err.status, err.reason, {
+    effect,
+    plain: err.message,
+    retryAfterSeconds: err.retryAfterSeconds,
+    hint: hint ?? err.hint,
+  });
 }
 
 const TLS_CODES = new Set([
@@ -49,8 +133,11 @@ const NET_CODES = new Set([
   "EPIPE",
 ]);
 
-/** Why: node's socket/TLS errors become a kind plus a short human sentence. */
-export function fromNetworkError(err: unknown, server: string): KubeError {
+/**
+ * Why: node's socket/TLS errors become a kind plus a short human sentence. `stage` tells a connection that never
+ * came up (nothing sent) from one lost after the request went out.
+ */
+export function fromNetworkError(err: unknown, server: string, stage: Stage = "connecting"): KubeError {
   if (err instanceof KubeError) return err;
   const e = err as { code?: string; message?: string; name?: string };
   const code = e.code ?? "";
@@ -63,6 +150,11 @@ export function fromNetworkError(err: unknown, server: string): KubeError {
   ) {
     return new KubeError("tls", `TLS error talking to ${server}: ${code || e.message}`);
   }
+  if (stage !== "connecting")
+    return new KubeError(
+      "lost",
+      `the connection to ${server} was lost after the request was sent, before an answer came (${code || e.message || String(err)})`,
+    );
   if (NET_CODES.has(code)) return new KubeError("unreachable", `cannot connect to ${server}: ${code}`);
   return new KubeError("unreachable", `request to ${server} failed: ${code || e.message || String(err)}`);
 }
@@ -83,8 +175,20 @@ function parseStatus(body: string): StatusBody | undefined {
   }
 }
 
+/** Why: Retry-After is delta-seconds or an HTTP date; either becomes whole seconds from now. */
+export function retryAfterSeconds(
+  value: string | string[] | undefined,
+  now = Date.now(),
+): number | undefined {
+  const v = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!v) return undefined;
+  if (/^\d+$/.test(v)) return Number(v);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
 /** Why: a non-2xx API response becomes "403 Forbidden: <the API's own message>", never a header dump. */
-export function fromResponse(status: number, body: string): KubeError {
+export function fromResponse(status: number, body: string, headers: IncomingHttpHeaders = {}): KubeError {
   const s = parseStatus(body);
   const reason =
     s?.reason ??
@@ -94,10 +198,37 @@ export function fromResponse(status: number, body: string): KubeError {
         ? "Forbidden"
         : status === 404
           ? "NotFound"
-          : undefined);
+          : status === 429
+            ? "TooManyRequests"
+            : undefined);
   const detail = (s?.message ?? body.slice(0, 300)).trim();
-  const message = `${status}${reason ? ` ${reason}` : ""}${detail && detail !== reason ? `: ${detail}` : ""}`;
+  const retry = status === 429 || status === 503 ? retryAfterSeconds(headers["retry-after"]) : undefined;
+  const wait = retry === undefined ? "" : ` (Retry-After: ${retry} s)`;
+  const message = `${status}${reason ? ` ${reason}` : ""}${detail && detail !== reason ? `: ${detail}` : ""}${wait}`;
   const kind =
     status === 401 ? "unauthorized" : status === 403 ? "forbidden" : status === 404 ? "not-found" : "http";
-  return new KubeError(kind, message, status, reason);
+  const hint =
+    retry === undefined
+      ? undefined
+      : `the API server is throttling; wait ${retry} second${retry === 1 ? "" : "s"} (its Retry-After), then retry`;
+  return new KubeError(kind, message, status, reason, { retryAfterSeconds: retry, hint });
+}
+
+/** Why: a 2xx body that is not JSON is named as such (with whether the write happened), never a parser message. */
+export function parseJson<T>(
+  res: { status: number; body: string },
+  method: string | undefined,
+  server: string,
+): T {
+  try {
+    return JSON.parse(res.body) as T;
+  } catch (err) {
+    const why = (err as Error).message.split("\n")[0];
+    const e = new KubeError(
+      "malformed",
+      `the response from ${server} (status ${res.status}, ${Buffer.byteLength(res.body)} bytes) is not valid JSON (${why})`,
+      res.status,
+    );
+    throw withEffect(e, writeEffect(method, "answered", res.status));
+  }
 }

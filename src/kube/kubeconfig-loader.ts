@@ -26,14 +26,18 @@ export async function loadClientSettings(
   defaultTimeoutMs: number,
 ): Promise<ClientSettings> {
   const kc = new KubeConfig();
+  if (src.text.trim() === "")
+    throw new KubeError("kubeconfig", `kubeconfig ${src.file} is empty (a write or refresh cut short?)`);
   try {
     kc.loadFromString(src.text, { onInvalidEntry: "filter" });
     kc.makePathsAbsolute(dirname(src.file));
   } catch (err) {
-    throw new KubeError(
-      "kubeconfig",
-      `kubeconfig ${src.file} could not be parsed: ${(err as Error).message.split("\n")[0]}`,
-    );
+    // client-node reads a document that is not a mapping (empty, a bare string) by dereferencing it: a TypeError.
+    const why =
+      err instanceof TypeError
+        ? "is not a kubeconfig (no clusters, contexts or users mapping)"
+        : `is not valid YAML (half written or cut short?): ${(err as Error).message.split("\n")[0]}`;
+    throw new KubeError("kubeconfig", `kubeconfig ${src.file} ${why}`);
   }
   const contextName = src.context ?? kc.getCurrentContext();
   if (!contextName) throw new KubeError("kubeconfig", `kubeconfig ${src.file} has no current-context`);

@@ -6,8 +6,31 @@ import { checkName, nameRuleOf } from "./validate.js";
 
 type Obj = Record<string, unknown>;
 
-/** Why: the field manager name shown in managedFields for everything this server applies. */
+/** Why: the field manager of writes whose caller is not known (no MCP client name). */
 export const FIELD_MANAGER = "k8s-mcp";
+
+// The apiserver takes at most 128 printable characters; a caller's part keeps the safe ones and stays short.
+const CALLER_PART_MAX = 48;
+
+function callerPart(value: string | undefined): string {
+  return (value ?? "")
+    .normalize("NFKC")
+    .replace(/[^A-Za-z0-9._@-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, CALLER_PART_MAX);
+}
+
+/**
+ * Why: each caller applies under its own field manager, so two agents' server-side applies conflict as Kubernetes
+ * intends and the conflict names the other: `k8s-mcp/<MCP client name>`, plus `/<user>` once callers have
+ * identities (the team server). Always a valid field manager (printable, at most 128 characters).
+ */
+export function fieldManagerFor(caller: { client?: string; user?: string }): string {
+  const parts = [FIELD_MANAGER, callerPart(caller.client) || "unnamed-client"];
+  const user = callerPart(caller.user);
+  if (user) parts.push(user);
+  return caller.client === undefined && !user ? FIELD_MANAGER : parts.join("/");
+}
 
 /** Why: objects shown to the agent as YAML; they come from the scoped client, which sanitized them already. */
 export async function toYaml(obj: unknown): Promise<string> {

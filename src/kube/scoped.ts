@@ -3,7 +3,7 @@ import { ToolError } from "../errors.js";
 import { decide, type RequestPolicy, type Verb } from "./access.js";
 import { type ApiResource, resolveResource } from "./api-resources.js";
 import type { ClusterClient, KubeRequest, KubeResponse } from "./client.js";
-import { fromResponse } from "./errors.js";
+import { fromResponse, KubeError, parseJson } from "./errors.js";
 import { type ExecResult, execInPod } from "./exec.js";
 import {
   decodeNameListJson,
@@ -11,8 +11,9 @@ import {
   METADATA_LIST_ACCEPT,
   type NameList,
 } from "./list-names.js";
-import { applyConflict, FIELD_MANAGER, manifestTarget } from "./objects.js";
+import { applyConflict, describeObject, FIELD_MANAGER, manifestTarget } from "./objects.js";
 import { buildPath, type PathShape, type Target } from "./paths.js";
+import { confirmCreate, confirmDelete } from "./read-back.js";
 import { type Fingerprint, sanitizeObject } from "./sanitize.js";
 import { checkName, type Subresource } from "./validate.js";
 
@@ -53,6 +54,8 @@ export interface ScopeOptions {
   allowSecretValues: boolean;
   /** Secret values become keyed fingerprints instead of plain redaction (clusters_compare). */
   fingerprint?: Fingerprint;
+  /** The field manager writes carry (fieldManagerFor: names the caller); default FIELD_MANAGER. */
+  fieldManager?: string;
 }
 
 /** Why: the API of the boundary, by parts: no method takes a path. */
@@ -64,10 +67,16 @@ export interface ScopedClient {
   list<T = Obj>(resource: ApiResource, opts?: ListOptions): Promise<T>;
   /** Names and namespaces only (a metadata-only list), with the same filters and paging as `list`. */
   listNames(resource: ApiResource, opts?: Omit<ListOptions, "table">): Promise<NameList>;
-  apply(manifest: Obj, opts: { force: boolean }): Promise<Obj>;
+  /** Server-side apply; `dryRun` has the API server validate it (admission included) and store nothing. */
+  apply(manifest: Obj, opts: { force: boolean; dryRun?: boolean }): Promise<Obj>;
   create(manifest: Obj): Promise<Obj>;
-  delete(ref: ObjectRef, opts?: { gracePeriodSeconds?: number; undoCreate?: boolean }): Promise<Located>;
-  patchScale(ref: ObjectRef, replicas: number): Promise<Obj>;
+  /** `resourceVersion`: delete only if the object is still at that version (a precondition). */
+  delete(
+    ref: ObjectRef,
+    opts?: { gracePeriodSeconds?: number; undoCreate?: boolean; resourceVersion?: string },
+  ): Promise<Located>;
+  /** `resourceVersion`: scale only if the scale subresource is still at that version (a precondition). */
+  patchScale(ref: ObjectRef, replicas: number, resourceVersion?: string): Promise<Obj>;
   logs(
     ref: ObjectRef,
     opts: { container?: string; previous?: boolean; tailLines: number; limitBytes: number },
@@ -79,6 +88,8 @@ export interface ScopedClient {
   serverVersion(): Promise<{ gitVersion?: string }>;
   /** Who the cluster says this identity is (a SelfSubjectReview, which any authenticated identity may create). */
   whoAmI(): Promise<{ username?: string; groups?: string[] }>;
+  /** Writes of this call whose answers were lost but which a read-back found made, one sentence each. */
+  notes(): string[];
 }
 
 interface Op {
@@ -119,6 +130,7 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
   };
   const created = new Map<string, string>(); // object path -> uid, for undoing this call's own creates
   const clean = <T>(v: T): T => sanitizeObject(v, o.allowSecretValues, o.fingerprint);
+  const fieldManager = o.fieldManager ?? FIELD_MANAGER;
 
   const namespaced = async (r: ApiResource, ns: string | undefined): Promise<string | undefined> =>
     r.namespaced ? (ns ?? (await client()).defaultNamespace) : undefined;
@@ -151,7 +163,14 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
             kind: "DeleteOptions",
             propagationPolicy: "Background",
             ...(op.body as Obj | undefined),
-            ...(undo ? { preconditions: { uid: created.get(path) } } : {}),
+            ...(undo
+              ? {
+                  preconditions: {
+                    ...((op.body as Obj | undefined)?.preconditions as Obj),
+                    uid: created.get(path),
+                  },
+                }
+              : {}),
           }
         : op.body;
     return (await client()).request({
@@ -167,7 +186,16 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
       binary: op.binary,
     });
   };
-  const json = async <T>(op: Op): Promise<T> => JSON.parse((await send(op)).body) as T;
+  const json = async <T>(op: Op): Promise<T> => {
+    const res = await send(op);
+    return parseJson<T>(res, op.method, (await client()).server);
+  };
+  // A write whose answer was lost is checked once by reading the object (see read-back.ts).
+  const readBack = (target: Target) => () =>
+    send({ verb: "get", method: "GET", target, allowErrorStatus: true });
+  const lostAnswer = (err: unknown): err is KubeError =>
+    err instanceof KubeError && (err.effect === "unknown" || err.effect === "applied");
+  const notes: string[] = [];
 
   // A collection read: the same target, filters and paging for every form of list.
   const listOp = (resource: ApiResource, opts: ListOptions): Op => ({
@@ -211,31 +239,40 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
         ? decodeNameListProtobuf(bytes)
         : decodeNameListJson(bytes.toString("utf8"));
     },
-    apply: async (manifest, { force }) => {
+    apply: async (manifest, { force, dryRun }) => {
       const t = await manifestTarget(manifest, locate);
       const res = await send({
         verb: "patch",
         method: "PATCH",
         target: { resource: t.resource, name: t.name, namespace: t.namespace },
-        query: { fieldManager: FIELD_MANAGER, force: force || undefined },
+        query: { fieldManager, force: force || undefined, dryRun: dryRun ? "All" : undefined },
         contentType: "application/apply-patch+yaml",
         body: JSON.stringify(t.body),
         allowErrorStatus: true,
       });
       if (res.status === 409) throw applyConflict(res.body, t);
-      if (res.status < 200 || res.status >= 300) throw fromResponse(res.status, res.body);
-      return clean(JSON.parse(res.body) as Obj);
+      if (res.status < 200 || res.status >= 300) throw fromResponse(res.status, res.body, res.headers);
+      return clean(parseJson<Obj>(res, dryRun ? "GET" : "PATCH", (await client()).server));
     },
     create: async (manifest) => {
       const t = await manifestTarget(manifest, locate);
       // The name travels in the body, not the path: the object path is built (and so checked) all the same.
       const objectPath = buildPath({ resource: t.resource, name: t.name, namespace: t.namespace }, "object");
+      const startedAt = performance.now();
       const out = await json<Obj>({
         verb: "create",
         method: "POST",
         target: { resource: t.resource, namespace: t.namespace },
-        query: { fieldManager: FIELD_MANAGER },
+        query: { fieldManager },
         body: t.body,
+      }).catch(async (err: unknown) => {
+        if (!lostAnswer(err)) throw err;
+        const target = { resource: t.resource, name: t.name, namespace: t.namespace };
+        const age = () => performance.now() - startedAt;
+        const found = await confirmCreate(err, describeObject(t.body), fieldManager, age, readBack(target));
+        if (found instanceof KubeError) throw found;
+        notes.push(found.note);
+        return found.object ?? {};
       });
       const uid = (out.metadata as Obj | undefined)?.uid;
       if (typeof uid === "string") created.set(objectPath, uid);
@@ -244,23 +281,34 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
     delete: async (ref, opts = {}) => {
       const target = await objectTarget(ref);
       const grace = opts.gracePeriodSeconds;
+      const rv = opts.resourceVersion;
+      const startedAt = performance.now();
       await send({
         verb: "delete",
         method: "DELETE",
         target,
-        body: grace === undefined ? undefined : { gracePeriodSeconds: grace },
+        body: {
+          ...(grace === undefined ? {} : { gracePeriodSeconds: grace }),
+          ...(rv === undefined ? {} : { preconditions: { resourceVersion: rv } }),
+        },
         undoCreate: opts.undoCreate,
+      }).catch(async (err: unknown) => {
+        if (!lostAnswer(err)) throw err;
+        const what = `${ref.resource.kind} ${target.namespace ? `${target.namespace}/` : ""}${ref.name}`;
+        const found = await confirmDelete(err, what, () => performance.now() - startedAt, readBack(target));
+        if (found instanceof KubeError) throw found;
+        notes.push(found.note);
       });
       return { kind: ref.resource.kind, name: ref.name, namespace: target.namespace };
     },
-    patchScale: async (ref, replicas) =>
+    patchScale: async (ref, replicas, resourceVersion) =>
       clean(
         await json({
           verb: "patch",
           method: "PATCH",
           target: await objectTarget(ref, "scale"),
           contentType: "application/merge-patch+json",
-          body: { spec: { replicas } },
+          body: { ...(resourceVersion ? { metadata: { resourceVersion } } : {}), spec: { replicas } },
         }),
       ),
     logs: async (ref, opts) => {
@@ -285,6 +333,7 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
       const { path } = check({ verb: "exec", method: "GET", target: await objectTarget(ref, "exec") });
       return execInPod(await client(), path, { ...opts, signal: o.signal });
     },
+    notes: () => [...notes],
     serverVersion: async () =>
       (await client()).json<{ gitVersion?: string }>({
         path: "/version",

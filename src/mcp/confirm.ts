@@ -6,7 +6,7 @@ import type { AnyTool } from "./tool.js";
 
 /** Why: the `confirm` argument, described once; registration adds it to every write tool when configured. */
 export const CONFIRM_ARG_DESCRIPTION =
-  "Set true to run this write on a cluster listed in confirm_clusters (otherwise you are asked, or it is refused).";
+  "Set true to confirm this write: on a cluster listed in confirm_clusters, or (resources_scale) to more replicas than max_replicas. Otherwise you are asked, or it is refused.";
 
 /**
  * Why: a write needs confirmation when its cluster is listed in confirm_clusters. `namesOf` is the registry's one

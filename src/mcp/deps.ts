@@ -13,8 +13,11 @@ export interface CallRecord {
   tool: string;
   cluster?: string;
   args: Record<string, unknown>;
-  /** timeout: cut off by a deadline; cancelled: abandoned by the client (or a fail-fast fan-out). */
-  outcome: "ok" | "error" | "timeout" | "cancelled";
+  /**
+   * timeout: cut off by a deadline; cancelled: abandoned by the client (or a fail-fast fan-out); unknown: a write
+   * whose request went out and whose answer was lost, so the change may or may not have been made.
+   */
+  outcome: "ok" | "error" | "timeout" | "cancelled" | "unknown";
   error?: string;
   durationMs: number;
   /** Unique id of this call; a fan-out's legs carry it as their fanoutId. */

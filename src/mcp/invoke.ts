@@ -4,6 +4,8 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { clusterAuthMode } from "../auth/cluster-auth.js";
 import { currentCaller, type Identity } from "../auth/identity.js";
 import { assertScope } from "../auth/scopes.js";
+import { KubeError } from "../kube/errors.js";
+import { fieldManagerFor } from "../kube/objects.js";
 import { clusterResult, noClusterSelected } from "./cluster-text.js";
 import { assertWriteConfirmed } from "./confirm.js";
 import type { CallRecord, ServerDeps } from "./deps.js";
@@ -22,6 +24,8 @@ export interface CallMeta {
   confirm?: ToolContext["confirm"];
   /** [team] The authenticated caller; fan-out legs inherit it explicitly. */
   caller?: Identity;
+  /** The MCP client's name (initialize clientInfo): writes name it as their field manager. */
+  client?: string;
 }
 
 /** Why: the `cluster` argument, described once for every cluster-aware tool. */
@@ -41,6 +45,8 @@ export async function runTool(
   const callId = randomUUID();
   // [team] The caller: explicit for fan-out legs, else the user of the HTTP request this call arrived in.
   const caller = meta.caller ?? currentCaller();
+  // Writes name the caller as their field manager: the MCP client, and the user once the team server has one.
+  const fieldManager = fieldManagerFor({ client: meta.client, user: caller?.user });
   const ctx: ToolContext = {
     deps,
     session,
@@ -49,8 +55,15 @@ export async function runTool(
     callId,
     fanoutId: meta.fanoutId,
     confirm: meta.confirm ?? (async () => false),
+    confirmed: confirmed === true,
     openCluster: async (name, opts) =>
-      openScope(deps, await deps.clusters.resolve(name), tool.name, { signal: meta.signal, ...opts }, caller),
+      openScope(
+        deps,
+        await deps.clusters.resolve(name),
+        tool.name,
+        { signal: meta.signal, fieldManager, ...opts },
+        caller,
+      ),
     runLeg: (op, legArgs, call) =>
       runTool(deps, op, legArgs, {
         sessionId: meta.sessionId,
@@ -58,13 +71,14 @@ export async function runTool(
         progress: async () => {},
         fanoutId: call.fanoutId,
         caller,
+        client: meta.client,
       }),
   };
   let clusterName: string | undefined;
   let result: CallToolResult;
   let failure: unknown;
+  let out: ToolOutput | undefined;
   try {
-    let out: ToolOutput;
     assertScope(deps.config.oauth, caller, tool, rawArgs);
     if (tool.kind === "cluster") {
       // require_cluster: the active cluster is never used implicitly, whoever calls (tools, resources, completion).
@@ -76,7 +90,13 @@ export async function runTool(
         deps.clusters.namesOf(n),
       );
       // The boundary: every request this call makes is built, checked and sent by this scoped client.
-      const cluster = await openScope(deps, clusterName, tool.name, { signal: meta.signal }, caller);
+      const cluster = await openScope(
+        deps,
+        clusterName,
+        tool.name,
+        { signal: meta.signal, fieldManager },
+        caller,
+      );
       out = await tool.handler(args, { ...ctx, cluster });
     } else {
       out = await tool.handler(rawArgs, ctx);
@@ -90,6 +110,10 @@ export async function runTool(
     failure = err;
     const text = deps.logger.scrub(describeError(err, { tool: tool.name, cluster: clusterName }));
     result = errorResult(text);
+    // A failed write says in data, too, whether it changed the cluster.
+    const effect = failure instanceof KubeError ? failure.effect : undefined;
+    if (effect && clusterName)
+      result.structuredContent = { cluster: clusterName, outcome: effect, error: text };
   }
   const record: CallRecord = {
     time: new Date().toISOString(),
@@ -97,7 +121,7 @@ export async function runTool(
     tool: tool.name,
     cluster: clusterName,
     args: await redactArgs(rawArgs, deps.config),
-    outcome: callOutcome(result.isError === true, failure, meta.signal),
+    outcome: callOutcome(result.isError === true, failure, meta.signal, out?.effect),
     error: result.isError
       ? String(result.content[0]?.type === "text" ? result.content[0].text : "")
       : undefined,

@@ -1,15 +1,22 @@
 // How a call ended, for the audit trail and the log: ok, error, timeout or cancelled, told apart honestly.
-import { KubeError } from "../kube/errors.js";
+import { KubeError, type WriteEffect } from "../kube/errors.js";
 import type { CallRecord } from "./deps.js";
 
 /**
  * Why: a call cut off by its deadline is a timeout and one the client abandoned is cancelled, whatever the
  * handler returned or threw afterwards; otherwise a Kubernetes timeout/cancellation keeps its own kind.
  */
-export function callOutcome(isError: boolean, failure: unknown, signal: AbortSignal): CallRecord["outcome"] {
+export function callOutcome(
+  isError: boolean,
+  failure: unknown,
+  signal: AbortSignal,
+  effect?: WriteEffect,
+): CallRecord["outcome"] {
   if (signal.aborted)
     return (signal.reason as Error | undefined)?.name === "TimeoutError" ? "timeout" : "cancelled";
   if (failure instanceof KubeError && (failure.kind === "timeout" || failure.kind === "cancelled"))
     return failure.kind;
+  // A write that may have changed the cluster is its own outcome: the trail must not call it a plain failure.
+  if ((failure instanceof KubeError ? failure.effect : effect) === "unknown") return "unknown";
   return isError ? "error" : "ok";
 }

@@ -52,5 +52,6 @@ export async function openScope(
     timeoutMs: opts.timeoutMs,
     allowSecretValues: deps.config.allow_secret_values,
     fingerprint: opts.fingerprint,
+    fieldManager: opts.fieldManager,
   });
 }

@@ -36,7 +36,7 @@ const confirmArg = once(() => z.boolean().optional().describe(CONFIRM_ARG_DESCRI
 
 // confirm_clusters gives cluster-aware writes a `confirm` argument.
 function takesConfirm(tool: AnyTool, config: Config): boolean {
-  return config.confirm_clusters.length > 0 && !tool.annotations.readOnlyHint;
+  return (config.confirm_clusters.length > 0 || tool.confirms === true) && !tool.annotations.readOnlyHint;
 }
 
 /**
@@ -192,6 +192,7 @@ export function registerTools(
           signal: extra.signal,
           progress,
           confirm,
+          client: server.server.getClientVersion()?.name,
         });
       },
     );

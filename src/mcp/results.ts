@@ -16,6 +16,10 @@ const HINTS: Record<KubeErrorKind, string> = {
   timeout: "the cluster did not answer in time; retry, narrow the query, or check clusters_status",
   cancelled: "the call was cancelled",
   kubeconfig: "fix or refresh the kubeconfig file for this cluster",
+  lost: "retry; if it keeps happening, check clusters_status and any proxy or load balancer in front of the API server",
+  malformed:
+    "retry; if it persists, something between here and the API server (a proxy?) is altering answers; check clusters_status",
+  stalled: "retry, narrow the query (namespace, labelSelector, limit), or check clusters_status",
 };
 
 const STATUS_HINTS: Record<number, string> = {
@@ -28,7 +32,7 @@ const STATUS_HINTS: Record<number, string> = {
 export function explainError(err: unknown): string {
   if (err instanceof ToolError) return `${err.message}${err.hint ? `. Try: ${err.hint}` : ""}`;
   if (err instanceof KubeError) {
-    const hint = (err.status && STATUS_HINTS[err.status]) || HINTS[err.kind];
+    const hint = err.hint ?? ((err.status && STATUS_HINTS[err.status]) || HINTS[err.kind]);
     return `${err.message}${hint ? `. Try: ${hint}` : ""}`;
   }
   return (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";

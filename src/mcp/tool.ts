@@ -3,6 +3,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import type { ClusterManager } from "../clusters/manager.js";
 import type { SessionState } from "../clusters/sessions.js";
+import type { WriteEffect } from "../kube/errors.js";
 import type { Fingerprint } from "../kube/sanitize.js";
 import type { ScopedClient } from "../kube/scoped.js";
 import { once } from "../util/once.js";
@@ -29,6 +30,8 @@ export interface ToolOutput<T extends Record<string, unknown> = Record<string, u
   keep?: "head" | "tail";
   /** The call failed as a whole yet has data to show (a fan-out where no cluster succeeded): isError with it. */
   failed?: boolean;
+  /** Set when a write's outcome is unknown (the audit records it as such). */
+  effect?: WriteEffect;
 }
 
 /** Why: the registry as handlers see it: names, aliases, kubeconfig facts, but no raw client. */
@@ -42,6 +45,8 @@ export interface OpenOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   fingerprint?: Fingerprint;
+  /** The field manager this call's writes carry (names the MCP client). */
+  fieldManager?: string;
 }
 
 /** Why: one leg of a fan-out runs as a full tool call (policy, audit) on one cluster. */
@@ -63,6 +68,8 @@ export interface ToolContext {
   fanoutId?: string;
   /** Asks the user to confirm through MCP elicitation; false when the client cannot ask or the user declines. */
   confirm: (message: string) => Promise<boolean>;
+  /** The call carried `confirm: true`. */
+  confirmed: boolean;
   /** The boundary for one cluster (name, alias or address), under this call's policy. */
   openCluster: (cluster: string, opts?: OpenOptions) => Promise<ScopedClient>;
   /** Runs a cluster-aware tool on one cluster as its own audited call (clusters_exec_all legs). */
@@ -94,6 +101,8 @@ interface ToolBase<S extends z.ZodRawShape, O extends OutputSchema> {
    * from, so the build-time tools/list snapshot is looked up under it (publicSchemaKey) and never goes stale.
    */
   schemaVariant?: string;
+  /** The tool may ask for confirmation itself (resources_scale above max_replicas): it always takes `confirm`. */
+  confirms?: boolean;
 }
 
 /** Why: a tool that runs on one cluster; the `cluster` argument is added at registration, not here. */

@@ -64,6 +64,23 @@ export const typeFields = once(() => ({
 export const namespaceField = (what: string): z.ZodOptional<z.ZodString> =>
   z.string().min(1).optional().describe(`Namespace ${what}`);
 
+/** Why: the optional precondition on writes: act only if the object is still at the version the agent read. */
+export const resourceVersionField = once(() =>
+  z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Only act if the object's metadata.resourceVersion is still this (the value you last read); otherwise a 409 Conflict and nothing changes. Omit to act regardless.",
+    ),
+);
+
+/** Why: a write whose answer was lost but which a read-back found made says so after its result. */
+export function withNotes(ctx: ClusterToolContext, text: string): string {
+  const notes = ctx.cluster.notes();
+  return notes.length ? `${text}\n(${notes.join("; ")})` : text;
+}
+
 /** Why: get/apply results carry the object twice, as YAML text and as structuredContent (both already redacted). */
 export async function objectOutput(
   cluster: string,

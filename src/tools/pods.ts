@@ -17,6 +17,8 @@ import {
   namespaceField,
   objectOutput,
   READ_ONLY,
+  resourceVersionField,
+  withNotes,
 } from "./common.js";
 
 // limitBytes cuts the END of a tail (the newest lines), so it is only a memory safety valve; the output budget
@@ -75,13 +77,17 @@ const podsDelete = defineClusterTool({
   name: "pods_delete",
   title: "Pods: Delete",
   description: "Delete a pod (its controller, if any, will usually replace it).",
-  input: () => z.object({ name: podName(), namespace: podNamespace() }),
+  input: () =>
+    z.object({ name: podName(), namespace: podNamespace(), resourceVersion: resourceVersionField() }),
   output: deletedOutput,
   annotations: DESTRUCTIVE,
   handler: async (args, ctx) => {
-    const gone = await ctx.cluster.delete({ resource: PODS, name: args.name, namespace: args.namespace });
+    const gone = await ctx.cluster.delete(
+      { resource: PODS, name: args.name, namespace: args.namespace },
+      { resourceVersion: args.resourceVersion },
+    );
     return {
-      text: `Deleted pod ${gone.namespace}/${gone.name} on cluster '${ctx.cluster.name}'.`,
+      text: withNotes(ctx, `Deleted pod ${gone.namespace}/${gone.name} on cluster '${ctx.cluster.name}'.`),
       structured: {
         cluster: ctx.cluster.name,
         deleted: { kind: "Pod", namespace: gone.namespace, name: gone.name },
@@ -249,7 +255,7 @@ const podsRun = defineClusterTool({
       }
     }
     return {
-      text: `Created on cluster '${ctx.cluster.name}': ${created.join(", ")}`,
+      text: withNotes(ctx, `Created on cluster '${ctx.cluster.name}': ${created.join(", ")}`),
       structured: { cluster: ctx.cluster.name, created },
     };
   },

@@ -1,9 +1,8 @@
 // Generic resource tools: any kind the cluster serves, CRDs included (discovery cached per cluster).
 import { z } from "zod";
 import { ToolError } from "../errors.js";
-import { describeObject, parseManifests } from "../kube/objects.js";
+import { parseManifests } from "../kube/objects.js";
 import { clusterOutput, deletedOutput, listOutput, objectField } from "../mcp/output.js";
-import { explainError } from "../mcp/results.js";
 import { type AnyTool, defineClusterTool } from "../mcp/tool.js";
 import { checkManifestLimits } from "../util/read-limited.js";
 import {
@@ -13,8 +12,14 @@ import {
   namespaceField,
   objectOutput,
   READ_ONLY,
+  resourceVersionField,
   typeFields,
+  withNotes,
 } from "./common.js";
+import { applyManifest, describeStop, listDocs, manifestFields } from "./manifest.js";
+
+// A replica count is an int32 in every Kubernetes API.
+const MAX_INT32 = 2_147_483_647;
 
 const resourcesList = defineClusterTool({
   name: "resources_list",
@@ -77,38 +82,30 @@ const resourcesCreateOrUpdate = defineClusterTool({
           "Take over fields another field manager (kubectl, a controller) owns (default false: such a conflict is reported with the fields and managers, and nothing is changed).",
         ),
     }),
-  output: () =>
-    clusterOutput({
-      applied: z.array(z.string()).describe("Each applied object as 'Kind namespace/name'."),
-      objects: z.array(objectField()).describe("The applied objects as the server returned them (redacted)."),
-    }),
+  output: () => clusterOutput(manifestFields()),
   annotations: DESTRUCTIVE,
   handler: async (args, ctx) => {
     checkManifestLimits(args.resource, ctx.deps.config);
     const objs = await parseManifests(args.resource);
-    const applied: string[] = [];
-    const docs: string[] = [];
-    const objects: Record<string, unknown>[] = [];
-    for (const [i, obj] of objs.entries()) {
-      try {
-        const result = await ctx.cluster.apply(obj, { force: args.force === true });
-        applied.push(describeObject(result));
-        const out = await objectOutput(ctx.cluster.name, result);
-        docs.push(out.text);
-        objects.push(out.structured.object);
-      } catch (err) {
-        if (objs.length === 1) throw err;
-        // Say exactly what changed: earlier documents were applied, later ones were not attempted.
-        const rest = objs.slice(i + 1).map(describeObject);
-        throw new ToolError(
-          `document ${i + 1} (${describeObject(obj)}) failed: ${explainError(err)}; ` +
-            `applied before it: ${applied.join(", ") || "none"}; not attempted: ${rest.join(", ") || "none"}`,
-        );
-      }
+    const r = await applyManifest(ctx.cluster, objs, args.force === true, ctx.signal);
+    const { applied, failed, notAttempted, objects } = r;
+    const structured = { cluster: ctx.cluster.name, applied, failed, notAttempted, objects };
+    const lost = r.lost.length ? `\n(${r.lost.join("; ")})` : "";
+    if (r.stoppedAt) {
+      const only = objs.length === 1 ? r.failed[0] : undefined;
+      const text = only
+        ? `resources_create_or_update on cluster '${ctx.cluster.name}': ${only.error}`
+        : `resources_create_or_update on cluster '${ctx.cluster.name}': ${describeStop(r, objs.length)}${lost}`;
+      const effect = r.failed.some((f) => f.outcome === "unknown") ? "unknown" : undefined;
+      return { text: ctx.deps.logger.scrub(text), structured, failed: true, effect };
     }
+    const docs = await Promise.all(
+      r.objects.map(async (o) => (await objectOutput(ctx.cluster.name, o)).text),
+    );
+    const n = r.applied.length;
     return {
-      text: `Applied on cluster '${ctx.cluster.name}': ${applied.join(", ")}\n---\n${docs.join("---\n")}`,
-      structured: { cluster: ctx.cluster.name, applied, objects },
+      text: `Applied ${n} document${n === 1 ? "" : "s"} on cluster '${ctx.cluster.name}': ${listDocs(r.applied, "applied")}${lost}\n---\n${docs.join("---\n")}`,
+      structured,
     };
   },
 });
@@ -122,15 +119,22 @@ const resourcesDelete = defineClusterTool({
       ...typeFields(),
       name: z.string().min(1).describe("Name of the resource to delete."),
       namespace: namespaceField("of the resource (namespaced kinds; default: the context's namespace)."),
+      resourceVersion: resourceVersionField(),
     }),
   output: deletedOutput,
   annotations: DESTRUCTIVE,
   handler: async (args, ctx) => {
     const resource = await ctx.cluster.resolve(args.apiVersion, args.kind);
-    const gone = await ctx.cluster.delete({ resource, name: args.name, namespace: args.namespace });
+    const gone = await ctx.cluster.delete(
+      { resource, name: args.name, namespace: args.namespace },
+      { resourceVersion: args.resourceVersion },
+    );
     const where = gone.namespace ? `${gone.namespace}/` : "";
     return {
-      text: `Deleted ${gone.kind} ${where}${gone.name} on cluster '${ctx.cluster.name}' (dependents are removed in the background).`,
+      text: withNotes(
+        ctx,
+        `Deleted ${gone.kind} ${where}${gone.name} on cluster '${ctx.cluster.name}' (dependents are removed in the background).`,
+      ),
       structured: {
         cluster: ctx.cluster.name,
         deleted: { kind: gone.kind, namespace: gone.namespace, name: gone.name },
@@ -149,7 +153,16 @@ const resourcesScale = defineClusterTool({
       ...typeFields(),
       name: z.string().min(1).describe("Name of the resource."),
       namespace: namespaceField("of the resource (default: the context's namespace)."),
-      scale: z.number().int().min(0).optional().describe("Desired replica count; omit to just read it."),
+      scale: z
+        .number()
+        .int()
+        .min(0)
+        .max(MAX_INT32)
+        .optional()
+        .describe(
+          "Desired replica count (0 to 2147483647); omit to just read it. More than the server's max_replicas (default 1000) needs confirmation.",
+        ),
+      resourceVersion: resourceVersionField(),
     }),
   output: () =>
     clusterOutput({
@@ -168,9 +181,19 @@ const resourcesScale = defineClusterTool({
         .describe("Replicas currently running (status), when only reading."),
     }),
   annotations: DESTRUCTIVE,
+  confirms: true,
   handler: async (args, ctx) => {
     const r = await ctx.cluster.resolve(args.apiVersion, args.kind);
     const ref = { resource: r, name: args.name, namespace: args.namespace };
+    const max = ctx.deps.config.max_replicas;
+    if (args.scale !== undefined && args.scale > max && !ctx.confirmed) {
+      const what = `Scale ${r.kind} ${args.name} on cluster '${ctx.cluster.name}' to ${args.scale} replicas (more than max_replicas ${max})?`;
+      if (!(await ctx.confirm(what)))
+        throw new ToolError(
+          `scaling to ${args.scale} replicas is more than max_replicas (${max}); not confirmed, nothing was changed`,
+          "check the number; to scale above max_replicas call again with confirm: true (or accept the confirmation prompt)",
+        );
+    }
     type Scale = { spec?: { replicas?: number }; status?: { replicas?: number } };
     const before = await ctx.cluster.get<Scale>({ ...ref, subresource: "scale" });
     const current = before.spec?.replicas ?? 0;
@@ -186,7 +209,7 @@ const resourcesScale = defineClusterTool({
         },
       };
     }
-    await ctx.cluster.patchScale(ref, args.scale);
+    await ctx.cluster.patchScale(ref, args.scale, args.resourceVersion);
     return {
       text: `Scaled ${r.kind} ${args.name} on cluster '${ctx.cluster.name}' from ${current} to ${args.scale} replicas.`,
       structured: {

@@ -61,3 +61,18 @@ export function crdBody(group: string, plural: string, kind: string): Record<str
     },
   };
 }
+
+/** Why: a minimal Deployment (label app=<name>, one nginx container) for scale and write tests to create directly. */
+export function deploymentBody(name: string, replicas: number): Record<string, unknown> {
+  return {
+    metadata: { name },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: "w", image: "nginx" }] },
+      },
+    },
+  };
+}

@@ -44,6 +44,7 @@ export async function startTestServer(
   env: Record<string, string | undefined> = {},
   clientCapabilities: ClientCapabilities = {},
   paths: HostPaths = {},
+  clientName = "k8s-mcp-test",
 ): Promise<TestServer> {
   const config = ConfigSchema.parse(input);
   const logs: string[] = [];
@@ -58,7 +59,7 @@ export async function startTestServer(
   const server = createServer(deps);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
-  const client = new Client({ name: "k8s-mcp-test", version: "1.0.0" }, { capabilities: clientCapabilities });
+  const client = new Client({ name: clientName, version: "1.0.0" }, { capabilities: clientCapabilities });
   await client.connect(clientSide);
   const call = async (name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> =>
     (await client.callTool({ name, arguments: args })) as CallToolResult;

@@ -75,7 +75,7 @@ describe("pod tools on c1-dfw1 (not the default cluster)", () => {
     });
     expect(res.isError).toBe(true);
     expect(resultText(res)).toMatch(
-      /on cluster 'c1-dfw1': 409 AlreadyExists: pods "web" already exists\. Try: /,
+      /on cluster 'c1-dfw1': 409 AlreadyExists: pods "web" already exists; nothing was changed\. Try: /,
     );
     expect(await ts.text("pods_get", { cluster: "c1-dfw1", name: "web", namespace: ns })).toContain(
       "image: nginx:1.27",

@@ -102,7 +102,7 @@ describe("resources_* on a non-default cluster", () => {
     );
   });
 
-  it("says which documents were applied when a later one fails", async () => {
+  it("applies nothing when the dry run refuses any document, and names it", async () => {
     const manifest = [
       `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: partial-ok, namespace: ${ns}}`,
       `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: partial-bad, namespace: ${ns}}\nspec: {replicas: 1, template: {spec: {containers: []}}}`,
@@ -111,9 +111,17 @@ describe("resources_* on a non-default cluster", () => {
     const res = await ts.call("resources_create_or_update", { cluster: "c1-lax1", resource: manifest });
     expect(res.isError).toBe(true);
     expect(resultText(res)).toMatch(
-      /document 2 \(Deployment .*\/partial-bad\) failed: 422 Invalid: .*applied before it: ConfigMap .*\/partial-ok; not attempted: ConfigMap .*\/partial-never/,
+      /nothing applied: the check of all 3 documents before the first write \(a server-side dry run\) refused 1:\n- document 2 \(Deployment .*\/partial-bad\): 422 Invalid: .*\napplied: none\nnot attempted: the other 2 \(see notAttempted\)/,
     );
-    expect(await statusOf(lax1!, `/api/v1/namespaces/${ns}/configmaps/partial-ok`)).toBe(200);
+    expect(res.structuredContent).toMatchObject({
+      applied: [],
+      failed: [{ index: 2, kind: "Deployment", name: "partial-bad" }],
+      notAttempted: [
+        { index: 1, name: "partial-ok" },
+        { index: 3, name: "partial-never" },
+      ],
+    });
+    expect(await statusOf(lax1!, `/api/v1/namespaces/${ns}/configmaps/partial-ok`)).toBe(404);
     expect(await statusOf(lax1!, `/api/v1/namespaces/${ns}/configmaps/partial-never`)).toBe(404);
   });
 

@@ -150,6 +150,15 @@ export function scenario(f: Fixture): Step[] {
       args: { resource: multiDocument(ns) },
       check: async () => {
         expect(await configMapData(f.lax1, ns, "settings")).toEqual({ log_level: "debug" });
+        // The field manager names this MCP client (its initialize clientInfo name), not just the server.
+        const owners = (
+          await json<{ metadata: { managedFields: { manager: string }[] } }>(
+            f.lax1,
+            `/api/v1/namespaces/${ns}/configmaps/settings`,
+          )
+        ).metadata.managedFields.map((m) => m.manager);
+        expect(owners).toHaveLength(1);
+        expect(owners[0]).toMatch(/^k8s-mcp\/[A-Za-z0-9._@-]+$/);
         expect(await statusOf(f.lax1, `/api/v1/namespaces/${ns}/secrets/creds`)).toBe(200);
         expect(await statusOf(f.sv5, `/api/v1/namespaces/${ns}/configmaps/settings`)).toBe(404);
       },
@@ -202,6 +211,34 @@ export function scenario(f: Fixture): Step[] {
         expect(t).toContain("from 1 to 3");
         expect(await replicas(f.lax1, ns)).toBe(3);
         expect(await replicas(f.sv5, ns)).toBe(1);
+      },
+    },
+    {
+      tool: "resources_scale",
+      args: { apiVersion: "apps/v1", kind: "Deployment", name: "api", namespace: ns, scale: 5000 },
+      expectError: true,
+      check: async (_r, t) => {
+        expect(t).toMatch(/more than max_replicas \(1000\); not confirmed, nothing was changed/);
+        expect(await replicas(f.lax1, ns)).toBe(3);
+      },
+    },
+    {
+      tool: "resources_create_or_update",
+      args: {
+        resource: [
+          `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: never-1, namespace: ${ns}}`,
+          `apiVersion: v1\nkind: ConfigMapp\nmetadata: {name: never-2, namespace: ${ns}}`,
+          `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: never-3, namespace: ${ns}}`,
+        ].join("\n---\n"),
+      },
+      expectError: true,
+      check: async (r, t) => {
+        expect(t).toMatch(
+          /nothing applied: .*\n- document 2 \(ConfigMapp .*\/never-2\): v1 has no kind 'ConfigMapp'/,
+        );
+        expect(r.structuredContent).toMatchObject({ applied: [], failed: [{ index: 2 }] });
+        expect(await statusOf(f.lax1, `/api/v1/namespaces/${ns}/configmaps/never-1`)).toBe(404);
+        expect(await statusOf(f.lax1, `/api/v1/namespaces/${ns}/configmaps/never-3`)).toBe(404);
       },
     },
     {

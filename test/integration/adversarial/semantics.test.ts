@@ -130,7 +130,8 @@ describe("server-side apply does not force conflicts unless asked", () => {
     const ownerOfKey = owners
       .filter((m) => m.fieldsV1?.["f:data"]?.["f:key"] !== undefined)
       .map((m) => m.manager);
-    expect(ownerOfKey).toEqual(["k8s-mcp"]);
+    // The field manager names the MCP client (its initialize clientInfo name).
+    expect(ownerOfKey).toEqual(["k8s-mcp/k8s-mcp-test"]);
   });
 });
 

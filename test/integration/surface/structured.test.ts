@@ -156,7 +156,12 @@ describe("structured results of every tool match their declared outputSchema", (
     expect(pod).toMatchObject({ cluster: "c1-lax1", object: { metadata: { name: "web-1" } } });
     const deployment = `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: ${ns}}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec: {containers: [{name: api, image: nginx:1.27}]}\n`;
     const applied = await call("resources_create_or_update", { resource: deployment });
-    expect(applied).toMatchObject({ cluster: "c1-lax1", applied: [`Deployment ${ns}/api`] });
+    expect(applied).toMatchObject({
+      cluster: "c1-lax1",
+      applied: [{ index: 1, kind: "Deployment", namespace: ns, name: "api" }],
+      failed: [],
+      notAttempted: [],
+    });
     expect((applied.objects as Record<string, unknown>[])[0]).toMatchObject({
       kind: "Deployment",
       spec: { replicas: 1 },

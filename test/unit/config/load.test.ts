@@ -31,6 +31,7 @@ describe("loadConfig defaults", () => {
       max_request_bytes: 4194304,
       max_kubeconfig_bytes: 4194304,
       max_manifest_bytes: 4194304,
+      max_replicas: 1000,
       max_manifest_documents: 1000,
       log_level: "info",
       host: "127.0.0.1",
