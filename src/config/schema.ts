@@ -281,6 +281,14 @@ export const ConfigSchema = z
       "Manifests with more YAML documents than this are refused before they are parsed.",
     ),
 
+    helm_path: z
+      .string()
+      .min(1, { error: "must not be empty" })
+      .default("helm")
+      .describe(
+        "Path or name (looked up in PATH) of the helm CLI (v3 or v4) that helm_install/upgrade/rollback/uninstall run.",
+      ),
+
     log_level: z
       .enum(["error", "warn", "info", "debug"])
       .default("info")

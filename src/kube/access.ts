@@ -33,8 +33,10 @@ export interface Access {
 const READS: ReadonlySet<Verb> = new Set(["get", "list"]);
 const DESTRUCTIVE: ReadonlySet<Verb> = new Set(["patch", "delete", "exec"]);
 
-function deniedBy(p: RequestPolicy, r: ApiResource): boolean {
+function deniedBy(p: RequestPolicy, r: ApiResource, subresource?: string): boolean {
+  // A subresource is denied by its kind, or on its own as `resource/subresource` (e.g. kind = "nodes/proxy").
   const spellings = [r.kind.toLowerCase(), r.resource, ...(r.aliases ?? [])];
+  if (subresource) spellings.push(`${r.resource}/${subresource}`);
   return p.denied.some(
     (d) =>
       d.group === r.group &&
@@ -47,9 +49,9 @@ function deniedBy(p: RequestPolicy, r: ApiResource): boolean {
 export function decide(p: RequestPolicy, a: Access): void {
   const r = a.resource;
   const what = `${a.verb} ${r.resource}${a.subresource ? `/${a.subresource}` : ""}${r.group ? `.${r.group}` : ""}`;
-  if (deniedBy(p, r)) {
+  if (deniedBy(p, r, a.subresource)) {
     throw new ToolError(
-      `access to ${r.kind}${r.group ? `.${r.group}` : ""} is denied by this server's configuration (denied_resources)`,
+      `access to ${r.kind}${a.subresource ? `/${a.subresource}` : ""}${r.group ? `.${r.group}` : ""} is denied by this server's configuration (denied_resources)`,
       "this kind cannot be read or changed through this server",
     );
   }

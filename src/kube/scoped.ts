@@ -1,10 +1,13 @@
 // The scoped client: one resolved cluster, one call's policy; the only way tools reach the Kubernetes API.
 import { ToolError } from "../errors.js";
+import { type OpenedRecord, openRecord } from "../helm/open.js";
+import type { Driver } from "../helm/record.js";
 import { decide, type RequestPolicy, type Verb } from "./access.js";
 import { type ApiResource, resolveResource } from "./api-resources.js";
 import type { ClusterClient, KubeRequest, KubeResponse } from "./client.js";
 import { fromResponse, KubeError, parseJson } from "./errors.js";
 import { type ExecResult, execInPod } from "./exec.js";
+import { withTempKubeconfig } from "./kubeconfig-temp.js";
 import {
   decodeNameListJson,
   decodeNameListProtobuf,
@@ -43,6 +46,24 @@ export interface ListOptions {
   continue?: string;
   /** Ask for a server-side Table; includeObject as the Table API defines it. */
   table?: { accept: string; includeObject: "None" | "Metadata" };
+}
+
+/** Why: the kubelet endpoints reachable through the node proxy: a closed set, never a caller's path. */
+export type NodeProxyPath = "logs/" | "stats/summary";
+
+/** Why: a metadata-only list page (PartialObjectMetadataList as JSON): labels without any data. */
+export interface MetadataList {
+  metadata?: { continue?: string };
+  items?: {
+    metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
+  }[];
+}
+
+/** Why: what a child process (helm) will do on the cluster, judged by the policy before it runs. */
+export interface CliIntent {
+  resource: ApiResource;
+  namespace: string;
+  verbs: readonly Verb[];
 }
 
 /** Why: everything a scope is made from; built by the MCP layer per call (or per fan-out leg). */
@@ -90,6 +111,17 @@ export interface ScopedClient {
   whoAmI(): Promise<{ username?: string; groups?: string[] }>;
   /** Writes of this call whose answers were lost but which a read-back found made, one sentence each. */
   notes(): string[];
+  /** Labels and names only (no data): what chooses Helm revisions without reading any record. */
+  listMetadata(resource: ApiResource, opts?: Omit<ListOptions, "table">): Promise<MetadataList>;
+  /** One Helm release record, read as a get of its Secret/ConfigMap; decoded and redacted inside the boundary. */
+  readRelease(ref: ObjectRef, opts: { driver: Driver; full: boolean }): Promise<OpenedRecord>;
+  /** A kubelet endpoint through the apiserver's node proxy (a get of nodes/proxy); the body as text. */
+  nodeProxy(node: string, path: NodeProxyPath, query?: KubeRequest["query"]): Promise<string>;
+  /** Runs a child process against this cluster only: the policy judges `intents` first, then a temp kubeconfig. */
+  withKubeconfig<T>(
+    intents: readonly CliIntent[],
+    fn: (kubeconfig: string, dir: string) => Promise<T>,
+  ): Promise<T>;
 }
 
 interface Op {
@@ -114,6 +146,17 @@ const SHAPE: Record<Verb, PathShape> = {
   list: "collection",
   create: "collection",
 };
+
+const NODES: ApiResource = {
+  group: "",
+  version: "v1",
+  kind: "Node",
+  resource: "nodes",
+  namespaced: false,
+  verbs: [],
+};
+const METADATA_JSON_ACCEPT =
+  "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
 
 /** Why: makes the boundary for one call; nothing is connected until the first request. */
 export function createScopedClient(o: ScopeOptions): ScopedClient {
@@ -334,6 +377,41 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
       return execInPod(await client(), path, { ...opts, signal: o.signal });
     },
     notes: () => [...notes],
+    listMetadata: async (resource, opts = {}) =>
+      clean(await json<MetadataList>({ ...listOp(resource, opts), accept: METADATA_JSON_ACCEPT })),
+    readRelease: async (ref, opts) => {
+      // A raw read (no sanitizeObject): the payload never leaves here except through openRecord's redaction.
+      const raw = await json<{ data?: Record<string, unknown> }>({
+        verb: "get",
+        method: "GET",
+        target: await objectTarget(ref),
+      });
+      return openRecord(raw, opts.driver, { full: opts.full, allowSecretValues: o.allowSecretValues });
+    },
+    nodeProxy: async (node, path, query) => {
+      const { path: base } = check({
+        verb: "get",
+        method: "GET",
+        target: { resource: NODES, name: node, subresource: "proxy" },
+      });
+      const res = await (await client()).request({
+        method: "GET",
+        path: `${base}/${path}`,
+        query,
+        accept: "text/plain, application/json, */*",
+        signal: o.signal,
+        timeoutMs: o.timeoutMs,
+      });
+      return res.body;
+    },
+    withKubeconfig: async (intents, fn) => {
+      // Nothing is sent here: the same decision every request gets, on what the child process will do.
+      for (const i of intents) {
+        buildPath({ resource: i.resource, namespace: i.namespace }, "collection");
+        for (const verb of i.verbs) decide(o.policy, { resource: i.resource, verb });
+      }
+      return withTempKubeconfig(await client(), fn);
+    },
     serverVersion: async () =>
       (await client()).json<{ gitVersion?: string }>({
         path: "/version",

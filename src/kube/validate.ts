@@ -99,4 +99,4 @@ export function parseApiVersion(apiVersion: string): { group: string; version: s
 }
 
 /** Why: subresources are chosen by code, never by callers; a closed set keeps the path builder honest. */
-export type Subresource = "scale" | "log" | "exec" | "status";
+export type Subresource = "scale" | "log" | "exec" | "status" | "proxy";

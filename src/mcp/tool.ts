@@ -103,6 +103,14 @@ interface ToolBase<S extends z.ZodRawShape, O extends OutputSchema> {
   schemaVariant?: string;
   /** The tool may ask for confirmation itself (resources_scale above max_replicas): it always takes `confirm`. */
   confirms?: boolean;
+  /** Lines a fan-out adds above its per-cluster sections, from every successful leg's structured result. */
+  fleetSummary?: (legs: readonly FleetLeg[]) => string[];
+}
+
+/** Why: what a fleet summary reads of one successful fan-out leg. */
+export interface FleetLeg {
+  cluster: string;
+  result: Record<string, unknown>;
 }
 
 /** Why: a tool that runs on one cluster; the `cluster` argument is added at registration, not here. */

@@ -134,6 +134,12 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
         summary: z.string().describe("e.g. 'pods_list on 4 clusters: 3/4 ok, 1 failed (120 ms)'."),
         elapsedMs: z.number().int(),
         fanoutId: z.string().describe("The audit records of the legs carry this as their fanoutId."),
+        fleetSummary: z
+          .array(z.string())
+          .optional()
+          .describe(
+            "The operation's fleet view, when it has one (helm_list: one line per chart and version).",
+          ),
         results: z.array(leg()),
       }),
     annotations: {
@@ -229,8 +235,13 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
         });
         const elapsed = Math.round(performance.now() - started);
         const summary = `${op.name} on ${results.length} clusters: ${summarize(results)} (${elapsed} ms)`;
+        const fleet = op.fleetSummary?.(
+          results.flatMap((r) =>
+            r.status === "ok" && r.result ? [{ cluster: r.cluster, result: r.result }] : [],
+          ),
+        );
         return {
-          text: [summary, ...sections].join("\n"),
+          text: [summary, ...(fleet ?? []), ...sections].join("\n"),
           // No cluster succeeded: the call failed, and says so; the sections and legs say why on each cluster.
           failed: results.length > 0 && !results.some((r) => r.status === "ok"),
           structured: {
@@ -238,6 +249,7 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
             summary,
             elapsedMs: elapsed,
             fanoutId: ctx.callId,
+            ...(fleet ? { fleetSummary: fleet } : {}),
             results: bounded,
           },
           narrowHint: "narrow `clusters` or the operation's parameters",

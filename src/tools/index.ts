@@ -5,7 +5,10 @@ import { clusterTools } from "./clusters.js";
 import { compareTools } from "./compare.js";
 import { configurationTools } from "./configuration.js";
 import { execAllTool } from "./exec-all.js";
+import { helmReadTools } from "./helm.js";
+import { helmWriteTools } from "./helm-write.js";
 import { namespaceTools } from "./namespaces.js";
+import { nodeTools } from "./nodes.js";
 import { nskTools } from "./nsk.js";
 import { podTools } from "./pods.js";
 import { execTools } from "./pods-exec.js";
@@ -22,8 +25,11 @@ export function allTools(config: Config, nsk: boolean): AnyTool[] {
     ...podTools(),
     ...execTools(),
     ...topTools(),
+    ...nodeTools(),
     ...resourceTools(),
     ...configurationTools(),
+    ...helmReadTools(),
+    ...helmWriteTools(),
   ];
   const fanOut = execAllTool(kube, config);
   return [...clusterTools(), ...(fanOut ? [fanOut] : []), ...compareTools(), ...kube, ...nskTools(nsk)];

@@ -2,7 +2,7 @@
 import type { ApiTarget } from "./https.js";
 import { type KubeletCert, startKubeletStub } from "./kubelet.js";
 import { installMetricsApi } from "./metrics.js";
-import { type NodeSim, startNodeSim } from "./node-sim.js";
+import { type NodeSim, SIM_NODE_NAME, startNodeSim } from "./node-sim.js";
 
 /** Why: what tests learn about a cluster's node, plus the teardown. */
 export interface ClusterNode {
@@ -18,7 +18,10 @@ export async function startClusterNode(
   log: (line: string) => void,
 ): Promise<ClusterNode> {
   let sim: NodeSim | undefined;
-  const kubelet = await startKubeletStub(cert, (ns, pod) => sim?.pod(ns, pod));
+  const kubelet = await startKubeletStub(cert, (ns, pod) => sim?.pod(ns, pod), {
+    name: SIM_NODE_NAME,
+    pods: () => sim?.pods() ?? [],
+  });
   const [simResult, metricsResult] = await Promise.allSettled([
     startNodeSim(target, { kubeletPort: kubelet.port, log }),
     installMetricsApi(target),

@@ -1,5 +1,6 @@
-// STUB of the kubelet API, not a kubelet: an HTTPS server that only answers GET /containerLogs/{ns}/{pod}/{container}
-// with deterministic text, so the REAL kube-apiserver's pods/log proxy can be exercised. No auth (the apiserver
+// STUB of the kubelet API, not a kubelet: an HTTPS server that only answers GET /containerLogs/{ns}/{pod}/{container},
+// the node log query (GET /logs/?query=) and GET /stats/summary with deterministic text (kubelet-node.ts), so the
+// REAL kube-apiserver's pods/log and nodes/proxy paths can be exercised. No auth (the apiserver
 // runs without --kubelet-client-certificate), no exec/attach/port-forward; follow=true returns the text and ends.
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
@@ -7,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { renderNodeLog, renderStatsSummary } from "./kubelet-node.js";
 
 const run = promisify(execFile);
 
@@ -24,6 +26,12 @@ export interface KubeletPodInfo {
 
 /** Why: the stub answers only for pods its node runs; undefined means 404. */
 export type KubeletPodLookup = (namespace: string, pod: string) => KubeletPodInfo | undefined;
+
+/** Why: the node-level endpoints need the node's name and its pods (for stats/summary). */
+export interface KubeletNodeInfo {
+  name: string;
+  pods: () => readonly { namespace: string; name: string }[];
+}
 
 /** Why: one self-signed serving certificate (SAN IP 127.0.0.1) shared by every stub of a control plane. */
 export interface KubeletCert {
@@ -114,7 +122,25 @@ export function renderLogs(
   return limit === undefined ? body : Buffer.from(body).subarray(0, limit).toString("utf8");
 }
 
-function respond(lookup: KubeletPodLookup, method: string, url: URL): [number, string] {
+function respondNode(node: KubeletNodeInfo, url: URL): [number, string] | undefined {
+  if (url.pathname === "/logs/" || url.pathname === "/logs") {
+    const body = renderNodeLog(node.name, url.searchParams);
+    return body === undefined
+      ? [404, `kubelet stub: no log source ${url.searchParams.get("query")}\n`]
+      : [200, body];
+  }
+  if (url.pathname === "/stats/summary") return [200, renderStatsSummary(node.name, node.pods())];
+  return undefined;
+}
+
+function respond(
+  lookup: KubeletPodLookup,
+  method: string,
+  url: URL,
+  node?: KubeletNodeInfo,
+): [number, string] {
+  const forNode = method === "GET" && node ? respondNode(node, url) : undefined;
+  if (forNode) return forNode;
   const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
   if (method !== "GET" || !m) return [404, `kubelet stub: ${method} ${url.pathname} not served\n`];
   const [ns, pod, container] = [m[1]!, m[2]!, m[3]!].map(decodeURIComponent) as [string, string, string];
@@ -125,15 +151,27 @@ function respond(lookup: KubeletPodLookup, method: string, url: URL): [number, s
   return [200, renderLogs(ns, pod, container, info, url.searchParams)];
 }
 
-function handle(lookup: KubeletPodLookup, req: IncomingMessage, res: ServerResponse): void {
-  const [status, text] = respond(lookup, req.method ?? "", new URL(req.url ?? "/", "https://127.0.0.1"));
-  res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8" }).end(text);
+function handle(
+  lookup: KubeletPodLookup,
+  req: IncomingMessage,
+  res: ServerResponse,
+  node?: KubeletNodeInfo,
+): void {
+  const url = new URL(req.url ?? "/", "https://127.0.0.1");
+  const [status, text] = respond(lookup, req.method ?? "", url, node);
+  const type =
+    url.pathname === "/stats/summary" && status === 200 ? "application/json" : "text/plain; charset=utf-8";
+  res.writeHead(status, { "Content-Type": type }).end(text);
 }
 
 /** Why: one stub per simulated node, on an ephemeral loopback port the Node object advertises. */
-export async function startKubeletStub(cert: KubeletCert, lookup: KubeletPodLookup): Promise<KubeletStub> {
+export async function startKubeletStub(
+  cert: KubeletCert,
+  lookup: KubeletPodLookup,
+  node?: KubeletNodeInfo,
+): Promise<KubeletStub> {
   const server = createServer({ cert: cert.cert, key: cert.key, requestCert: false }, (req, res) =>
-    handle(lookup, req, res),
+    handle(lookup, req, res, node),
   );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

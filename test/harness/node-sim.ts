@@ -25,6 +25,8 @@ export interface NodeSimOptions {
 export interface NodeSim {
   nodeName: string;
   pod: (namespace: string, name: string) => KubeletPodInfo | undefined;
+  /** Pods bound to this node (the kubelet stub's stats/summary lists them). */
+  pods: () => { namespace: string; name: string }[];
   stop: () => Promise<void>;
 }
 
@@ -294,6 +296,11 @@ export async function startNodeSim(target: ApiTarget, opts: NodeSimOptions): Pro
   return {
     nodeName,
     pod: (namespace, name) => pods.get(`${namespace}/${name}`),
+    pods: () =>
+      [...pods.keys()].map((k) => {
+        const [namespace = "", name = ""] = k.split("/");
+        return { namespace, name };
+      }),
     stop: async () => {
       abort.abort();
       await running;
