@@ -57,7 +57,7 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 export async function runHelm(r: HelmRun): Promise<HelmResult> {
   r.signal.throwIfAborted();
   const { execa } = await import("execa");
-  const child = execa(r.helmPath, [...r.args, "--kubeconfig", r.kubeconfig, "--kube-context", "target"], {
+  const child = execa(r.helmPath, ["--kubeconfig", r.kubeconfig, "--kube-context", "target", ...r.args], {
     env: await helmEnv(r.dir, r.kubeconfig),
     extendEnv: false,
     cwd: r.dir,
