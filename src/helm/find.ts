@@ -5,7 +5,7 @@ import { KubeError } from "../kube/errors.js";
 import type { ScopedClient } from "../kube/scoped.js";
 import { mapPool } from "../util/pool.js";
 import type { OpenedRecord } from "./open.js";
-import type { Driver } from "./record.js";
+import { type Driver, RecordError } from "./record.js";
 import { type RecordMeta, recordMeta } from "./releases.js";
 
 /** Why: where each driver keeps records; a record read is a read of this kind for policy and RBAC. */
@@ -89,10 +89,18 @@ export async function openRecords(
 ): Promise<{ meta: RecordMeta; record: OpenedRecord }[]> {
   const outcomes = await mapPool(metas, 8, async (meta) => ({
     meta,
-    record: await c.readRelease(
-      { resource: RECORD_KINDS[meta.driver], name: meta.object, namespace: meta.namespace },
-      { driver: meta.driver, full },
-    ),
+    record: await c
+      .readRelease(
+        { resource: RECORD_KINDS[meta.driver], name: meta.object, namespace: meta.namespace },
+        { driver: meta.driver, full },
+      )
+      .catch((err: unknown) => {
+        if (!(err instanceof RecordError)) throw err;
+        throw new ToolError(
+          `release record ${meta.driver} ${meta.namespace}/${meta.object} cannot be read: ${err.message}`,
+          "the record is damaged or not written by Helm; helm_history lists the other revisions",
+        );
+      }),
   }));
   return outcomes.flatMap((o) => (o.status === "done" ? [o.value] : []));
 }

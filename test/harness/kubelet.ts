@@ -164,18 +164,22 @@ function handle(
   res.writeHead(status, { "Content-Type": type }).end(text);
 }
 
-/** Why: one stub per simulated node, on an ephemeral loopback port the Node object advertises. */
+/**
+ * Why: one stub per simulated node, on an ephemeral port the Node object advertises: loopback by default; the
+ * node proxy (nodes/proxy) refuses loopback addresses, so its tests pass a non-loopback `host`.
+ */
 export async function startKubeletStub(
   cert: KubeletCert,
   lookup: KubeletPodLookup,
   node?: KubeletNodeInfo,
+  host = "127.0.0.1",
 ): Promise<KubeletStub> {
   const server = createServer({ cert: cert.cert, key: cert.key, requestCert: false }, (req, res) =>
     handle(lookup, req, res, node),
   );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(0, host, () => resolve());
   });
   const addr = server.address();
   const port = typeof addr === "object" && addr ? addr.port : 0;
