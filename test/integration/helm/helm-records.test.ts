@@ -138,6 +138,8 @@ describe("planted release records", () => {
     });
     const get = await ts.call("helm_get", { cluster: c1.name, name: "broken", namespace: ns });
     expect(get.isError).toBe(true);
-    expect(resultText(get)).toMatch(/secret .*\/sh\.helm\.release\.v1\.broken\.v1 cannot be read: .*not JSON/);
+    expect(resultText(get)).toMatch(
+      /secret .*\/sh\.helm\.release\.v1\.broken\.v1 cannot be read: .*not JSON/,
+    );
   });
 });
