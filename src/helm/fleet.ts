@@ -10,8 +10,12 @@ interface RowLike {
   chartVersion?: unknown;
 }
 
-function clustersText(clusters: readonly string[], total: number): string {
-  if (clusters.length <= 3 && clusters.length < total) return clusters.join(", ");
+// A few clusters by name ("a", "a and b", "a, b and c"), more (or the majority) by count.
+function clustersText(clusters: readonly string[], byName: boolean): string {
+  if (byName && clusters.length <= 3)
+    return clusters.length > 1
+      ? `${clusters.slice(0, -1).join(", ")} and ${clusters.at(-1)}`
+      : clusters.join("");
   return `${clusters.length} cluster${clusters.length === 1 ? "" : "s"}`;
 }
 
@@ -33,16 +37,16 @@ export function chartSkew(legs: readonly LegLike[]): string[] {
       set.add(leg.cluster);
     }
   }
-  const total = legs.length;
   const lines: string[] = [];
   for (const [chart, byVersion] of [...charts].sort(([a], [b]) => a.localeCompare(b))) {
     const versions = [...byVersion].sort(
       ([va, a], [vb, b]) => b.size - a.size || vb.localeCompare(va, undefined, { numeric: true }),
     );
-    const parts = versions.map(([v, set]) => `${v} on ${clustersText([...set].sort(), total)}`);
+    // The most common version by count; the rarer ones (the skew an agent is after) by name when few.
+    const parts = versions.map(([v, set], i) => `${v} on ${clustersText([...set].sort(), i > 0)}`);
     const present = new Set(versions.flatMap(([, set]) => [...set]));
     const missing = legs.map((l) => l.cluster).filter((c) => !present.has(c));
-    if (missing.length) parts.push(`absent on ${clustersText(missing.sort(), total)}`);
+    if (missing.length) parts.push(`absent on ${clustersText(missing.sort(), true)}`);
     lines.push(`${chart}: ${parts.join(", ")}`);
   }
   return lines;

@@ -64,7 +64,20 @@ describe("chartSkew", () => {
     ]);
   });
 
-  it("names too many clusters by count only, and ignores legs without releases", () => {
+  it("counts the majority even when small, names up to three others, and ignores legs without releases", () => {
+    const few = [
+      leg("a", ["x", "1.0.0"]),
+      leg("b", ["x", "1.0.0"]),
+      leg("c", ["x", "0.9.0"]),
+      leg("d", ["x", "0.9.1"]),
+    ];
+    expect(chartSkew(few)).toEqual(["x: 1.0.0 on 2 clusters, 0.9.1 on d, 0.9.0 on c"]);
+    const lag = [leg("a", ["x", "2.0.0"]), leg("b", ["x", "1.0.0"]), leg("c", ["x", "1.0.0"]), leg("d")];
+    expect(chartSkew(lag)).toEqual(["x: 1.0.0 on 2 clusters, 2.0.0 on a, absent on d"]);
+    const behind = [leg("m", ["x", "2.0.0"]), ...["p", "q", "r"].map((c) => leg(c, ["x", "1.0.0"]))];
+    expect(chartSkew([...behind, ...behind.map((l) => ({ ...l, cluster: `${l.cluster}2` }))])).toEqual([
+      "x: 1.0.0 on 6 clusters, 2.0.0 on m and m2",
+    ]);
     const legs = [
       ...Array.from({ length: 5 }, (_, i) => leg(`a${i}`, ["x", "1.0.0"])),
       ...Array.from({ length: 4 }, (_, i) => leg(`b${i}`, ["x", "2.0.0"])),
