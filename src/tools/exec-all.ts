@@ -5,6 +5,7 @@ import { z } from "zod";
 import { selectClusters } from "../clusters/select.js";
 import type { Config } from "../config/index.js";
 import { ToolError } from "../errors.js";
+import { mergedSchema, mergeOutcomes } from "../fleet/merge-legs.js";
 import { foldAliases, strictInput } from "../mcp/arguments.js";
 import { needsConfirmation, notConfirmed } from "../mcp/confirm.js";
 import { isToolEnabled } from "../mcp/policy.js";
@@ -121,6 +122,12 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
           .max(600)
           .optional()
           .describe("Timeout per cluster in seconds (default 30)."),
+        merge: z
+          .boolean()
+          .optional()
+          .describe(
+            "For list operations (pods_list, resources_list, events_list, ...): one table over all clusters with a CLUSTER column, identical results grouped, a fair share of rows per cluster, counts where rows do not fit, and each cluster's continue token in structuredContent.merged.clusters (default false: one section per cluster). Use it for many clusters.",
+          ),
         confirm: z
           .boolean()
           .optional()
@@ -134,6 +141,7 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
         summary: z.string().describe("e.g. 'pods_list on 4 clusters: 3/4 ok, 1 failed (120 ms)'."),
         elapsedMs: z.number().int(),
         fanoutId: z.string().describe("The audit records of the legs carry this as their fanoutId."),
+        merged: mergedSchema().optional(),
         fleetSummary: z
           .array(z.string())
           .optional()
@@ -235,6 +243,24 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
         });
         const elapsed = Math.round(performance.now() - started);
         const summary = `${op.name} on ${results.length} clusters: ${summarize(results)} (${elapsed} ms)`;
+        if (args.merge) {
+          const m = mergeOutcomes(results, ctx.deps.config.max_output_bytes);
+          return {
+            text: `${summary}\n${m.text}`,
+            failed: results.length > 0 && !results.some((r) => r.status === "ok"),
+            structured: {
+              operation: op.name,
+              summary,
+              elapsedMs: elapsed,
+              fanoutId: ctx.callId,
+              merged: m.merged,
+              results: results.map(({ output: _o, result: _r, error, ...r }) => ({
+                ...r,
+                ...(error ? { error: truncate(error, 300) } : {}),
+              })),
+            },
+          };
+        }
         const fleet = op.fleetSummary?.(
           results.flatMap((r) =>
             r.status === "ok" && r.result ? [{ cluster: r.cluster, result: r.result }] : [],
