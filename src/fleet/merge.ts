@@ -49,11 +49,16 @@ function cellText(v: unknown): string {
 
 function groupsOf(legs: readonly MergeLeg[], columns: readonly string[]): Group[] {
   const byKey = new Map<string, Group>();
+  const ageAt = new Set(columns.flatMap((c, i) => (c.toLowerCase() === "age" ? [i] : [])));
   for (const leg of legs) {
     if (!leg.list) continue;
     const rows = leg.list.items.map((it) => columns.map((c) => (c in it ? cellText(it[c]) : "")));
-    // Identical pages (same rows, and either both last pages or not) are one group.
-    const key = JSON.stringify([rows, leg.list.continue === null]);
+    // Identical pages (same rows apart from their age, and either both last pages or not) are one group: the
+    // same objects seen a second apart differ only in AGE.
+    const key = JSON.stringify([
+      rows.map((r) => r.filter((_, i) => !ageAt.has(i))),
+      leg.list.continue === null,
+    ]);
     const g = byKey.get(key);
     if (g) g.members.push(leg);
     else byKey.set(key, { label: leg.cluster, members: [leg], rows });

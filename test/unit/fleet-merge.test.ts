@@ -45,6 +45,27 @@ describe("mergeLists", () => {
     expect(m.rowsShown).toBe(7);
   });
 
+  it("groups pages that differ only in AGE (the same objects read a second apart)", () => {
+    const aged = (age: string): MergeLeg["list"] => ({
+      columns: ["name", "age"],
+      items: [{ name: "x", age }],
+      continue: null,
+    });
+    const m = mergeLists(
+      [
+        { cluster: "a", status: "ok", list: aged("5s") },
+        { cluster: "b", status: "ok", list: aged("6s") },
+        {
+          cluster: "c",
+          status: "ok",
+          list: { columns: ["name", "age"], items: [{ name: "y", age: "5s" }], continue: null },
+        },
+      ],
+      10_000,
+    );
+    expect(m.clusters.map((c) => c.sameAs ?? "-")).toEqual(["-", "a", "-"]);
+  });
+
   it("shares the budget fairly, counts what does not fit and keeps every continue token", () => {
     const legs: MergeLeg[] = [
       { cluster: "big", status: "ok", list: page(pods("big", 400), "tok-big") },
