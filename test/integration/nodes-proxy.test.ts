@@ -1,48 +1,25 @@
 // nodes_log and nodes_stats_summary through the REAL apiserver's node proxy to the kubelet STUB (kubelet-node.ts).
-// The apiserver refuses to proxy to loopback addresses, and the simulated node lives on 127.0.0.1, so this file
-// registers one more Node whose kubelet stub listens on this machine's first non-loopback IPv4 address.
-import { mkdtemp } from "node:fs/promises";
-import { networkInterfaces, tmpdir } from "node:os";
-import { join } from "node:path";
+// The apiserver refuses to proxy to loopback addresses, where the simulated nodes live, so this file registers
+// one more Node whose kubelet stub listens on a non-loopback address (helpers/proxy-node.ts).
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { apiRequest } from "../harness/https.js";
-import { createKubeletCert, type KubeletStub, startKubeletStub } from "../harness/kubelet.js";
 import { NODE_LOG_LINES, nodeLogLine } from "../harness/kubelet-node.js";
-import { admin, create } from "../helpers/cluster-api.js";
 import { type FleetDir, makeFleetDir } from "../helpers/fleet.js";
 import { type ConfigInput, resultText, startTestServer, type TestServer } from "../helpers/mcp.js";
+import { type ProxyNode, startProxyNode } from "../helpers/proxy-node.js";
 
 const cp = inject("controlplane");
 const c0 = cp.clusters[0]!;
-const node = `proxy-node-${Math.random().toString(36).slice(2, 8)}`;
 let fleet: FleetDir;
-let stub: KubeletStub;
-
-function outsideAddress(): string {
-  const ip = Object.values(networkInterfaces())
-    .flat()
-    .find((a) => a && a.family === "IPv4" && !a.internal)?.address;
-  if (!ip) throw new Error("the node proxy needs a non-loopback IPv4 address on this machine; none found");
-  return ip;
-}
+let proxy: ProxyNode;
+let node: string;
 
 beforeAll(async () => {
   fleet = await makeFleetDir(cp, { broken: false });
-  const ip = outsideAddress();
-  // The apiserver runs without --kubelet-certificate-authority: any serving certificate will do.
-  const cert = await createKubeletCert(await mkdtemp(join(tmpdir(), "k8s-mcp-proxy-node-")));
-  stub = await startKubeletStub(cert, () => undefined, { name: node, pods: () => [] }, ip);
-  await create(c0, "/api/v1/nodes", {
-    metadata: { name: node, labels: { "k8s-mcp.test/proxy-stub": "true" } },
-    status: {
-      addresses: [{ type: "InternalIP", address: ip }],
-      daemonEndpoints: { kubeletEndpoint: { Port: stub.port } },
-    },
-  });
+  proxy = await startProxyNode(c0);
+  node = proxy.name;
 });
 afterAll(async () => {
-  await apiRequest(admin(c0), "DELETE", `/api/v1/nodes/${node}`);
-  await stub?.stop();
+  await proxy?.stop();
   await fleet?.close();
 });
 

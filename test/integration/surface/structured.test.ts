@@ -14,12 +14,16 @@ import {
   type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { ensureHelm } from "../../harness/helm.js";
 import { logLine } from "../../harness/kubelet.js";
+import { nodeLogLine } from "../../harness/kubelet-node.js";
 import { publishNodeMetrics, publishPodMetrics } from "../../harness/metrics.js";
 import { createPods, waitForPodsRunning } from "../../harness/pods.js";
 import { admin, create, freshNamespace, statusOf } from "../../helpers/cluster-api.js";
 import { writeKubeconfig } from "../../helpers/fleet.js";
+import { chartDir } from "../../helpers/helm-cli.js";
 import { startTestServer, type TestServer } from "../../helpers/mcp.js";
+import { startProxyNode } from "../../helpers/proxy-node.js";
 import { startExecStub } from "../../stubs/exec-apiserver.js";
 import { declaredTools, expectValidStructured } from "./schema.js";
 
@@ -79,7 +83,11 @@ describe("structured results of every tool match their declared outputSchema", (
     await waitForPodsRunning(admin(lax1!), ns, 2, 20_000);
     await create(lax1!, `/api/v1/namespaces/${ns}/configmaps`, configMap(ns, "cfg", "blue"));
     await create(sv5!, `/api/v1/namespaces/${ns}/configmaps`, configMap(ns, "cfg", "green"));
-    ts = await startTestServer({ kubeconfig_dir: cp.kubeconfigDir, default_cluster: "c1-lax1" });
+    ts = await startTestServer({
+      kubeconfig_dir: cp.kubeconfigDir,
+      default_cluster: "c1-lax1",
+      helm_path: await ensureHelm(),
+    });
     tools = await declaredTools(ts.client);
   });
   afterAll(async () => ts?.close());
@@ -307,6 +315,45 @@ describe("structured results of every tool match their declared outputSchema", (
       await stub.close();
     }
   });
+
+  it("helm and node-proxy tools: releases, revisions, writes and kubelet answers", async () => {
+    const chart = chartDir("1.2.0");
+    expect(await call("helm_install", { name: "shape", namespace: ns, chart })).toMatchObject({
+      revision: 1,
+    });
+    await call("helm_upgrade", { name: "shape", namespace: ns, chart, values: { greeting: "yo" } });
+    await call("helm_rollback", { name: "shape", namespace: ns, revision: 1 });
+    const list = await call("helm_list", { namespace: ns });
+    expect(list.releases).toEqual([
+      expect.objectContaining({ name: "shape", revision: 3, chartVersion: "1.2.0" }),
+    ]);
+    const get = await call("helm_get", { name: "shape", namespace: ns, revision: 2 });
+    expect(get.userValues).toEqual({ greeting: "yo" });
+    const hist = await call("helm_history", { name: "shape", namespace: ns });
+    expect((hist.revisions as unknown[]).length).toBe(3);
+    await call("helm_uninstall", { name: "shape", namespace: ns });
+    const proxy = await startProxyNode(lax1!);
+    try {
+      const log = await call("nodes_log", {
+        cluster: "c1-lax1",
+        name: proxy.name,
+        query: "kubelet",
+        tailLines: 1,
+      });
+      expect(log.log).toBe(`${nodeLogLine(proxy.name, "kubelet", 200)}\n`);
+      const stats = await call("nodes_stats_summary", { cluster: "c1-lax1", name: proxy.name });
+      expect(stats).toMatchObject({ node: proxy.name, pods: 0 });
+    } finally {
+      await proxy.stop();
+    }
+    const merged = await call("clusters_exec_all", {
+      operation: "resources_list",
+      clusters: ["c1-lax1", "c1-sv5"],
+      parameters: { apiVersion: "v1", kind: "ConfigMap", namespace: ns },
+      merge: true,
+    });
+    expect((merged.merged as { clusters: unknown[] }).clusters).toHaveLength(2);
+  }, 120_000);
 
   it("covered every listed tool (nsk_* are listed only with [nsk]; their schemas are checked in the rancher tests)", () => {
     expect([...tools.keys()].filter((n) => !covered.has(n))).toEqual([]);
