@@ -53,6 +53,12 @@ function better(a: RecordMeta, b: RecordMeta): boolean {
   return a.revision > b.revision;
 }
 
+// Helm stores RFC 3339 with nanoseconds (trailing zeros dropped); shown as fixed-width UTC milliseconds.
+function shownTime(t: string | undefined): string {
+  const ms = t ? Date.parse(t) : Number.NaN;
+  return Number.isNaN(ms) ? (t ?? "") : new Date(ms).toISOString();
+}
+
 /** Why: one row of helm_list (the columns of `helm list`). */
 export interface ReleaseRow {
   name: string;
@@ -90,7 +96,7 @@ export function releaseRow(r: Release, meta: RecordMeta): ReleaseRow {
     chartName,
     chartVersion,
     appVersion: r.chart?.metadata?.appVersion ?? "",
-    updated: r.info?.last_deployed ?? "",
+    updated: shownTime(r.info?.last_deployed),
   };
 }
 

@@ -6,11 +6,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ControlPlaneInfo, TestCluster } from "../../harness/controlplane.js";
+import { ensureHelm } from "../../harness/helm.js";
 import { type ApiTarget, apiRequest } from "../../harness/https.js";
 import { publishNodeMetrics, publishPodMetrics } from "../../harness/metrics.js";
 import { createPods, waitForPodsRunning } from "../../harness/pods.js";
 import { admin } from "../../helpers/cluster-api.js";
 import { writeKubeconfig } from "../../helpers/fleet.js";
+import { type ProxyNode, startProxyNode } from "../../helpers/proxy-node.js";
 import { FAKE_NSK, makeFakeNsk } from "../../integration/rancher/fake-nsk.js";
 import { kubeconfigFor, rancherToken, stubClusters } from "../../integration/rancher/helpers.js";
 import { type ExecStub, startExecStub } from "../../stubs/exec-apiserver.js";
@@ -34,6 +36,8 @@ export interface Fixture {
   dfw1: TestCluster;
   exec: ExecStub;
   rancher?: RancherStub;
+  /** A node whose kubelet STUB the node proxy can reach (nodes_log, nodes_stats_summary). */
+  proxyNode: ProxyNode;
   /** Secrets that must appear in no response (tokens of clusters, Rancher, the exec stub; Secret data). */
   secrets: string[];
   /** Literal strings the golden normaliser replaces (temp paths, ports) with a stable name. */
@@ -154,6 +158,7 @@ export async function makeFixture(
     });
     nsk = ['driver = "rancher-api"', `rancher_url = "${rancher.url}"`];
   }
+  const proxyNode = await startProxyNode(lax1);
   const configFile = join(work, "k8s-mcp.toml");
   await writeFile(
     configFile,
@@ -161,6 +166,7 @@ export async function makeFixture(
       `kubeconfig_dir = "${dir}"`,
       'default_cluster = "c1-sv5"',
       `list_output = "${listOutput}"`,
+      `helm_path = "${await ensureHelm()}"`,
       "",
       "[nsk]",
       `config_dir = "${dir}"`,
@@ -176,6 +182,7 @@ export async function makeFixture(
     [work, "<work-dir>"],
     [cp.root, "<controlplane-dir>"],
     [REPO, "<repo>"],
+    [proxyNode.name, "<proxy-node>"],
     ...[sv5, lax1, dfw1].map((c): [string, string] => [
       `127.0.0.1:${port(c.server)}`,
       `127.0.0.1:<${c.name}-port>`,
@@ -199,11 +206,13 @@ export async function makeFixture(
     dfw1,
     exec,
     rancher,
+    proxyNode,
     secrets,
     replacements,
     close: async () => {
       await exec.close();
       await rancher?.close();
+      await proxyNode.stop();
       await rm(work, { recursive: true, force: true });
     },
   };

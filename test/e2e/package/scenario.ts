@@ -7,6 +7,7 @@ import type { TestCluster } from "../../harness/controlplane.js";
 import { apiRequest } from "../../harness/https.js";
 import { waitForPodPhase } from "../../harness/pods.js";
 import { admin, statusOf, waitUntil } from "../../helpers/cluster-api.js";
+import { chartDir } from "../../helpers/helm-cli.js";
 import { resultText } from "../../helpers/mcp.js";
 import type { Fixture } from "./fixture.js";
 import { SECRET_VALUE } from "./fixture.js";
@@ -268,6 +269,69 @@ export function scenario(f: Fixture): Step[] {
         );
         expect(await configMapData(f.lax1, ns, "shared")).toEqual({ region: "us" });
         expect(await statusOf(f.lax1, `/api/v1/namespaces/${ns}/secrets/creds`)).toBe(200);
+      },
+    },
+    {
+      tool: "nodes_log",
+      args: { cluster: "c1-lax1", name: f.proxyNode.name, query: "kubelet", tailLines: 2 },
+      check: (_r, t) => expect(t).toContain(`${f.proxyNode.name} kubelet line 200`),
+    },
+    {
+      tool: "nodes_stats_summary",
+      args: { cluster: "c1-lax1", name: f.proxyNode.name },
+      check: (_r, t) => expect(t).toContain("cpu 250m"),
+    },
+    {
+      tool: "helm_install",
+      args: {
+        name: "web",
+        namespace: ns,
+        chart: chartDir("1.1.9"),
+        values: { db: { password: SECRET_VALUE } },
+      },
+      check: async (_r, t) => {
+        expect(t).toContain("web (web-app 1.1.9) says hello.");
+        expect(await statusOf(f.lax1, `/api/v1/namespaces/${ns}/configmaps/web-config`)).toBe(200);
+        expect(await statusOf(f.sv5, `/api/v1/namespaces/${ns}/configmaps/web-config`)).toBe(404);
+      },
+    },
+    {
+      tool: "helm_upgrade",
+      args: { name: "web", namespace: ns, chart: chartDir("1.2.0"), reuse_values: true },
+      check: (_r, t) => expect(t).toContain("revision 2"),
+    },
+    {
+      tool: "helm_rollback",
+      args: { name: "web", namespace: ns, revision: 1 },
+      check: async () => {
+        const cm = await json<{ data: Record<string, string> }>(
+          f.lax1,
+          `/api/v1/namespaces/${ns}/configmaps/web-config`,
+        );
+        expect(cm.data.chartVersion).toBe("1.1.9");
+      },
+    },
+    {
+      tool: "helm_list",
+      args: { namespace: ns },
+      check: (_r, t) => expect(t).toMatch(/web\s.*\s3\s.*web-app-1\.1\.9/),
+    },
+    {
+      tool: "helm_history",
+      args: { name: "web", namespace: ns },
+      check: (_r, t) => expect(t).toContain("Rollback to 1"),
+    },
+    {
+      tool: "helm_get",
+      args: { name: "web", namespace: ns, revision: 2 },
+      check: (_r, t) => expect(t).toMatch(/password: "?<redacted>/),
+    },
+    {
+      tool: "helm_uninstall",
+      args: { name: "web", namespace: ns },
+      check: async () => {
+        expect(await statusOf(f.lax1, `/api/v1/namespaces/${ns}/configmaps/web-config`)).toBe(404);
+        expect(await statusOf(f.lax1, `/api/v1/namespaces/${ns}/configmaps/shared`)).toBe(200);
       },
     },
     {
