@@ -33,6 +33,7 @@ describe("loadConfig defaults", () => {
       max_manifest_bytes: 4194304,
       max_replicas: 1000,
       max_manifest_documents: 1000,
+      helm_path: "helm",
       log_level: "info",
       host: "127.0.0.1",
       session_idle_timeout: "30m",
