@@ -45,9 +45,9 @@ describe("node tools through the node proxy", () => {
       const want = [NODE_LOG_LINES - 2, NODE_LOG_LINES - 1, NODE_LOG_LINES].map((i) =>
         nodeLogLine(node, "kubelet", i),
       );
-      expect(resultText(r).trim().split("\n")).toEqual(want);
+      expect((r.structuredContent as { log: string }).log.trim().split("\n")).toEqual(want);
       const file = await ts.call("nodes_log", { cluster: c0.name, name: node, query: "/kubelet.log" });
-      const lines = resultText(file).trim().split("\n");
+      const lines = (file.structuredContent as { log: string }).log.trim().split("\n");
       expect(lines).toHaveLength(100);
       expect(lines.at(-1)).toBe(nodeLogLine(node, "/kubelet.log", NODE_LOG_LINES));
     });
