@@ -117,6 +117,8 @@ export interface ScopedClient {
   readRelease(ref: ObjectRef, opts: { driver: Driver; full: boolean }): Promise<OpenedRecord>;
   /** A kubelet endpoint through the apiserver's node proxy (a get of nodes/proxy); the body as text. */
   nodeProxy(node: string, path: NodeProxyPath, query?: KubeRequest["query"]): Promise<string>;
+  /** Judges what a child process would do (as every request is judged) without sending anything. */
+  judge(intents: readonly CliIntent[]): void;
   /** Runs a child process against this cluster only: the policy judges `intents` first, then a temp kubeconfig. */
   withKubeconfig<T>(
     intents: readonly CliIntent[],
@@ -261,7 +263,7 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
     subresource,
   });
 
-  return {
+  const scoped: ScopedClient = {
     name: o.policy.cluster,
     info: async () => {
       const c = await client();
@@ -404,12 +406,15 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
       });
       return res.body;
     },
-    withKubeconfig: async (intents, fn) => {
-      // Nothing is sent here: the same decision every request gets, on what the child process will do.
+    // Nothing is sent here: the same decision every request gets, on what the child process will do.
+    judge: (intents) => {
       for (const i of intents) {
         buildPath({ resource: i.resource, namespace: i.namespace }, "collection");
         for (const verb of i.verbs) decide(o.policy, { resource: i.resource, verb });
       }
+    },
+    withKubeconfig: async (intents, fn) => {
+      scoped.judge(intents);
       return withTempKubeconfig(await client(), fn);
     },
     serverVersion: async () =>
@@ -432,4 +437,5 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
       return review.status?.userInfo ?? {};
     },
   };
+  return scoped;
 }

@@ -3,10 +3,11 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { ToolError } from "../errors.js";
-import { runHelm } from "../helm/cli.js";
+import { type HelmResult, runHelm } from "../helm/cli.js";
 import { checkReleaseName, RECORD_KINDS } from "../helm/find.js";
 import type { Release } from "../helm/record.js";
 import { showRelease } from "../helm/redact.js";
+import { judgeRendered, type RenderedObject, releaseObjects, renderedObjects } from "../helm/rendered.js";
 import type { Verb } from "../kube/access.js";
 import { knownResource } from "../kube/api-resources.js";
 import type { CliIntent } from "../kube/scoped.js";
@@ -110,6 +111,82 @@ interface Plan {
   values?: Record<string, unknown>;
   json: boolean;
   timeoutS: number;
+  /** rollback: the revision to return to (default: the one before the newest). */
+  revision?: number;
+}
+
+// One helm run of the plan under the call's intents; `dryRun` simulates against the live API.
+async function runPlan(
+  plan: Plan,
+  ctx: ClusterToolContext,
+  intents: readonly CliIntent[],
+  dryRun: boolean,
+): Promise<HelmResult> {
+  return ctx.cluster.withKubeconfig(intents, async (kubeconfig, dir) => {
+    const args = [...plan.flags, "--namespace", plan.namespace];
+    if (plan.values) {
+      const file = join(dir, "values.json");
+      await writeFile(file, JSON.stringify(plan.values), { mode: 0o600 });
+      args.push("--values", file);
+    }
+    if (plan.json) args.push("--output", "json");
+    // install/upgrade/rollback simulate against the live API (server); uninstall only has the plain switch.
+    if (dryRun) args.push(plan.action === "uninstall" ? "--dry-run" : "--dry-run=server");
+    args.push("--timeout", `${plan.timeoutS}s`, "--", ...plan.positionals);
+    return runHelm({
+      helmPath: ctx.deps.config.helm_path,
+      args,
+      kubeconfig,
+      dir,
+      timeoutMs: (plan.timeoutS + 30) * 1000,
+      signal: ctx.signal,
+    });
+  });
+}
+
+// The objects a rollback would re-apply: the target revision's manifest and hooks, read with helm itself.
+async function rollbackObjects(plan: Plan, ctx: ClusterToolContext): Promise<RenderedObject[]> {
+  const read = { resource: RECORD_KINDS.secret, namespace: plan.namespace, verbs: ["get", "list"] as Verb[] };
+  return ctx.cluster.withKubeconfig([read], async (kubeconfig, dir) => {
+    // Fails closed: what cannot be read cannot be checked, so the rollback does not run.
+    const helm = async (args: string[]): Promise<string> => {
+      const r = await runHelm({
+        helmPath: ctx.deps.config.helm_path,
+        args: [...args, "--namespace", plan.namespace, "--", plan.name],
+        kubeconfig,
+        dir,
+        timeoutMs: 60_000,
+        signal: ctx.signal,
+      });
+      if (r.exitCode !== 0)
+        throw new ToolError(
+          `helm rollback of ${plan.namespace}/${plan.name} on cluster '${ctx.cluster.name}' is refused: the target revision could not be read to check it against this server's policy: ${r.stderr.trim().slice(-500)}`,
+          "helm_history lists the release's revisions; pass one as `revision`",
+        );
+      return r.stdout;
+    };
+    let target = plan.revision;
+    if (target === undefined) {
+      const [last] = JSON.parse(await helm(["history", "--max", "1", "--output", "json"])) as {
+        revision?: number;
+      }[];
+      target = (last?.revision ?? 0) - 1; // helm's own default: the revision before the newest
+    }
+    if (target < 1) return []; // no earlier revision: helm's rollback refuses by itself
+    const at = ["--revision", String(target)];
+    return [
+      ...(await renderedObjects(await helm(["get", "manifest", ...at]), `revision ${target}'s manifest`)),
+      ...(await renderedObjects(await helm(["get", "hooks", ...at]), `revision ${target}'s hooks`)),
+    ];
+  });
+}
+
+function parseRelease(run: HelmResult, plan: Plan, where: string): Release {
+  try {
+    return JSON.parse(run.stdout) as Release;
+  } catch {
+    throw new ToolError(`helm ${plan.action} of ${where} printed no release JSON`, "check with helm_history");
+  }
 }
 
 async function execute(plan: Plan, ctx: ClusterToolContext): Promise<{ text: string; structured: Result }> {
@@ -123,36 +200,31 @@ async function execute(plan: Plan, ctx: ClusterToolContext): Promise<{ text: str
   ];
   if (plan.createNamespace)
     intents.push({ resource: NAMESPACES, namespace: plan.namespace, verbs: ["create"] });
-  const run = await c.withKubeconfig(intents, async (kubeconfig, dir) => {
-    const args = [...plan.flags, "--namespace", plan.namespace];
-    if (plan.values) {
-      const file = join(dir, "values.json");
-      await writeFile(file, JSON.stringify(plan.values), { mode: 0o600 });
-      args.push("--values", file);
-    }
-    if (plan.json) args.push("--output", "json");
-    // install/upgrade/rollback simulate against the live API (server); uninstall only has the plain switch.
-    if (plan.dryRun) args.push(plan.action === "uninstall" ? "--dry-run" : "--dry-run=server");
-    args.push("--timeout", `${plan.timeoutS}s`, "--", ...plan.positionals);
-    return runHelm({
-      helmPath: ctx.deps.config.helm_path,
-      args,
-      kubeconfig,
-      dir,
-      timeoutMs: (plan.timeoutS + 30) * 1000,
-      signal: ctx.signal,
-    });
-  });
   const where = `${plan.namespace}/${plan.name} on cluster '${c.name}'`;
-  if (run.exitCode !== 0) {
+  const failed = (run: HelmResult): ToolError => {
     const why = scrub(run.stderr.trim() || run.stdout.trim()).slice(-2000);
-    throw new ToolError(
+    return new ToolError(
       `helm ${plan.action} of ${where} failed: ${why}`,
       plan.action === "install"
         ? "helm_list shows existing releases; check the chart path and values, or try dry_run"
         : "helm_history shows the release's revisions and their status",
     );
+  };
+  const what = `helm ${plan.action} of ${where} is`;
+  let run: HelmResult;
+  if (plan.action === "install" || plan.action === "upgrade") {
+    // Rendered with the cluster's capabilities first; the write runs only when every object passes the policy.
+    const preview = await runPlan(plan, ctx, intents, true);
+    if (preview.exitCode !== 0) throw failed(preview);
+    const rel = parseRelease(preview, plan, where);
+    await judgeRendered(c, await releaseObjects(rel), plan.namespace, plan.verbs, what);
+    run = plan.dryRun ? preview : await runPlan(plan, ctx, intents, false);
+  } else {
+    if (plan.action === "rollback")
+      await judgeRendered(c, await rollbackObjects(plan, ctx), plan.namespace, plan.verbs, what);
+    run = await runPlan(plan, ctx, intents, plan.dryRun);
   }
+  if (run.exitCode !== 0) throw failed(run);
   const base: Result = {
     cluster: c.name,
     action: plan.action,
@@ -168,12 +240,7 @@ async function execute(plan: Plan, ctx: ClusterToolContext): Promise<{ text: str
       structured: { ...base, message },
     };
   }
-  let rel: Release;
-  try {
-    rel = JSON.parse(run.stdout) as Release;
-  } catch {
-    throw new ToolError(`helm ${plan.action} of ${where} printed no release JSON`, "check with helm_history");
-  }
+  const rel = parseRelease(run, plan, where);
   const shown = await showRelease(rel, ctx.deps.config.allow_secret_values);
   const chartName = rel.chart?.metadata?.name ?? "";
   const notes = scrub(shown.notes);
@@ -312,6 +379,7 @@ const helmRollback = defineClusterTool({
         dryRun: args.dry_run === true,
         flags: ["rollback", ...(args.wait ? ["--wait"] : [])],
         positionals: [args.name, ...(args.revision ? [String(args.revision)] : [])],
+        revision: args.revision,
         verbs: ["create", "patch"],
         json: false,
         timeoutS: args.timeout_seconds ?? DEFAULT_TIMEOUT_S,

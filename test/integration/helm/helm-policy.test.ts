@@ -1,9 +1,11 @@
-// Helm tools under the server's policy: read_only, disable_destructive, read_only_clusters, denied_resources,
-// confirm_clusters, RBAC, a missing helm binary and hostile arguments. After each refusal the cluster is unchanged.
+// Helm tools under the server's policy: read_only, disable_destructive, read_only_clusters, denied_resources (on the
+// release records and on every object a chart renders, hooks included), confirm_clusters, RBAC, a missing helm
+// binary and hostile arguments. After each refusal the cluster is unchanged.
 import { readdir, readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { ensureHelm } from "../../harness/helm.js";
-import { freshNamespace, statusOf } from "../../helpers/cluster-api.js";
+import { apiRequest } from "../../harness/https.js";
+import { admin, freshNamespace, statusOf } from "../../helpers/cluster-api.js";
 import { type FleetDir, makeFleetDir } from "../../helpers/fleet.js";
 import { chartDir } from "../../helpers/helm-cli.js";
 import { type ConfigInput, resultText, startTestServer, type TestServer } from "../../helpers/mcp.js";
@@ -165,6 +167,114 @@ describe("helm tools under policy", () => {
     });
   }, 90_000);
 });
+
+const record = (name: string, v: number) =>
+  `/api/v1/namespaces/${ns}/secrets/sh.helm.release.v1.${name}.v${v}`;
+const configMap = (name: string) => `/api/v1/namespaces/${ns}/configmaps/${name}-config`;
+const secret = (name: string) => `/api/v1/namespaces/${ns}/secrets/${name}-db`;
+const DENY_CM: ConfigInput = { denied_resources: [{ kind: "ConfigMap" }] };
+
+describe("denied_resources on the objects a chart renders", () => {
+  it("install of a chart rendering a denied kind is refused, dry run or not; nothing is created", async () => {
+    await withServer(DENY_CM, async (ts) => {
+      for (const dry_run of [false, true]) {
+        const r = await ts.call("helm_install", {
+          cluster: c0.name,
+          name: "dcm",
+          namespace: ns,
+          chart: chartDir("1.2.0"),
+          dry_run,
+        });
+        expect(r.isError).toBe(true);
+        const text = resultText(r);
+        expect(text).toContain(
+          `helm install of ${ns}/dcm on cluster '${c0.name}' is refused before any change`,
+        );
+        expect(text).toContain("the chart renders ConfigMap 'dcm-config' (apiVersion v1, manifest)");
+        expect(text).toContain("denied_resources");
+      }
+    });
+    expect(await statusOf(c0, record("dcm", 1))).toBe(404);
+    expect(await statusOf(c0, configMap("dcm"))).toBe(404);
+    expect(await statusOf(c0, secret("dcm"))).toBe(404);
+  }, 120_000);
+
+  it("a denied kind in a hook (batch Job) refuses the install; a denial matching nothing lets it through", async () => {
+    await withServer({ denied_resources: [{ group: "batch", kind: "Job" }] }, async (ts) => {
+      const r = await ts.call("helm_install", {
+        cluster: c0.name,
+        name: "dhook",
+        namespace: ns,
+        chart: chartDir("hook-never-done"),
+      });
+      expect(r.isError).toBe(true);
+      expect(resultText(r)).toContain(
+        "the chart renders Job 'dhook-hook' (apiVersion batch/v1, hook hook-never-done/templates/job.yaml)",
+      );
+      expect(resultText(r)).toContain("denied_resources");
+      // Same server, a chart with no Job: installed (the check refuses only what is denied).
+      const ok = await ts.call("helm_install", {
+        cluster: c0.name,
+        name: "nojob",
+        namespace: ns,
+        chart: chartDir("1.1.9"),
+      });
+      expect(ok.isError, resultText(ok)).toBeFalsy();
+    });
+    expect(await statusOf(c0, record("dhook", 1))).toBe(404);
+    expect(await statusOf(c0, `/apis/batch/v1/namespaces/${ns}/jobs/dhook-hook`)).toBe(404);
+    expect(await statusOf(c0, record("nojob", 1))).toBe(200);
+    expect(await statusOf(c0, configMap("nojob"))).toBe(200);
+  }, 120_000);
+
+  it("upgrade and rollback to a revision rendering a denied kind are refused; no new revision is written", async () => {
+    await withServer({}, async (ts) => {
+      const base = { cluster: c0.name, name: "drb", namespace: ns };
+      for (const [tool, args] of [
+        ["helm_install", { ...base, chart: chartDir("1.1.9") }],
+        ["helm_upgrade", { ...base, chart: chartDir("1.2.0") }],
+      ] as const) {
+        const r = await ts.call(tool, args);
+        expect(r.isError, resultText(r)).toBeFalsy();
+      }
+    });
+    const before = await cmVersion("drb");
+    expect(before).toBe("1.2.0");
+    await withServer(DENY_CM, async (ts) => {
+      const up = await ts.call("helm_upgrade", {
+        cluster: c0.name,
+        name: "drb",
+        namespace: ns,
+        chart: chartDir("1.1.9"),
+      });
+      expect(up.isError).toBe(true);
+      expect(resultText(up)).toContain("helm upgrade of");
+      expect(resultText(up)).toContain("the chart renders ConfigMap 'drb-config'");
+      const back = await ts.call("helm_rollback", { cluster: c0.name, name: "drb", namespace: ns });
+      expect(back.isError).toBe(true);
+      expect(resultText(back)).toContain("helm rollback of");
+      expect(resultText(back)).toContain(
+        "the chart renders ConfigMap 'drb-config' (apiVersion v1, revision 1's manifest)",
+      );
+      expect(resultText(back)).toContain("denied_resources");
+    });
+    expect(await statusOf(c0, record("drb", 3))).toBe(404);
+    expect(await cmVersion("drb")).toBe("1.2.0");
+    // A denial the revision does not touch: the rollback runs and writes revision 3.
+    await withServer({ denied_resources: [{ group: "apps", kind: "Deployment" }] }, async (ts) => {
+      const back = await ts.call("helm_rollback", { cluster: c0.name, name: "drb", namespace: ns });
+      expect(back.isError, resultText(back)).toBeFalsy();
+    });
+    expect(await statusOf(c0, record("drb", 3))).toBe(200);
+    expect(await cmVersion("drb")).toBe("1.1.9");
+  }, 180_000);
+});
+
+// The chart version the release's ConfigMap carries on the cluster (what the last applied revision wrote).
+async function cmVersion(name: string): Promise<string | undefined> {
+  const res = await apiRequest(admin(c0), "GET", configMap(name));
+  return (JSON.parse(res.body) as { data?: { chartVersion?: string } }).data?.chartVersion;
+}
 
 // helm processes whose command line names this release (the server's child, found through /proc).
 async function helmProcesses(release: string): Promise<string[]> {
