@@ -13,7 +13,8 @@ export type Fault =
   | "truncated-body" // status, headers (full Content-Length) and half the body, then a clean close
   | "invalid-json" // the upstream status and headers, the body replaced by text that is not JSON
   | "throttle" // not forwarded: 429 with Retry-After
-  | "stall-after-headers"; // forwarded; status and headers, then no body ever
+  | "stall-after-headers" // forwarded; status and headers, then no body ever
+  | "hold-answer"; // forwarded and answered upstream; the client gets nothing at all until it goes away
 
 /** Why: which requests a fault hits, and how many times (default once). */
 export interface FaultRule {
@@ -146,6 +147,10 @@ export async function startFaultProxy(up: Upstream): Promise<FaultProxy> {
         socket.end(text);
         return;
       }
+      case "hold-answer":
+        stalled.add(socket);
+        socket.on("close", () => stalled.delete(socket));
+        return;
       case "stall-after-headers":
         stalled.add(socket);
         socket.on("close", () => stalled.delete(socket));
