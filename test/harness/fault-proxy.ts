@@ -24,6 +24,10 @@ export interface FaultRule {
   retryAfterSeconds?: number;
 }
 
+/** Why: a rule's match for the real write (never its server-side dry run) of one method on matching paths. */
+export const realWrite = (method: string, path: RegExp) => (m: string, url: URL) =>
+  m === method && path.test(url.pathname) && !url.searchParams.has("dryRun");
+
 /** Why: what a test needs: the proxy's URL and CA for a kubeconfig, rules, and what actually fired. */
 export interface FaultProxy {
   server: string;

@@ -4,18 +4,22 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
-import { type FaultProxy, startFaultProxy } from "../../harness/fault-proxy.js";
+import { type FaultProxy, realWrite, startFaultProxy } from "../../harness/fault-proxy.js";
 import { apiRequest } from "../../harness/https.js";
 import { writeClusterKubeconfig } from "../../harness/kubeconfig-files.js";
 import { freePort } from "../../harness/ports.js";
-import { admin, create, deploymentBody, freshNamespace, statusOf } from "../../helpers/cluster-api.js";
+import {
+  admin,
+  create,
+  deploymentBody,
+  freshNamespace,
+  replicasOf,
+  statusOf,
+} from "../../helpers/cluster-api.js";
 import { resultText, startTestServer, type TestServer } from "../../helpers/mcp.js";
 
 const cp = inject("controlplane");
 const real = cp.clusters[0]!;
-
-const writes = (method: string, path: RegExp) => (m: string, url: URL) =>
-  m === method && path.test(url.pathname) && !url.searchParams.has("dryRun");
 
 describe("write outcomes through a fault-injecting proxy (real apiserver behind it)", () => {
   let proxy: FaultProxy;
@@ -70,7 +74,7 @@ describe("write outcomes through a fault-injecting proxy (real apiserver behind 
   });
 
   it("reset after sending a create: read back once, says it was created (and it was)", async () => {
-    proxy.inject({ fault: "reset-after-send", match: writes("POST", /\/pods$/) });
+    proxy.inject({ fault: "reset-after-send", match: realWrite("POST", /\/pods$/) });
     const res = await call("pods_run", { image: "nginx", name: "run-reset", namespace: ns });
     const text = resultText(res);
     expect(res.isError).toBeFalsy();
@@ -87,7 +91,7 @@ describe("write outcomes through a fault-injecting proxy (real apiserver behind 
 
   it("reset after sending a delete: read back once, says it was deleted (and it was)", async () => {
     await create(real, `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "del-reset" } });
-    proxy.inject({ fault: "reset-after-send", match: writes("DELETE", /\/configmaps\/del-reset$/) });
+    proxy.inject({ fault: "reset-after-send", match: realWrite("DELETE", /\/configmaps\/del-reset$/) });
     const res = await deleteConfigMap("del-reset");
     expect(res.isError).toBeFalsy();
     expect(resultText(res)).toMatch(
@@ -97,7 +101,7 @@ describe("write outcomes through a fault-injecting proxy (real apiserver behind 
   });
 
   it("reset after sending an apply: outcome unknown, in text, data and audit (the change was made)", async () => {
-    proxy.inject({ fault: "reset-after-send", match: writes("PATCH", /\/configmaps\/apply-reset$/) });
+    proxy.inject({ fault: "reset-after-send", match: realWrite("PATCH", /\/configmaps\/apply-reset$/) });
     const res = await call("resources_create_or_update", { resource: cm("apply-reset", { k: "v" }) });
     const text = resultText(res);
     expect(res.isError).toBe(true);
@@ -132,7 +136,7 @@ describe("write outcomes through a fault-injecting proxy (real apiserver behind 
   });
 
   it("truncated body of a create (201 seen): the create was made, and the answer says so", async () => {
-    proxy.inject({ fault: "truncated-body", match: writes("POST", /\/pods$/) });
+    proxy.inject({ fault: "truncated-body", match: realWrite("POST", /\/pods$/) });
     const res = await call("pods_run", { image: "nginx", name: "run-trunc", namespace: ns });
     expect(res.isError).toBeFalsy();
     expect(resultText(res)).toMatch(
@@ -143,7 +147,7 @@ describe("write outcomes through a fault-injecting proxy (real apiserver behind 
 
   it("invalid JSON in a scale's 200: named as not JSON, and says the change was made (it was)", async () => {
     await create(real, `/apis/apps/v1/namespaces/${ns}/deployments`, deploymentBody("web", 1));
-    proxy.inject({ fault: "invalid-json", match: writes("PATCH", /\/deployments\/web\/scale$/) });
+    proxy.inject({ fault: "invalid-json", match: realWrite("PATCH", /\/deployments\/web\/scale$/) });
     const res = await call("resources_scale", {
       apiVersion: "apps/v1",
       kind: "Deployment",
@@ -156,12 +160,7 @@ describe("write outcomes through a fault-injecting proxy (real apiserver behind 
       /the response from .* \(status 200, \d+ bytes\) is not valid JSON \(.*\); the API server accepted the change, so it was made; only its answer was lost\. Try: read the object \(resources_get\) to see it; do not repeat the change/,
     );
     expect(res.structuredContent).toMatchObject({ outcome: "applied" });
-    const scale = await (await import("../../harness/https.js")).apiRequest(
-      { server: real.server, ca: real.ca, token: real.adminToken },
-      "GET",
-      `/apis/apps/v1/namespaces/${ns}/deployments/web/scale`,
-    );
-    expect(scale.json<{ spec: { replicas: number } }>().spec.replicas).toBe(2);
+    expect(await replicasOf(real, ns, "web")).toBe(2);
   });
 
   it("429 with Retry-After: shown with the wait, and nothing applied", async () => {
@@ -192,7 +191,7 @@ describe("write outcomes through a fault-injecting proxy (real apiserver behind 
   });
 
   it("reset mid-body of an apply's 2xx: accepted, only the answer lost (and the change is there)", async () => {
-    proxy.inject({ fault: "reset-mid-body", match: writes("PATCH", /\/configmaps\/apply-mid$/) });
+    proxy.inject({ fault: "reset-mid-body", match: realWrite("PATCH", /\/configmaps\/apply-mid$/) });
     const res = await call("resources_create_or_update", { resource: cm("apply-mid", { k: "mid" }) });
     const text = resultText(res);
     expect(res.isError).toBeFalsy();
@@ -212,7 +211,7 @@ describe("write outcomes through a fault-injecting proxy (real apiserver behind 
   });
 
   it("reset mid-body of a create: read back once, says it was created (and it was)", async () => {
-    proxy.inject({ fault: "reset-mid-body", match: writes("POST", /\/pods$/) });
+    proxy.inject({ fault: "reset-mid-body", match: realWrite("POST", /\/pods$/) });
     const res = await call("pods_run", { image: "nginx", name: "run-mid", namespace: ns });
     const text = resultText(res);
     expect(res.isError).toBeFalsy();
@@ -226,7 +225,7 @@ describe("write outcomes through a fault-injecting proxy (real apiserver behind 
   it("reset mid-body of a delete: read back once, says it was deleted (and only that object was)", async () => {
     await create(real, `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "del-mid" } });
     await create(real, `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "del-mid-kept" } });
-    proxy.inject({ fault: "reset-mid-body", match: writes("DELETE", /\/configmaps\/del-mid$/) });
+    proxy.inject({ fault: "reset-mid-body", match: realWrite("DELETE", /\/configmaps\/del-mid$/) });
     const res = await deleteConfigMap("del-mid");
     expect(res.isError).toBeFalsy();
     expect(resultText(res)).toMatch(
@@ -237,7 +236,7 @@ describe("write outcomes through a fault-injecting proxy (real apiserver behind 
   });
 
   it("cancelled by the client while the proxy holds an apply's answer: audited as outcome unknown", async () => {
-    proxy.inject({ fault: "hold-answer", match: writes("PATCH", /\/configmaps\/apply-cancel$/) });
+    proxy.inject({ fault: "hold-answer", match: realWrite("PATCH", /\/configmaps\/apply-cancel$/) });
     const controller = new AbortController();
     const before = ts.records.length;
     const pending = ts.client
