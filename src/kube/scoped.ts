@@ -5,7 +5,7 @@ import type { Driver } from "../helm/record.js";
 import { decide, type RequestPolicy, type Verb } from "./access.js";
 import { type ApiResource, resolveResource } from "./api-resources.js";
 import type { ClusterClient, KubeRequest, KubeResponse } from "./client.js";
-import { fromResponse, KubeError, parseJson } from "./errors.js";
+import { fromResponse, KubeError, parseJson, withEffect, writeEffect } from "./errors.js";
 import { type ExecResult, execInPod } from "./exec.js";
 import { withTempKubeconfig } from "./kubeconfig-temp.js";
 import {
@@ -296,7 +296,12 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
         allowErrorStatus: true,
       });
       if (res.status === 409) throw applyConflict(res.body, t);
-      if (res.status < 200 || res.status >= 300) throw fromResponse(res.status, res.body, res.headers);
+      // A refusal of the real apply says whether it changed anything (a 500/502/504: unknown), as every write does.
+      if (res.status < 200 || res.status >= 300)
+        throw withEffect(
+          fromResponse(res.status, res.body, res.headers),
+          writeEffect(dryRun ? "GET" : "PATCH", "answered", res.status),
+        );
       return clean(parseJson<Obj>(res, dryRun ? "GET" : "PATCH", (await client()).server));
     },
     create: async (manifest) => {

@@ -3,7 +3,7 @@ import { KubeError, type WriteEffect } from "../kube/errors.js";
 import type { CallRecord } from "./deps.js";
 
 /**
- * Why: a call cut off by its deadline is a timeout and one the client abandoned is cancelled, whatever the
+ * Why: a write whose effect is unknown says so; else a call cut off by its deadline is a timeout and one the client abandoned is cancelled, whatever the
  * handler returned or threw afterwards; otherwise a Kubernetes timeout/cancellation keeps its own kind.
  */
 export function callOutcome(
@@ -12,11 +12,11 @@ export function callOutcome(
   signal: AbortSignal,
   effect?: WriteEffect,
 ): CallRecord["outcome"] {
+  // A write cut off after it was sent (even if cancelled or timed out) may have changed the cluster: first.
+  if ((failure instanceof KubeError ? failure.effect : effect) === "unknown") return "unknown";
   if (signal.aborted)
     return (signal.reason as Error | undefined)?.name === "TimeoutError" ? "timeout" : "cancelled";
   if (failure instanceof KubeError && (failure.kind === "timeout" || failure.kind === "cancelled"))
     return failure.kind;
-  // A write that may have changed the cluster is its own outcome: the trail must not call it a plain failure.
-  if ((failure instanceof KubeError ? failure.effect : effect) === "unknown") return "unknown";
   return isError ? "error" : "ok";
 }

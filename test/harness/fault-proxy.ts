@@ -13,7 +13,8 @@ export type Fault =
   | "truncated-body" // status, headers (full Content-Length) and half the body, then a clean close
   | "invalid-json" // the upstream status and headers, the body replaced by text that is not JSON
   | "throttle" // not forwarded: 429 with Retry-After
-  | "stall-after-headers"; // forwarded; status and headers, then no body ever
+  | "stall-after-headers" // forwarded; status and headers, then no body ever
+  | "hold-answer"; // forwarded and answered upstream; the client gets nothing at all until it goes away
 
 /** Why: which requests a fault hits, and how many times (default once). */
 export interface FaultRule {
@@ -22,6 +23,10 @@ export interface FaultRule {
   times?: number;
   retryAfterSeconds?: number;
 }
+
+/** Why: a rule's match for the real write (never its server-side dry run) of one method on matching paths. */
+export const realWrite = (method: string, path: RegExp) => (m: string, url: URL) =>
+  m === method && path.test(url.pathname) && !url.searchParams.has("dryRun");
 
 /** Why: what a test needs: the proxy's URL and CA for a kubeconfig, rules, and what actually fired. */
 export interface FaultProxy {
@@ -146,6 +151,10 @@ export async function startFaultProxy(up: Upstream): Promise<FaultProxy> {
         socket.end(text);
         return;
       }
+      case "hold-answer":
+        stalled.add(socket);
+        socket.on("close", () => stalled.delete(socket));
+        return;
       case "stall-after-headers":
         stalled.add(socket);
         socket.on("close", () => stalled.delete(socket));

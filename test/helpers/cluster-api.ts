@@ -76,3 +76,13 @@ export function deploymentBody(name: string, replicas: number): Record<string, u
     },
   };
 }
+
+/** Why: a workload's replicas read straight from the cluster (its scale subresource), behind the server's back. */
+export async function replicasOf(c: TestCluster, ns: string, deployment: string): Promise<number> {
+  const res = await apiRequest(
+    admin(c),
+    "GET",
+    `/apis/apps/v1/namespaces/${ns}/deployments/${deployment}/scale`,
+  );
+  return res.json<{ spec: { replicas: number } }>().spec.replicas;
+}
