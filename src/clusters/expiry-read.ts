@@ -2,7 +2,6 @@
 // Rancher's report) and hands them to the pure rules in expiry.ts. Reads local files only; no cluster call.
 import { dirname, resolve } from "node:path";
 import { readKubeconfigFile } from "../util/read-limited.js";
-import { parseKubeconfigDoc } from "./clients.js";
 import { splitContextAddress } from "./discovery/registry.js";
 import { type CredentialExpiry, credentialExpiry, userOfContext } from "./expiry.js";
 
@@ -11,7 +10,7 @@ export type RancherTokenReport = (cluster: string) => { tokenName: string; expir
 
 /** Why: the slice of ClusterManager expiry needs, so this module stays testable and survives its refactors. */
 export interface ExpirySources {
-  credentialSource(name: string): Promise<{ file: string; text: string; context?: string }>;
+  credentialSource(name: string): Promise<{ file: string; doc: unknown; context?: string }>;
   execCredentialExpiry(name: string): number | undefined;
 }
 
@@ -20,9 +19,12 @@ async function readNamed(base: string, path: unknown): Promise<string | undefine
   return readKubeconfigFile(resolve(base, path)).catch(() => undefined);
 }
 
-/** Why: one kubeconfig text's expiry (the refresh scheduler reads files it is about to renew this way). */
-export async function expiryOfText(
-  text: string,
+/**
+ * Why: one parsed kubeconfig's expiry: a served cluster's document as the KubeconfigStore parsed it, or a file
+ * the refresh scheduler is about to renew.
+ */
+export async function expiryOfDoc(
+  doc: unknown,
   opts: {
     context?: string;
     file?: string;
@@ -31,7 +33,7 @@ export async function expiryOfText(
     name?: string;
   },
 ): Promise<CredentialExpiry | undefined> {
-  const user = userOfContext(await parseKubeconfigDoc(text), opts.context);
+  const user = userOfContext(doc, opts.context);
   if (!user) return undefined;
   const base = opts.file ? dirname(opts.file) : process.cwd();
   const [clientCertificate, tokenFile] = await Promise.all([
@@ -54,7 +56,7 @@ export async function readCredentialExpiry(
   rancher?: RancherTokenReport,
 ): Promise<CredentialExpiry | undefined> {
   const kc = await clusters.credentialSource(name);
-  return expiryOfText(kc.text, {
+  return expiryOfDoc(kc.doc, {
     context: kc.context,
     file: kc.file,
     execExpiresAt: clusters.execCredentialExpiry(name),

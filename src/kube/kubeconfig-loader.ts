@@ -4,6 +4,8 @@ import { Agent } from "node:http";
 import type { RequestOptions } from "node:https";
 import { dirname } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
+// client-node's own readers of parsed kubeconfig sections (what KubeConfig.loadFromString does after js-yaml).
+import { newClusters, newContexts, newUsers } from "@kubernetes/client-node/dist/config_types.js";
 import type { ClientSettings } from "./client.js";
 import { KubeError } from "./errors.js";
 import { takeOverExec } from "./exec-credential.js";
@@ -12,9 +14,27 @@ import { takeOverExec } from "./exec-credential.js";
 export interface KubeconfigSource {
   name: string;
   file: string;
-  text: string;
+  /** The kubeconfig as parsed once by the KubeconfigStore (js-yaml, client-node's own parser). */
+  doc: unknown;
+  /** The text parsed, when there is one (a merged classic list has none): an empty one is named as such. */
+  text?: string;
+  /** Why the text does not parse (line and column, never content). */
+  error?: string;
   /** Context to use; default: the file's current-context. */
   context?: string;
+}
+
+// KubeConfig.loadFromString without its own js-yaml parse: the document is the one every other reader used.
+function loadFromDoc(kc: KubeConfig, doc: unknown): void {
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new TypeError("not a kubeconfig mapping");
+  const obj = doc as Record<string, unknown>;
+  const opts = { onInvalidEntry: "filter" as const };
+  kc.loadFromOptions({
+    clusters: newClusters(obj.clusters, opts),
+    contexts: newContexts(obj.contexts, opts),
+    users: newUsers(obj.users, opts),
+    currentContext: obj["current-context"] as string,
+  });
 }
 
 /**
@@ -26,10 +46,15 @@ export async function loadClientSettings(
   defaultTimeoutMs: number,
 ): Promise<ClientSettings> {
   const kc = new KubeConfig();
-  if (src.text.trim() === "")
+  if (src.text?.trim() === "")
     throw new KubeError("kubeconfig", `kubeconfig ${src.file} is empty (a write or refresh cut short?)`);
+  if (src.error)
+    throw new KubeError(
+      "kubeconfig",
+      `kubeconfig ${src.file} is not valid YAML (half written or cut short?): ${src.error}`,
+    );
   try {
-    kc.loadFromString(src.text, { onInvalidEntry: "filter" });
+    loadFromDoc(kc, src.doc);
     kc.makePathsAbsolute(dirname(src.file));
   } catch (err) {
     // client-node reads a document that is not a mapping (empty, a bare string) by dereferencing it: a TypeError.

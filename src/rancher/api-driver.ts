@@ -1,6 +1,5 @@
 // The rancher-api driver: lists clusters (following pagination) and writes generateKubeconfig output atomically.
 import { join } from "node:path";
-import { parseKubeconfigDoc } from "../clusters/clients.js";
 import { rancherTokenName, userOfContext } from "../clusters/expiry.js";
 import type { Logger } from "../log.js";
 import { mapPool } from "../util/pool.js";
@@ -105,7 +104,8 @@ export class ApiDriver implements RefreshDriver {
   // Rancher tokens are not JWTs: only Rancher knows when the one it minted expires (GET /v3/tokens/<name>).
   // A token without expiry, or a lookup this user may not make, leaves the expiry unknown, not the refresh failed.
   private async tokenExpiry(config: string, signal: AbortSignal): Promise<TokenExpiry | undefined> {
-    const user = userOfContext(await parseKubeconfigDoc(config));
+    const { tryReadKubeconfigDoc } = await import("../clusters/discovery/kubeconfig.js");
+    const user = userOfContext(tryReadKubeconfigDoc(config, "Rancher's kubeconfig").doc);
     const tokenName = rancherTokenName(typeof user?.token === "string" ? user.token : undefined);
     if (!tokenName) return undefined;
     try {

@@ -2,7 +2,7 @@
 
 import type { ExpirySource } from "../clusters/expiry.js";
 import type { RancherTokenReport } from "../clusters/expiry-read.js";
-import { expiryOfText } from "../clusters/expiry-read.js";
+import { expiryOfDoc } from "../clusters/expiry-read.js";
 import { readLocalFiles } from "./local.js";
 import type { RefreshState } from "./state.js";
 
@@ -30,8 +30,11 @@ export async function expiryDues(dir: string, state: RefreshState, beforeMs: num
   const files = await readLocalFiles(dir).catch(() => new Map());
   const rancher = tokenReportsOf(state);
   const out: ExpiryDue[] = [];
+  // The parser (js-yaml) loads with the first kubeconfig read, not at start-up.
+  const { tryReadKubeconfigDoc } = await import("../clusters/discovery/kubeconfig.js");
   for (const f of files.values()) {
-    const e = await expiryOfText(f.content, { file: f.path, rancher, name: f.name }).catch(() => undefined);
+    const doc = tryReadKubeconfigDoc(f.content, f.path).doc;
+    const e = await expiryOfDoc(doc, { file: f.path, rancher, name: f.name }).catch(() => undefined);
     if (e)
       out.push({
         cluster: f.name,

@@ -1,9 +1,15 @@
 // A broken kubeconfig (empty, half written, not a mapping) is named as such, never as a JavaScript error.
 import { describe, expect, it } from "vitest";
+import { tryReadKubeconfigDoc } from "../../../src/clusters/discovery/kubeconfig.js";
 import { KubeError } from "../../../src/kube/errors.js";
 import { loadClientSettings } from "../../../src/kube/kubeconfig-loader.js";
 
-const load = (text: string) => loadClientSettings({ name: "c1", file: "/k/c1.yaml", text }, 1000);
+// As the KubeconfigStore hands a version on: the text, its one parse, and why it does not parse.
+const load = (text: string) =>
+  loadClientSettings(
+    { name: "c1", file: "/k/c1.yaml", text, ...tryReadKubeconfigDoc(text, "/k/c1.yaml") },
+    1000,
+  );
 
 describe("broken kubeconfig files", () => {
   it.each([
