@@ -1,4 +1,4 @@
-// Bundles the CLI with esbuild: the bin, the split ES bundle (Node >= 22.1) and two CommonJS scripts (Node 20).
+// Bundles the CLI with esbuild: the bin (CommonJS) and the split ES bundle it loads.
 
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -6,7 +6,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { buildNodeScripts, CJS_SCRIPT } from "./script-bundle.mjs";
 import { writeThirdPartyNotices } from "./third-party-notices.mjs";
 
 const nodeRequire = createRequire(import.meta.url);
@@ -99,12 +98,12 @@ const lazyYamlSync = {
 // An ES import of a Node builtin builds its namespace from every export, reading each lazy getter on the way: on
 // Node 24 `import … from "node:http"` thereby loads undici (for http.WebSocket), ~23 ms and +13 MB RSS; crypto's
 // getters load webcrypto, tls's the root certificates. And a builtin imported by any start-up module is loaded at
-// start-up, used or not (child_process by commander and the exec-plugin runner: ~2.5 ms on Node 20; fs/promises
+// start-up, used or not (child_process by commander and the exec-plugin runner; fs/promises
 // ~1.5 ms). These six
 // are served by a CommonJS stand-in whose every export is a getter that require()s the builtin on first use;
 // esbuild reads a named import as a property where it is used, so nothing loads until a value is wanted. (Doing
 // it for every builtin added chunk files and cost more startup than it saved.) The getters are the builtin's
-// exports on the Node that builds: any supported one (>= 20.19) has every name code typed for Node 20 can use.
+// exports on the Node that builds: any supported one (>= 22.19) has every name code typed for Node 22 can use.
 const LAZY_BUILTINS = ["http", "https", "crypto", "tls", "child_process", "fs/promises"];
 const lazyBuiltins = {
   name: "lazy-builtins",
@@ -207,7 +206,7 @@ async function toolSchemas() {
       bundle: true,
       format: "esm",
       platform: "node",
-      target: "node20",
+      target: "node22",
       banner,
       plugins,
       logLevel: "warning",
@@ -231,7 +230,7 @@ const result = await build({
   splitting: true,
   format: "esm",
   platform: "node",
-  target: "node20",
+  target: "node22",
   sourcemap: true,
   // Maps name original files and lines; the sources themselves would triple the installed size.
   sourcesContent: false,
@@ -251,25 +250,20 @@ if (notices.missing.length)
     `third-party notices: no licence file in ${notices.missing.join(", ")} (package.json licence named)`,
   );
 
-// The same program as CommonJS scripts for Node 20 (main.cjs, lazy.cjs): the bin runs them with a V8 code cache
-// it keeps (src/boot/code-cache.ts), since Node 20 cannot cache compiled ES modules. No source maps for them: they
-// would add ~0.5 MB to the tarball for a second copy of code the ES bundle's maps already cover.
 const minify = process.env.K8S_MCP_NO_MINIFY !== "1";
-const { mainId, lazyId } = await buildNodeScripts(
-  build,
-  { define, plugins, minify, logLevel: "warning" },
-  result.metafile,
-);
 
-// The bin (src/boot/bin.ts): picks the ES bundle with Node's compile cache (Node >= 22.1) or main.cjs and lazy.cjs
-// with its own code caches (Node 20). Only Node builtins are bundled into it; it names the bundle's files at run time.
+// The bin (src/boot/bin.ts): turns Node's compile cache on, then imports the ES bundle. Only Node builtins are
+// bundled into it; it names the bundle's files at run time.
 await build({
-  ...CJS_SCRIPT,
   entryPoints: ["src/boot/bin.ts"],
   outfile: "dist/cli.cjs",
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node22",
+  legalComments: "none",
   minify,
   logLevel: "warning",
-  define: { __K8S_MCP_SCRIPT_ID__: JSON.stringify(mainId), __K8S_MCP_LAZY_ID__: JSON.stringify(lazyId) },
   banner: {
     js: "#!/usr/bin/env node\n// k8s-mcp bin (src/boot/bin.ts): loads the bundle so that later starts skip compiling it.",
   },

@@ -4,7 +4,6 @@ import type { McpServer, RegisteredTool } from "@modelcontextprotocol/sdk/server
 import { type AnySchema, normalizeObjectSchema } from "@modelcontextprotocol/sdk/server/zod-compat.js";
 import { toJsonSchemaCompat } from "@modelcontextprotocol/sdk/server/zod-json-schema-compat.js";
 import { ListToolsRequestSchema, type ListToolsResult, type Tool } from "@modelcontextprotocol/sdk/types.js";
-import { startupAnswered } from "../boot/startup-signal.js";
 
 /** Why: the published JSON Schemas of every tool in every config variant, each distinct schema stored once. */
 export interface ToolSchemaTable {
@@ -65,7 +64,6 @@ export function serveToolList(
   if (!all.length) return;
   server.server.setRequestHandler(ListToolsRequestSchema, (): ListToolsResult => {
     const table = schemas();
-    startupAnswered();
     return { tools: all.filter((t) => t.registered.enabled).map((t) => describeTool(t, table)) };
   });
 }
