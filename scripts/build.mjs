@@ -70,18 +70,6 @@ const clientNodePure = {
   },
 };
 
-// node-fetch (used by client-node) falls back to the whatwg-url polyfill only when Node has no URL class.
-const whatwgUrlShim = {
-  name: "whatwg-url-shim",
-  setup(b) {
-    b.onResolve({ filter: /^whatwg-url$/ }, (args) =>
-      /node_modules\/node-fetch\//.test(args.importer)
-        ? { path: fileURLToPath(new URL("../src/kube/whatwg-url-shim.ts", import.meta.url)) }
-        : undefined,
-    );
-  },
-};
-
 // kubeconfig.ts parses synchronously and falls back to `yaml` only for YAML outside the plain subset; a bundled
 // require() call is evaluated where it stands, so `yaml` loads on that first fallback, not with the module.
 const lazyYamlSync = {
@@ -154,23 +142,34 @@ const sdkTypesPure = {
   },
 };
 
-// client-node constructs a SOCKS agent only for a socks5:// proxy-url, yet its static import of socks-proxy-agent
-// runs that package's (and `socks`') module code on every cluster's first use. A stand-in class loads the real
-// one when it is first constructed: a bundled require() call is evaluated where it stands.
-const lazySocksAgent = {
-  name: "lazy-socks-agent",
+// client-node's config.js statically imports undici (~740 KB, for the fetch dispatchers it builds), socks and
+// socks-proxy-agent (for a socks5:// proxy-url); this server uses only its https.Agent path (applyToHTTPSOptions),
+// yet each import would run its module code on every cluster's first use. Each is served by a CommonJS stand-in
+// whose exports are getters that require() the real package when a value is first read (esbuild reads a named
+// import as a property where it is used): a SOCKS proxy loads socks-proxy-agent and socks, nothing loads undici.
+const LAZY_CLIENT_NODE_DEPS = {
+  undici: ["Agent", "ProxyAgent"],
+  socks: ["SocksClient"],
+  "socks-proxy-agent": ["SocksProxyAgent"],
+};
+const lazyClientNodeDeps = {
+  name: "lazy-client-node-deps",
   setup(b) {
-    b.onResolve({ filter: /^socks-proxy-agent$/ }, (args) =>
-      /@kubernetes\/client-node\//.test(args.importer)
-        ? { path: "lazy-socks-proxy-agent", namespace: "k8s-mcp-lazy" }
+    const filter = new RegExp(`^(${Object.keys(LAZY_CLIENT_NODE_DEPS).join("|")})$`);
+    b.onResolve({ filter }, (args) =>
+      args.kind === "import-statement" && /@kubernetes\/client-node\//.test(args.importer)
+        ? { path: args.path, namespace: "k8s-mcp-lazy" }
         : undefined,
     );
-    b.onLoad({ filter: /.*/, namespace: "k8s-mcp-lazy" }, () => ({
-      contents:
-        'export class SocksProxyAgent { constructor(...args) { const { SocksProxyAgent: Real } = require("socks-proxy-agent"); return new Real(...args); } }',
-      loader: "js",
-      resolveDir: fileURLToPath(new URL("../node_modules/@kubernetes/client-node/dist/", import.meta.url)),
-    }));
+    b.onLoad({ filter: /.*/, namespace: "k8s-mcp-lazy" }, (args) => {
+      const id = JSON.stringify(args.path);
+      const getters = LAZY_CLIENT_NODE_DEPS[args.path].map((n) => `get ${n}() { return load().${n}; }`);
+      return {
+        contents: `let m;\nconst load = () => (m ??= require(${id}));\nmodule.exports = {\n${getters.join(",\n")}\n};`,
+        loader: "js",
+        resolveDir: fileURLToPath(new URL("../node_modules/@kubernetes/client-node/dist/", import.meta.url)),
+      };
+    });
   },
 };
 
@@ -184,9 +183,8 @@ const plugins = [
   flatValidator,
   zodV3Shim,
   zodLocalesShim,
-  lazySocksAgent,
+  lazyClientNodeDeps,
   clientNodePure,
-  whatwgUrlShim,
   lazyYamlSync,
 ];
 // Bundled CommonJS (commander...) needs `require`; create it once and share it across chunks.

@@ -5,7 +5,7 @@ import type { RequestOptions } from "node:https";
 import { dirname } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import type { ClientSettings } from "./client.js";
-import { KubeError } from "./errors.js";
+import { describeFailure, KubeError } from "./errors.js";
 import { takeOverExec } from "./exec-credential.js";
 
 /** Why: clients are built from a file on disk; relative cert paths resolve against that file's folder. */
@@ -65,7 +65,7 @@ export async function loadClientSettings(
     } catch (err) {
       throw new KubeError(
         "kubeconfig",
-        `credentials for '${src.name}' could not be loaded: ${(err as Error).message.split("\n")[0]}`,
+        `credentials for '${src.name}' could not be loaded: ${describeFailure(err)}`,
       );
     }
     return opts;
