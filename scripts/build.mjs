@@ -1,38 +1,12 @@
 // Bundles the CLI with esbuild: the bin (CommonJS) and the split ES bundle it loads.
 
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { writeThirdPartyNotices } from "./third-party-notices.mjs";
 
 const nodeRequire = createRequire(import.meta.url);
-
-// The MCP SDK's server imports ajv only to validate elicitation answers; swap in our small validator.
-const flatValidator = {
-  name: "flat-schema-validator",
-  setup(b) {
-    b.onResolve({ filter: /validation\/ajv-provider\.js$/ }, (args) =>
-      args.importer.includes("@modelcontextprotocol/sdk") && args.importer.includes("/server/")
-        ? { path: fileURLToPath(new URL("../src/mcp/flat-schema-validator.ts", import.meta.url)) }
-        : undefined,
-    );
-  },
-};
-
-// The SDK keeps zod v3 support (zod/v3 + zod-to-json-schema) for v3 schemas; every schema here is zod v4.
-const zodV3Shim = {
-  name: "zod-v3-shim",
-  setup(b) {
-    b.onResolve({ filter: /^(zod\/v3|zod-to-json-schema)$/ }, (args) =>
-      args.importer.includes("@modelcontextprotocol/sdk")
-        ? { path: fileURLToPath(new URL("../src/mcp/zod-v3-shim.ts", import.meta.url)) }
-        : undefined,
-    );
-  },
-};
 
 // zod re-exports every locale (~50) from its index; only English is ever used.
 const zodLocalesShim = {
@@ -115,33 +89,6 @@ const lazyBuiltins = {
   },
 };
 
-// The MCP SDK's types.js builds ~700 zod schemas at import, and the server references well under half of them.
-// Every top-level `const X = <call>` there is rewritten to a pure-annotated IIFE around the same expression (same
-// bindings, same order), so that esbuild drops the schemas nothing uses: ~8 ms less start-up on Node 20.
-const sdkTypesPure = {
-  name: "sdk-types-pure",
-  setup(b) {
-    b.onLoad({ filter: /@modelcontextprotocol\/sdk\/dist\/esm\/types\.js$/ }, async (args) => {
-      const { default: ts } = await import("typescript");
-      const src = readFileSync(args.path, "utf8");
-      const file = ts.createSourceFile(args.path, src, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
-      const edits = [];
-      for (const st of file.statements) {
-        if (!ts.isVariableStatement(st) || !(st.declarationList.flags & ts.NodeFlags.Const)) continue;
-        for (const d of st.declarationList.declarations) {
-          if (!d.initializer || !ts.isCallExpression(d.initializer)) continue;
-          edits.push([d.initializer.getStart(file), "/* @__PURE__ */ (() => ("], [d.initializer.end, "))()"]);
-        }
-      }
-      if (edits.length < 100) throw new Error(`sdk-types-pure: only ${edits.length} edits in ${args.path}`);
-      edits.sort((x, y) => y[0] - x[0]);
-      let out = src;
-      for (const [at, text] of edits) out = out.slice(0, at) + text + out.slice(at);
-      return { contents: out, loader: "js" };
-    });
-  },
-};
-
 // client-node's config.js statically imports undici (~740 KB, for the fetch dispatchers it builds), socks and
 // socks-proxy-agent (for a socks5:// proxy-url); this server uses only its https.Agent path (applyToHTTPSOptions),
 // yet each import would run its module code on every cluster's first use. Each is served by a CommonJS stand-in
@@ -177,49 +124,14 @@ const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url),
 
 rmSync("dist", { recursive: true, force: true });
 
-const plugins = [
-  lazyBuiltins,
-  sdkTypesPure,
-  flatValidator,
-  zodV3Shim,
-  zodLocalesShim,
-  lazyClientNodeDeps,
-  clientNodePure,
-  lazyYamlSync,
-];
+const plugins = [lazyBuiltins, zodLocalesShim, lazyClientNodeDeps, clientNodePure, lazyYamlSync];
 // Bundled CommonJS (commander...) needs `require`; create it once and share it across chunks.
 const banner = {
   js: 'import { createRequire as __k8sMcpCreateRequire } from "node:module";\nconst require = (globalThis.__k8sMcpRequire ??= __k8sMcpCreateRequire(import.meta.url));',
 };
 
-// tools/list snapshot: the SDK's own answer for every config variant, bundled with the same plugins as the bin
-// (so the same zod and SDK code converts), run once here and embedded; the bin then converts nothing to list tools.
-async function toolSchemas() {
-  const dir = mkdtempSync(join(tmpdir(), "k8s-mcp-build-"));
-  try {
-    const outfile = join(dir, "snapshot.mjs");
-    await build({
-      entryPoints: ["src/mcp/tool-schemas-snapshot.ts"],
-      outfile,
-      bundle: true,
-      format: "esm",
-      platform: "node",
-      target: "node22",
-      banner,
-      plugins,
-      logLevel: "warning",
-    });
-    const { snapshotToolSchemas } = await import(pathToFileURL(outfile).href);
-    return await snapshotToolSchemas();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-const schemas = JSON.stringify(await toolSchemas());
-
 const define = {
   __K8S_MCP_VERSION__: JSON.stringify(pkg.version),
-  __K8S_MCP_TOOL_SCHEMAS__: JSON.stringify(schemas),
 };
 const result = await build({
   entryPoints: { main: "src/cli.ts", prelude: "src/zod-config.ts" },
@@ -234,7 +146,6 @@ const result = await build({
   sourcesContent: false,
   legalComments: "none",
   minify: process.env.K8S_MCP_NO_MINIFY !== "1",
-  // The tool schemas are a string literal parsed on the first tools/list: cheaper than compiling an object literal.
   define,
   banner,
   plugins,

@@ -1,7 +1,6 @@
 // A tool the policy hides is not listed; an agent that calls it anyway (from memory, another server, a doc) is told
 // which setting hides it, instead of the SDK's bare "Tool pods_delete not found".
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, McpServer } from "@modelcontextprotocol/server";
 import type { Config } from "../config/index.js";
 import { errorResult } from "./results.js";
 import type { AnyTool } from "./tool.js";
@@ -26,9 +25,8 @@ export function answerHiddenTool(server: McpServer, tool: AnyTool, config: Confi
   const why = hiddenBy(tool, config);
   if (!why) return;
   const text = `${tool.name} is not available on this server: it is hidden by ${why}. Try: a tool from tools/list; to use ${tool.name}, whoever runs this server must change that setting.`;
-  server.registerTool(
-    tool.name,
-    { description: text },
-    async (): Promise<CallToolResult> => errorResult(text),
-  );
+  // Disabled: SDK v2 lists every enabled tool and answers a disabled one with its own error (-32602).
+  server
+    .registerTool(tool.name, { description: text }, async (): Promise<CallToolResult> => errorResult(text))
+    .disable();
 }

@@ -1,13 +1,13 @@
 // Runs one tool call: session, cluster resolution, policy, handler, result, audit record. Shared by fan-out.
 import { randomUUID } from "node:crypto";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { clusterAuthMode } from "../auth/cluster-auth.js";
 import { currentCaller, type Identity } from "../auth/identity.js";
 import { assertScope } from "../auth/scopes.js";
 import { KubeError } from "../kube/errors.js";
 import { fieldManagerFor } from "../kube/objects.js";
 import { clusterResult, noClusterSelected } from "./cluster-text.js";
-import { assertWriteConfirmed } from "./confirm.js";
+import { assertWriteConfirmed, NeedsConfirmation } from "./confirm.js";
 import type { CallRecord, ServerDeps } from "./deps.js";
 import { callOutcome } from "./outcome.js";
 import { openScope } from "./policy.js";
@@ -107,6 +107,7 @@ export async function runTool(
         ? clusterResult(tool, out, clusterName, deps.config.max_output_bytes)
         : okResult(out, deps.config.max_output_bytes);
   } catch (err) {
+    if (err instanceof NeedsConfirmation) throw err;
     failure = err;
     const text = deps.logger.scrub(describeError(err, { tool: tool.name, cluster: clusterName }));
     result = errorResult(text);

@@ -3,9 +3,8 @@
 // Our own line transport instead of the SDK's: the SDK closes the transport (ending the server) when one line
 // exceeds its read buffer, and drops malformed messages without an answer. Here a line over the cap is
 // discarded as it streams and answered with -32600; bad JSON gets -32700, bad shapes -32600/-32602.
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { JSONRPCMessage, McpServer, Transport } from "@modelcontextprotocol/server";
+import { serveStdio as serveStdioEras } from "@modelcontextprotocol/server/stdio";
 import type { Logger } from "../log.js";
 import { checkJsonRpc, RPC_CODES, type RpcRejection, rejectionMessage } from "./jsonrpc-check.js";
 import { type Frame, LineFramer } from "./line-framer.js";
@@ -103,9 +102,13 @@ export class LineTransport implements Transport {
   }
 }
 
-/** Why: resolves when the session is over, so the CLI can close clients and exit 0. */
+/**
+ * Why: resolves when the session is over, so the CLI can close clients and exit 0. The SDK's serveStdio picks
+ * the era from the opening message (initialize: 2025; server/discover or an enveloped request: 2026-07-28) and
+ * pins one server from `factory` for the connection; the framing protections are this module's LineTransport.
+ */
 export async function serveStdio(
-  server: McpServer,
+  factory: () => McpServer,
   logger: Logger,
   maxRequestBytes: number = DEFAULT_MAX_REQUEST_BYTES,
 ): Promise<void> {
@@ -119,10 +122,12 @@ export async function serveStdio(
     process.stdin.once("close", () => stop("stdin closed"));
     process.once("SIGINT", () => stop("SIGINT"));
     process.once("SIGTERM", () => stop("SIGTERM"));
-    transport.onclose = () => stop("transport closed");
   });
-  await server.connect(transport);
+  const handle = serveStdioEras(factory, {
+    transport,
+    onerror: (err) => logger.debug("stdio error", { error: err.message }),
+  });
   logger.info("serving MCP on stdio");
   await done;
-  await server.close().catch(() => {});
+  await handle.close().catch(() => {});
 }
