@@ -75,9 +75,9 @@ describe.each(ERAS)("HTTP, protocol $era", ({ era, mode }) => {
       expect(names.includes("clusters_switch")).toBe(!modern);
       // Without `cluster`, default_cluster decides; with it, the named cluster.
       const implicit = await client.callTool({ name: "test_whoami", arguments: {} });
-      expect(resultText(implicit as never)).toMatch(/^c1-lax1 /);
+      expect(resultText(implicit as never)).toMatch(/^c1-lax1 v/m);
       const named = await client.callTool({ name: "test_whoami", arguments: { cluster: "c1-sv5" } });
-      expect(resultText(named as never)).toMatch(/^c1-sv5 /);
+      expect(resultText(named as never)).toMatch(/^c1-sv5 v/m);
     },
   );
 
