@@ -32,9 +32,10 @@ export async function loadClientSettings(
     kc.loadFromString(src.text, { onInvalidEntry: "filter" });
     kc.makePathsAbsolute(dirname(src.file));
   } catch (err) {
-    // client-node reads a document that is not a mapping (empty, a bare string) by dereferencing it: a TypeError.
+    // client-node reads a document that is not a mapping (a bare string) by dereferencing it: a TypeError; its
+    // js-yaml 5 refuses a document with nothing but comments as "the input is empty".
     const why =
-      err instanceof TypeError
+      err instanceof TypeError || /input is empty/.test((err as Error).message)
         ? "is not a kubeconfig (no clusters, contexts or users mapping)"
         : `is not valid YAML (half written or cut short?): ${(err as Error).message.split("\n")[0]}`;
     throw new KubeError("kubeconfig", `kubeconfig ${src.file} ${why}`);
