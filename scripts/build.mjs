@@ -83,19 +83,6 @@ const whatwgUrlShim = {
   },
 };
 
-// kubeconfig.ts parses synchronously and falls back to `yaml` only for YAML outside the plain subset; a bundled
-// require() call is evaluated where it stands, so `yaml` loads on that first fallback, not with the module.
-const lazyYamlSync = {
-  name: "lazy-yaml-sync",
-  setup(b) {
-    b.onLoad({ filter: /clusters\/discovery\/yaml-sync\.ts$/ }, () => ({
-      contents: 'export function yamlSync() { return require("yaml"); }',
-      loader: "js",
-      resolveDir: fileURLToPath(new URL("../src/clusters/discovery/", import.meta.url)),
-    }));
-  },
-};
-
 // An ES import of a Node builtin builds its namespace from every export, reading each lazy getter on the way: on
 // Node 24 `import … from "node:http"` thereby loads undici (for http.WebSocket), ~23 ms and +13 MB RSS; crypto's
 // getters load webcrypto, tls's the root certificates. And a builtin imported by any start-up module is loaded at
@@ -188,7 +175,6 @@ const plugins = [
   lazySocksAgent,
   clientNodePure,
   whatwgUrlShim,
-  lazyYamlSync,
 ];
 // Bundled CommonJS (commander...) needs `require`; create it once and share it across chunks.
 const banner = {

@@ -1,6 +1,4 @@
 // Merges several classic kubeconfig files into one document the way kubectl does (first definition wins).
-import { loadYaml } from "../util/yaml.js";
-import { readPlainYaml } from "./discovery/plain-yaml.js";
 
 interface Named {
   name?: unknown;
@@ -13,11 +11,13 @@ function list(doc: unknown, key: string): Named[] {
 }
 
 /**
- * Why: a context in one KUBECONFIG file may use a cluster or user defined in another. The merged document is
- * written as JSON, which is YAML: client-node reads it as it reads the files, and plain files (what kubectl
- * writes) are merged without loading the `yaml` package (~5 MB of RSS and tens of ms on a first call).
+ * Why: a context in one KUBECONFIG file may use a cluster or user defined in another. Works on the documents the
+ * KubeconfigStore parsed once (client-node's parser), so the merged client and isolation read the same entries.
  */
-export async function mergeKubeconfigTexts(texts: string[], currentContext: string): Promise<string> {
+export function mergeKubeconfigDocs(
+  docs: readonly unknown[],
+  currentContext: string,
+): Record<string, unknown> {
   const seen = { clusters: new Set<unknown>(), users: new Set<unknown>(), contexts: new Set<unknown>() };
   const out = {
     apiVersion: "v1",
@@ -26,13 +26,7 @@ export async function mergeKubeconfigTexts(texts: string[], currentContext: stri
     users: [] as Named[],
     contexts: [] as Named[],
   };
-  for (const text of texts) {
-    let doc: unknown;
-    try {
-      doc = readPlainYaml(text) ?? (await loadYaml()).parse(text);
-    } catch {
-      continue;
-    }
+  for (const doc of docs) {
     for (const key of ["clusters", "users", "contexts"] as const) {
       for (const item of list(doc, key)) {
         if (seen[key].has(item.name)) continue;
@@ -41,5 +35,5 @@ export async function mergeKubeconfigTexts(texts: string[], currentContext: stri
       }
     }
   }
-  return JSON.stringify({ ...out, "current-context": currentContext });
+  return { ...out, "current-context": currentContext };
 }

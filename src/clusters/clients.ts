@@ -1,5 +1,5 @@
-// Lazy, cached cluster clients: built on first use from the kubeconfig file, rebuilt when the file changes,
-// bounded while exec credential plugins run, and their credentials registered for scrubbing free text.
+// Lazy, cached cluster clients: each built from one kubeconfig version (content key), rebuilt when the content
+// changes, bounded while exec credential plugins run, and their credentials registered for scrubbing free text.
 
 import type { ClusterClient } from "../kube/client.js";
 import { KubeError } from "../kube/errors.js";
@@ -7,34 +7,12 @@ import type { Logger } from "../log.js";
 import { redactTree } from "../redact/tree.js";
 import { abortable } from "../util/abortable.js";
 import { deadline } from "../util/deadline.js";
-import { stat } from "../util/fs-async.js";
-import { readKubeconfigFile } from "../util/read-limited.js";
-import { loadYaml } from "../util/yaml.js";
-import { readPlainYaml } from "./discovery/plain-yaml.js";
-import type { ClusterSource } from "./discovery/types.js";
+import type { SourceVersion } from "./servers.js";
 
 interface CachedClient {
   client: ClusterClient;
-  mtimeMs: number;
-}
-
-/**
- * Why: a directory file is read as is; a classic source is the KUBECONFIG list merged for its context; the
- * pod's own cluster is written from its service-account token.
- */
-export async function kubeconfigText(
-  src: ClusterSource,
-  classicPaths: readonly string[],
-  maxBytes?: number,
-): Promise<string> {
-  if (src.kind === "dir") return readKubeconfigFile(src.file, maxBytes);
-  if (src.kind === "in-cluster") {
-    const { inClusterKubeconfig } = await import("./in-cluster.js");
-    return inClusterKubeconfig(src, maxBytes);
-  }
-  const texts = await Promise.all(classicPaths.map((p) => readKubeconfigFile(p, maxBytes).catch(() => "")));
-  const { mergeKubeconfigTexts } = await import("./classic-merge.js");
-  return mergeKubeconfigTexts(texts, src.context);
+  /** The content key of the kubeconfig version the client was built from. */
+  key: string;
 }
 
 /** Why: the registry decides which name may be used; this only builds and caches the client behind it. */
@@ -44,27 +22,24 @@ export class ClientCache {
 
   constructor(
     private readonly opts: {
-      classicPaths: readonly string[];
       requestTimeoutMs: number;
       logger: Logger;
-      maxKubeconfigBytes?: number;
     },
   ) {}
 
-  /** The client for a canonical name and its source; built on first use, rebuilt when its file changes. */
+  /** The client for a canonical name built from exactly this kubeconfig version; a new version, a new client. */
   async get(
     name: string,
-    src: ClusterSource,
+    version: SourceVersion,
     context?: string,
     signal?: AbortSignal,
   ): Promise<ClusterClient> {
-    const mtimeMs = (await stat(src.file).catch(() => undefined))?.mtimeMs ?? 0;
     const cached = this.clients.get(name);
-    if (cached && cached.mtimeMs === mtimeMs) return cached.client;
-    const key = `${name}@${mtimeMs}`;
+    if (cached && cached.key === version.key) return cached.client;
+    const key = `${name}\0${version.key}`;
     let pending = this.building.get(key);
     if (!pending) {
-      pending = this.build(name, src, context, mtimeMs).finally(() => this.building.delete(key));
+      pending = this.build(name, version, context).finally(() => this.building.delete(key));
       this.building.set(key, pending);
     }
     // Building runs exec credential plugins, which may never return: bound the wait.
@@ -80,29 +55,32 @@ export class ClientCache {
           )
         : new KubeError("cancelled", "request cancelled");
     }).finally(limit.clear);
-    if (cached && cached.client !== built.client) cached.client.close();
+    // Builds of two versions may finish out of order: the cache keeps whichever this call asked for, and a
+    // replaced client is closed (its in-flight requests finish; nothing new uses it).
+    const current = this.clients.get(name);
+    if (current && current.client !== built.client) current.client.close();
     this.clients.set(name, built);
     return built.client;
   }
 
-  private async build(name: string, src: ClusterSource, context: string | undefined, mtimeMs: number) {
+  private async build(name: string, v: SourceVersion, context: string | undefined): Promise<CachedClient> {
     const [{ loadClientSettings }, { createClusterClient }] = await Promise.all([
       import("../kube/kubeconfig-loader.js"),
       import("../kube/client.js"),
     ]);
-    const text = await kubeconfigText(src, this.opts.classicPaths, this.opts.maxKubeconfigBytes);
-    await this.registerCredentials(text);
+    if (v.error) throw new KubeError("kubeconfig", v.error);
+    this.registerCredentials(v.doc);
     try {
       const settings = await loadClientSettings(
         {
           name,
-          file: src.file,
-          text,
-          context: context ?? (src.kind === "classic" ? src.context : undefined),
+          file: v.src.file,
+          doc: v.doc,
+          context: context ?? (v.src.kind === "classic" ? v.src.context : undefined),
         },
         this.opts.requestTimeoutMs,
       );
-      return { client: createClusterClient(settings), mtimeMs };
+      return { client: createClusterClient(settings), key: v.key };
     } catch (err) {
       // An exec plugin's stderr becomes the message: it may echo the credentials registered above.
       if (err instanceof KubeError) throw new KubeError(err.kind, this.opts.logger.scrub(err.message));
@@ -111,21 +89,8 @@ export class ClientCache {
   }
 
   // Every credential the kubeconfig holds (as the one redactor finds them) is removed from any later log, error
-  // or audit text, even when a plugin or library echoes it in a sentence. Plain kubeconfig YAML (what kubectl
-  // and Rancher write) is read without loading the `yaml` package on the first call.
-  private async registerCredentials(text: string): Promise<void> {
-    let doc: unknown;
-    try {
-      // JSON is how a merged classic kubeconfig is handed on (classic-merge.ts), and kubectl reads JSON files too.
-      doc = text.trimStart().startsWith("{") ? JSON.parse(text) : readPlainYaml(text);
-    } catch {
-      doc = undefined;
-    }
-    try {
-      doc ??= (await loadYaml()).parse(text, { version: "1.1" });
-    } catch {
-      return;
-    }
+  // or audit text, even when a plugin or library echoes it in a sentence.
+  private registerCredentials(doc: unknown): void {
     const found: string[] = [];
     redactTree(doc, { found });
     for (const value of found) if (value.length >= 6) this.opts.logger.addSecret(value);

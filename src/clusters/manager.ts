@@ -4,16 +4,15 @@ import { ToolError } from "../errors.js";
 import type { ClusterClient } from "../kube/client.js";
 import type { Logger } from "../log.js";
 import { normaliseServer } from "../redact/url.js";
-import { readKubeconfigFile } from "../util/read-limited.js";
 import { AddressBook } from "./addresses.js";
 import type { FleetFacts } from "./advice.js";
-import { ClientCache, kubeconfigText } from "./clients.js";
+import { ClientCache } from "./clients.js";
 import { buildClusterIndex, splitContextAddress } from "./discovery/registry.js";
 import { scanKubeconfigDir } from "./discovery/scan.js";
 import type { ClassicResult, ClusterIndex, ClusterSource, Problem, SkippedFile } from "./discovery/types.js";
 import { ServerFence } from "./fence.js";
 import { type InClusterSource, inClusterNamespace } from "./in-cluster.js";
-import { KubeconfigFacts } from "./servers.js";
+import { KubeconfigFacts, type SourceVersion } from "./servers.js";
 
 /** Why: what the registry needs from configuration, already resolved to plain values. */
 export interface ClusterManagerOptions {
@@ -84,16 +83,17 @@ export class ClusterManager {
     });
     this.facts = new KubeconfigFacts(opts.classicPaths, opts.maxKubeconfigBytes);
     this.fence = new ServerFence(this.book, this.facts);
-    this.clients = new ClientCache(opts);
+    this.clients = new ClientCache({ requestTimeoutMs: opts.requestTimeoutMs, logger: opts.logger });
   }
 
   /** Reads names only (directory listing, classic files); never contacts a cluster. */
   async load(): Promise<void> {
     if (this.opts.classicPaths.length > 0) {
       const { loadClassicKubeconfig } = await import("./discovery/kubeconfig.js");
-      this.classic = await loadClassicKubeconfig(this.opts.classicPaths, (p) =>
-        readKubeconfigFile(p, this.opts.maxKubeconfigBytes),
-      );
+      this.classic = await loadClassicKubeconfig(this.opts.classicPaths, async (p) => {
+        const v = await this.facts.store.read(p);
+        return { doc: v.doc, error: v.error };
+      });
     }
     await this.rescan();
     if (this.opts.autoDiscovery && this.opts.kubeconfigDir) this.watch(this.opts.kubeconfigDir);
@@ -134,6 +134,11 @@ export class ClusterManager {
     this.clients.drop(
       (key) => !this.index.clusters.has(splitContextAddress(key).stem) && !this.index.clusters.has(key),
     );
+    const files = new Set([
+      ...this.opts.classicPaths,
+      ...[...this.index.clusters.values(), ...(this.index.hiddenSources ?? [])].map((s) => s.file),
+    ]);
+    this.facts.store.forget((file) => files.has(file));
     const added = [...this.index.clusters.keys()].filter((n) => !before.has(n));
     const removed = [...before].filter((n) => !this.index.clusters.has(n));
     if (before.size > 0 && (added.length || removed.length)) {
@@ -297,13 +302,17 @@ export class ClusterManager {
   }
 
   private async assertReachable(canonical: string, src: ClusterSource, context?: string): Promise<void> {
-    if (!this.index.hiddenSources?.length && !this.book.hasContextRules()) return;
+    if (!this.isolating()) return;
     await this.assertHiddenServer(canonical, await this.facts.serverOf(src, context));
+  }
+
+  private isolating(): boolean {
+    return Boolean(this.index.hiddenSources?.length) || this.book.hasContextRules();
   }
 
   // The contexts of a directory file that may be addressed: visible by name and not on a hidden server.
   private async visibleContexts(src: ClusterSource): Promise<string[]> {
-    const parsed = src.kind === "dir" ? await this.facts.read(src.file) : undefined;
+    const parsed = src.kind === "dir" ? await this.facts.read(src) : undefined;
     if (!parsed) return [];
     const out: string[] = [];
     for (const ctx of parsed.contexts) {
@@ -327,14 +336,15 @@ export class ClusterManager {
     return { src, context };
   }
 
-  /** The client for a canonical name; built on first use, rebuilt when its kubeconfig file changes. */
+  /**
+   * The client for a canonical name, built from the file's current version (its content): isolation is checked
+   * on that same version, so the server checked is the server the client talks to.
+   */
   async client(name: string, signal?: AbortSignal): Promise<ClusterClient> {
     const { src, context } = this.source(name);
-    await this.assertReachable(name, src, context);
-    const client = await this.clients.get(name, src, context, signal);
-    // The server the client really talks to (client-node's reading of the file) is checked too.
-    await this.assertHiddenServer(name, client.server);
-    return client;
+    const version = await this.facts.version(src);
+    if (this.isolating()) await this.assertHiddenServer(name, this.facts.serverIn(version, context));
+    return this.clients.get(name, version, context, signal);
   }
 
   /**
@@ -343,22 +353,22 @@ export class ClusterManager {
    */
   async kubeconfig(
     name: string,
-  ): Promise<{ file: string; text: string; context: string; visibleContexts: string[] }> {
+  ): Promise<{ file: string; version: SourceVersion; context: string; visibleContexts: string[] }> {
     const { src, context } = this.source(name);
-    await this.assertReachable(name, src, context);
-    const text = await kubeconfigText(src, this.opts.classicPaths, this.opts.maxKubeconfigBytes);
+    const version = await this.facts.version(src);
+    if (this.isolating()) await this.assertHiddenServer(name, this.facts.serverIn(version, context));
     if (src.kind === "dir") {
-      const ctx = context ?? (await this.facts.read(src.file))?.currentContext ?? "";
-      return { file: src.file, text, context: ctx, visibleContexts: await this.visibleContexts(src) };
+      const ctx = context ?? this.facts.describe(version)?.currentContext ?? "";
+      return { file: src.file, version, context: ctx, visibleContexts: await this.visibleContexts(src) };
     }
     if (src.kind === "in-cluster")
-      return { file: src.file, text, context: src.name, visibleContexts: [src.name] };
+      return { file: src.file, version, context: src.name, visibleContexts: [src.name] };
     // A classic file holds every context, hidden ones too: only the reachable visible clusters may be shown.
     const classic = this.names().filter((n) => this.index.clusters.get(n)?.kind === "classic");
     const shown = (
       await Promise.all(classic.map(async (n) => ((await this.reachable(n)) ? [n] : [])))
     ).flat();
-    return { file: src.file, text, context: src.context, visibleContexts: shown };
+    return { file: src.file, version, context: src.context, visibleContexts: shown };
   }
 
   /** Kubeconfig facts for clusters_list details; no network. */
@@ -377,11 +387,10 @@ export class ClusterManager {
         otherContexts: [],
       };
     }
-    const parsed = src.kind === "dir" ? await this.facts.read(src.file) : undefined;
-    if (src.kind === "dir" && !parsed) {
-      await kubeconfigText(src, this.opts.classicPaths, this.opts.maxKubeconfigBytes); // throws the read's own reason
-      throw new ToolError(`kubeconfig ${src.file} cannot be parsed`);
-    }
+    const version = src.kind === "dir" ? await this.facts.version(src) : undefined; // throws the read's reason
+    const parsed = version && this.facts.describe(version);
+    if (src.kind === "dir" && !parsed)
+      throw new ToolError(version?.error ?? `kubeconfig ${src.file} cannot be parsed`);
     const ctxName = context ?? (src.kind === "classic" ? src.context : parsed?.currentContext) ?? "";
     const contexts = parsed?.contexts ?? this.classic?.contexts ?? [];
     const ctx = contexts.find((c) => c.name === ctxName);

@@ -4,6 +4,8 @@ import { Agent } from "node:http";
 import type { RequestOptions } from "node:https";
 import { dirname } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
+// client-node's own readers of parsed kubeconfig sections (what KubeConfig.loadFromString does after js-yaml).
+import { newClusters, newContexts, newUsers } from "@kubernetes/client-node/dist/config_types.js";
 import type { ClientSettings } from "./client.js";
 import { KubeError } from "./errors.js";
 import { takeOverExec } from "./exec-credential.js";
@@ -12,9 +14,23 @@ import { takeOverExec } from "./exec-credential.js";
 export interface KubeconfigSource {
   name: string;
   file: string;
-  text: string;
+  /** The kubeconfig as parsed once by the KubeconfigStore (js-yaml, client-node's own parser). */
+  doc: unknown;
   /** Context to use; default: the file's current-context. */
   context?: string;
+}
+
+// KubeConfig.loadFromString without its own js-yaml parse: the document is the one every other reader used.
+function loadFromDoc(kc: KubeConfig, doc: unknown): void {
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new Error("not a kubeconfig mapping");
+  const obj = doc as Record<string, unknown>;
+  const opts = { onInvalidEntry: "filter" as const };
+  kc.loadFromOptions({
+    clusters: newClusters(obj.clusters, opts),
+    contexts: newContexts(obj.contexts, opts),
+    users: newUsers(obj.users, opts),
+    currentContext: obj["current-context"] as string,
+  });
 }
 
 /**
@@ -27,7 +43,7 @@ export async function loadClientSettings(
 ): Promise<ClientSettings> {
   const kc = new KubeConfig();
   try {
-    kc.loadFromString(src.text, { onInvalidEntry: "filter" });
+    loadFromDoc(kc, src.doc);
     kc.makePathsAbsolute(dirname(src.file));
   } catch (err) {
     throw new KubeError(

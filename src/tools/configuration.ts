@@ -60,11 +60,9 @@ const configurationView = defineClusterTool({
   annotations: { ...READ_ONLY, openWorldHint: false },
   handler: async (args, ctx) => {
     const kc = await ctx.deps.clusters.kubeconfig(ctx.cluster.name);
-    const { parse, stringify } = await loadYaml();
-    let doc: unknown;
-    try {
-      doc = parse(kc.text, { version: "1.1" });
-    } catch {
+    const { stringify } = await loadYaml();
+    const doc = kc.version.doc; // the one parse every reader of this file version uses
+    if (kc.version.error) {
       return {
         text: `# cluster '${ctx.cluster.name}' from ${kc.file}\n# the file is not valid YAML`,
         structured: { cluster: ctx.cluster.name, file: kc.file, kubeconfig: {} },

@@ -1,5 +1,5 @@
 // A classic KUBECONFIG of several files, merged the way kubectl merges them (first definition wins), against a
-// real apiserver: plain files merge without the `yaml` package, files outside the plain subset through it.
+// real apiserver, each file read once by the one kubeconfig reader (client-node's parser).
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
@@ -25,7 +25,7 @@ describe("classic kubeconfig of several files", () => {
       join(dir, "users.yaml"),
       `apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n    token: ${sv5!.adminToken}\n`,
     );
-    // clusters.yaml: quoted scalars and a comment, outside the plain subset, so it is parsed by `yaml`; its
+    // clusters.yaml: quoted scalars and a comment; its
     // "admin" user comes after users.yaml's and loses.
     await writeFile(
       join(dir, "clusters.yaml"),

@@ -1,18 +1,18 @@
 // Reads kubeconfig YAML into a credential-free shape, and merges KUBECONFIG lists the way kubectl does.
+import { load, YAMLException } from "js-yaml";
 import { z } from "zod";
 import { redactUrl } from "../../redact/url.js";
-import { yamlCodeWords } from "../../util/yaml.js";
-import { readPlainYaml } from "./plain-yaml.js";
 import type { ClassicResult, KubeClusterRef, KubeContext, ParsedKubeconfig, Problem } from "./types.js";
-import { yamlSync } from "./yaml-sync.js";
 
 // A kubeconfig that cannot be used; the message names the source and never contains file contents.
 export class KubeconfigError extends Error {
   readonly source: string;
+  readonly what: string;
   constructor(source: string, what: string) {
     super(`${source}: ${what}`);
     this.name = "KubeconfigError";
     this.source = source;
+    this.what = what;
   }
 }
 
@@ -39,25 +39,22 @@ const KubeconfigDoc = z.looseObject({
   users: z.array(UserEntry).nullish(),
 });
 
-/** Parses YAML to plain data; undefined for an empty document. Errors carry line/column, not content. */
-function readYaml(text: string, source: string): unknown {
-  const plain = readPlainYaml(text);
-  if (plain !== undefined) return plain;
-  const { LineCounter, parseDocument } = yamlSync();
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const first = doc.errors[0];
-  if (first !== undefined) {
-    const { line, col } = lineCounter.linePos(first.pos[0]);
-    throw new KubeconfigError(
-      source,
-      `invalid YAML at line ${line}, column ${col}: ${yamlCodeWords(first.code)}`,
-    );
-  }
+// js-yaml's reasons are fixed phrases, except where they quote a tag, alias or key: those parts are dropped.
+function reasonWords(reason: string | undefined): string {
+  return (reason ?? "invalid YAML").replace(/\s*("[^"]*"|'[^']*'|<[^>]*>|!\S*)/g, "").trim();
+}
+
+/**
+ * Why: the one parse of a kubeconfig text, with the parser client-node uses (js-yaml), so isolation, listing and
+ * the client read the same servers. Undefined for an empty document; errors carry line/column, never content.
+ */
+export function readKubeconfigDoc(text: string, source: string): unknown {
   try {
-    return doc.toJS({ maxAliasCount: 100 });
-  } catch {
-    throw new KubeconfigError(source, "invalid YAML: unresolved or excessive aliases");
+    return load(text);
+  } catch (err) {
+    if (!(err instanceof YAMLException)) throw new KubeconfigError(source, "invalid YAML");
+    const at = err.mark ? ` at line ${err.mark.line + 1}, column ${err.mark.column + 1}` : "";
+    throw new KubeconfigError(source, `invalid YAML${at}: ${reasonWords(err.reason)}`);
   }
 }
 
@@ -78,9 +75,17 @@ function issuePath(path: readonly PropertyKey[]): string {
 
 type Shape = { requireContexts: boolean };
 
+/** Why: the credential-free view of an already parsed kubeconfig, read leniently (a file may hold only users). */
+export function describeKubeconfig(raw: unknown, source: string): ParsedKubeconfig {
+  return describeDoc(raw, source, { requireContexts: false });
+}
+
 /** Shared by the strict (one file per cluster) and lenient (KUBECONFIG list member) readers. */
 function parseWith(text: string, source: string, shape: Shape): ParsedKubeconfig {
-  const raw = readYaml(text, source);
+  return describeDoc(readKubeconfigDoc(text, source), source, shape);
+}
+
+function describeDoc(raw: unknown, source: string, shape: Shape): ParsedKubeconfig {
   if (raw === null || raw === undefined) {
     if (shape.requireContexts) throw new KubeconfigError(source, "not a kubeconfig (empty file)");
     return { contexts: [], clusters: new Map(), users: new Set() };
@@ -132,11 +137,6 @@ function parseWith(text: string, source: string, shape: Shape): ParsedKubeconfig
   return result;
 }
 
-// Reads one member of a KUBECONFIG list, where a file may hold only users or only clusters.
-export function parseKubeconfigPart(text: string, source: string): ParsedKubeconfig {
-  return parseWith(text, source, { requireContexts: false });
-}
-
 // Reads one per-cluster kubeconfig (directory mode), where a file without contexts is a mistake.
 export function parseKubeconfig(text: string, source: string): ParsedKubeconfig {
   return parseWith(text, source, { requireContexts: true });
@@ -149,12 +149,21 @@ function errorCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/** Why: a file the caller already read and parsed once (KubeconfigStore): its document, or why it does not parse. */
+export interface ParsedFile {
+  doc: unknown;
+  error?: string;
+}
+
 type FileRead =
-  | { path: string; text: string }
+  | { path: string; text: string | ParsedFile }
   | { path: string; missing: true }
   | { path: string; problem: Problem };
 
-async function readOne(path: string, readFile: (p: string) => Promise<string>): Promise<FileRead> {
+async function readOne(
+  path: string,
+  readFile: (p: string) => Promise<string | ParsedFile>,
+): Promise<FileRead> {
   try {
     return { path, text: await readFile(path) };
   } catch (err) {
@@ -173,7 +182,7 @@ async function readOne(path: string, readFile: (p: string) => Promise<string>): 
 // Backward compatibility with --kubeconfig / KUBECONFIG: merges the list kubectl-style, never failing outright.
 export async function loadClassicKubeconfig(
   paths: string[],
-  readFile: (p: string) => Promise<string>,
+  readFile: (p: string) => Promise<string | ParsedFile>,
 ): Promise<ClassicResult> {
   const unique = [...new Set(paths.filter((p) => p !== ""))];
   const reads = await Promise.all(unique.map((p) => readOne(p, readFile)));
@@ -190,7 +199,10 @@ export async function loadClassicKubeconfig(
     }
     let parsed: ParsedKubeconfig;
     try {
-      parsed = parseWith(read.text, read.path, { requireContexts: false });
+      const { text } = read;
+      if (typeof text !== "string" && text.error) throw new KubeconfigError(read.path, text.error);
+      const doc = typeof text === "string" ? readKubeconfigDoc(text, read.path) : text.doc;
+      parsed = describeDoc(doc, read.path, { requireContexts: false });
     } catch (err) {
       const message = err instanceof KubeconfigError ? err.message : `${read.path}: not a valid kubeconfig`;
       result.problems.push({ kind: "malformed", message, file: read.path });

@@ -7,6 +7,7 @@ import { createServer, type Server } from "node:https";
 import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readKubeconfigDoc } from "../../../src/clusters/discovery/kubeconfig.js";
 import { createClusterClient } from "../../../src/kube/client.js";
 import { loadClientSettings } from "../../../src/kube/kubeconfig-loader.js";
 import { execKubeconfig, pluginDir, writePlugin } from "./exec-plugins.js";
@@ -132,7 +133,7 @@ process.stdout.write(JSON.stringify({ apiVersion: "client.authentication.k8s.io/
       },
     );
     const settings = await loadClientSettings(
-      { name: "stub", file: kc, text: readFileSync(kc, "utf8") },
+      { name: "stub", file: kc, doc: readKubeconfigDoc(readFileSync(kc, "utf8"), kc) },
       5000,
     );
     const client = createClusterClient(settings);
