@@ -1,6 +1,6 @@
 // The scoped client: one resolved cluster, one call's policy; the only way tools reach the Kubernetes API.
 import { ToolError } from "../errors.js";
-import { decide, type RequestPolicy, type Verb } from "./access.js";
+import { decide, isWriteVerb, type RequestPolicy, type Verb } from "./access.js";
 import { type ApiResource, resolveResource } from "./api-resources.js";
 import type { ClusterClient, KubeRequest, KubeResponse } from "./client.js";
 import { fromResponse } from "./errors.js";
@@ -53,6 +53,8 @@ export interface ScopeOptions {
   allowSecretValues: boolean;
   /** Secret values become keyed fingerprints instead of plain redaction (clusters_compare). */
   fingerprint?: Fingerprint;
+  /** Awaited before the first write request (any verb but get/list) is sent: confirm_clusters asks or refuses. */
+  beforeWrite?: (what: string) => Promise<void>;
 }
 
 /** Why: the API of the boundary, by parts: no method takes a path. */
@@ -140,8 +142,16 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
     return { path, undo };
   };
 
+  // A write is confirmed (confirm_clusters) on the request actually sent, like every other policy decision.
+  const gate = async (op: Op): Promise<{ path: string; undo: boolean }> => {
+    const checked = check(op);
+    if (isWriteVerb(op.verb) && !checked.undo && o.beforeWrite)
+      await o.beforeWrite(`${op.verb} ${op.target.resource.resource}`);
+    return checked;
+  };
+
   const send = async (op: Op): Promise<KubeResponse> => {
-    const { path, undo } = check(op);
+    const { path, undo } = await gate(op);
     const body =
       op.verb === "delete"
         ? {
@@ -280,7 +290,7 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
     exec: async (ref, opts) => {
       if (opts.container !== undefined) checkName("container", opts.container, "dns-label");
       if (opts.command.length === 0) throw new ToolError("`command` must not be empty");
-      const { path } = check({ verb: "exec", method: "GET", target: await objectTarget(ref, "exec") });
+      const { path } = await gate({ verb: "exec", method: "GET", target: await objectTarget(ref, "exec") });
       return execInPod(await client(), path, { ...opts, signal: o.signal });
     },
     serverVersion: async () =>

@@ -47,5 +47,6 @@ export async function openScope(
     timeoutMs: opts.timeoutMs,
     allowSecretValues: deps.config.allow_secret_values,
     fingerprint: opts.fingerprint,
+    beforeWrite: opts.beforeWrite,
   });
 }
