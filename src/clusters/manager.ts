@@ -414,7 +414,7 @@ export class ClusterManager {
     const version = src.kind === "dir" ? await this.facts.version(src) : undefined; // throws the read's reason
     const parsed = version && this.facts.describe(version);
     if (src.kind === "dir" && !parsed)
-      throw new ToolError(version?.error ?? `kubeconfig ${src.file} cannot be parsed`);
+      throw new ToolError(`kubeconfig ${src.file}: ${version?.error ?? "cannot be parsed"}`);
     const ctxName = context ?? (src.kind === "classic" ? src.context : parsed?.currentContext) ?? "";
     const contexts = parsed?.contexts ?? this.classic?.contexts ?? [];
     const ctx = contexts.find((c) => c.name === ctxName);
