@@ -218,6 +218,26 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
         const results: LegResult[] = outcomes.map((o, i) =>
           o.status === "done" ? o.value : { cluster: clusters[i] ?? "", status: "skipped", durationMs: 0 },
         );
+        const elapsed = Math.round(performance.now() - started);
+        const summary = `${op.name} on ${results.length} clusters: ${summarize(results)} (${elapsed} ms)`;
+        // No cluster succeeded: the call failed, and says so; the sections and legs say why on each cluster.
+        const failed = results.length > 0 && !results.some((r) => r.status === "ok");
+        const head = { operation: op.name, summary, elapsedMs: elapsed, fanoutId: ctx.callId };
+        if (args.merge) {
+          const m = mergeOutcomes(results, ctx.deps.config.max_output_bytes);
+          return {
+            text: `${summary}\n${m.text}`,
+            failed,
+            structured: {
+              ...head,
+              merged: m.merged,
+              results: results.map(({ output: _o, result: _r, error, ...r }) => ({
+                ...r,
+                ...(error ? { error: truncate(error, 300) } : {}),
+              })),
+            },
+          };
+        }
         const perCluster = Math.max(
           1024,
           Math.floor(ctx.deps.config.max_output_bytes / Math.max(1, results.length)),
@@ -241,26 +261,6 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
           const body = output ?? error ?? "";
           return body ? `${head}\n${truncate(body, perCluster, hint)}` : head;
         });
-        const elapsed = Math.round(performance.now() - started);
-        const summary = `${op.name} on ${results.length} clusters: ${summarize(results)} (${elapsed} ms)`;
-        if (args.merge) {
-          const m = mergeOutcomes(results, ctx.deps.config.max_output_bytes);
-          return {
-            text: `${summary}\n${m.text}`,
-            failed: results.length > 0 && !results.some((r) => r.status === "ok"),
-            structured: {
-              operation: op.name,
-              summary,
-              elapsedMs: elapsed,
-              fanoutId: ctx.callId,
-              merged: m.merged,
-              results: results.map(({ output: _o, result: _r, error, ...r }) => ({
-                ...r,
-                ...(error ? { error: truncate(error, 300) } : {}),
-              })),
-            },
-          };
-        }
         const fleet = op.fleetSummary?.(
           results.flatMap((r) =>
             r.status === "ok" && r.result ? [{ cluster: r.cluster, result: r.result }] : [],
@@ -268,13 +268,9 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
         );
         return {
           text: [summary, ...(fleet ?? []), ...sections].join("\n"),
-          // No cluster succeeded: the call failed, and says so; the sections and legs say why on each cluster.
-          failed: results.length > 0 && !results.some((r) => r.status === "ok"),
+          failed,
           structured: {
-            operation: op.name,
-            summary,
-            elapsedMs: elapsed,
-            fanoutId: ctx.callId,
+            ...head,
             ...(fleet ? { fleetSummary: fleet } : {}),
             results: bounded,
           },
