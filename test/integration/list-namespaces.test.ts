@@ -1,5 +1,7 @@
-// All-namespace lists: each row's namespace comes from a metadata-only list asked for beside the bare table. Checked against the API's own answer on a real apiserver, paged, for pods, a built-in kind
-// and a custom resource, and, through a STUB proxy in front of the real apiserver, the fallback paths.
+// All-namespace lists: each row's namespace comes from a metadata-only list asked for beside the bare table, paired only when
+// both were read at one resourceVersion. Checked against the API's own answer on a real apiserver, paged, for pods, a built-in
+// kind and a custom resource, and, through a STUB proxy in front of the real apiserver, the fallback paths (a
+// refused or short metadata list, and same-named objects churned across namespaces between the two reads).
 
 import { mkdtemp } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -146,12 +148,21 @@ describe("all-namespace tables name each row's namespace", () => {
 interface TamperProxy {
   url: string;
   seen: string[];
-  mode: "pass" | "refuse" | "drop-one";
+  /** churn: the metadata list is held until the bare table has been answered and `between` has run. */
+  mode: "pass" | "refuse" | "drop-one" | "churn";
+  between: () => Promise<void>;
   close: () => Promise<void>;
 }
 
 async function startTamperProxy(c: TestCluster): Promise<TamperProxy> {
-  const state: TamperProxy = { url: "", seen: [], mode: "refuse", close: async () => {} };
+  const state: TamperProxy = {
+    url: "",
+    seen: [],
+    mode: "refuse",
+    between: async () => {},
+    close: async () => {},
+  };
+  let tableAnswered = Promise.resolve();
   const forward = (
     req: IncomingMessage,
     res: ServerResponse,
@@ -180,6 +191,12 @@ async function startTamperProxy(c: TestCluster): Promise<TamperProxy> {
     const meta = accept.includes("as=PartialObjectMetadataList");
     const q = new URL(req.url ?? "/", "http://x").searchParams;
     state.seen.push(meta ? "metadata-list" : `table:${q.get("includeObject") ?? "-"}`);
+    if (!meta && q.get("includeObject") === "None")
+      tableAnswered = new Promise((resolve) => res.on("finish", () => resolve()));
+    if (meta && state.mode === "churn") {
+      void tableAnswered.then(state.between).then(() => forward(req, res, accept));
+      return;
+    }
     if (meta && state.mode === "refuse") {
       res.writeHead(406, { "content-type": "application/json" });
       res.end(
@@ -258,4 +275,40 @@ describe("all-namespace tables fall back to embedded metadata (STUB proxy before
       expect(seen.slice(2)).toEqual(["table:Metadata"]);
     });
   }
+
+  it("same-named objects churned across namespaces between the two reads: every row's namespace and cells are the API's", async () => {
+    // a/web and b/web; between the bare table and the metadata list, b/web is deleted and c/web created: the same
+    // count, the same names at the same sort positions, but a different object in the second row.
+    const churn = `${run}-churn`;
+    const [a, b, c] = ["a", "b", "c"];
+    for (const n of [a, b, c])
+      await create(lax1, "/api/v1/namespaces", { metadata: { name: `${churn}-${n}` } });
+    const web = (n: string, keys: number) =>
+      create(lax1, `/api/v1/namespaces/${churn}-${n}/configmaps`, {
+        metadata: { name: "web", labels: { suite: churn } },
+        data: Object.fromEntries(Array.from({ length: keys }, (_, i) => [`k${i}`, "v"])),
+      });
+    await web(a, 1);
+    await web(b, 2);
+    proxy.mode = "churn";
+    proxy.between = async () => {
+      const gone = await apiRequest(admin(lax1), "DELETE", `/api/v1/namespaces/${churn}-${b}/configmaps/web`);
+      expect(gone.status).toBe(200);
+      expect((await web(c, 3)).status).toBe(201);
+    };
+    proxy.seen.length = 0;
+    const rows = await allRows(ts, "resources_list", {
+      cluster: "tampered",
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      labelSelector: `suite=${churn}`,
+    });
+    expect(rows.map((r) => `${r.namespace}/${r.name}:${r.data}`)).toEqual([
+      `${churn}-a/web:1`,
+      `${churn}-c/web:3`,
+    ]);
+    expect(pairs(rows)).toEqual(await truth(lax1, `/api/v1/configmaps?labelSelector=suite%3D${churn}`));
+    // The two reads saw different resourceVersions, so the rows came from the embedded form, read after the churn.
+    expect(proxy.seen.filter((s) => s !== "table:-").slice(2)).toEqual(["table:Metadata"]);
+  });
 });
