@@ -1,4 +1,6 @@
 // Direct access to a test cluster (bypassing the server under test), to set up and verify state.
+
+import { vi } from "vitest";
 import type { TestCluster } from "../harness/controlplane.js";
 import { type ApiResponse, type ApiTarget, apiRequest } from "../harness/https.js";
 
@@ -19,18 +21,18 @@ export async function statusOf(c: TestCluster, path: string): Promise<number> {
   return (await apiRequest(admin(c), "GET", path)).status;
 }
 
-/** Why: waits for a condition on a cluster, bounded (CRDs and deletions complete asynchronously). */
+/** Why: waits for a named condition, bounded (CRDs, deletions, sessions, refreshes complete asynchronously). */
 export async function waitUntil(
   what: string,
-  check: () => Promise<boolean>,
+  check: () => boolean | Promise<boolean>,
   timeoutMs = 20_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  await vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    },
+    { timeout: timeoutMs, interval: 25 },
+  );
 }
 
 /** Why: a fresh namespace per test file keeps files independent. */

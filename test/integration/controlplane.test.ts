@@ -1,6 +1,6 @@
 // Smoke tests proving the test control plane is real: isolated clusters, RBAC, CRDs.
 import { randomBytes } from "node:crypto";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it, vi } from "vitest";
 import { type ApiTarget, apiRequest } from "../harness/https.js";
 import { crdBody } from "../helpers/cluster-api.js";
 
@@ -57,14 +57,10 @@ describe("test control plane", () => {
     expect([201, 409]).toContain(res.status);
     const path = `/apis/${group}/v1/namespaces/default/widgets`;
     // The CRD becomes servable asynchronously: wait for the condition, bounded.
-    const deadline = Date.now() + 20_000;
-    let status = 0;
-    while (Date.now() < deadline) {
-      status = (await apiRequest(target, "GET", path)).status;
-      if (status === 200) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(status).toBe(200);
+    await vi.waitFor(async () => expect((await apiRequest(target, "GET", path)).status).toBe(200), {
+      timeout: 20_000,
+      interval: 100,
+    });
     const w = await apiRequest(target, "POST", path, {
       apiVersion: `${group}/v1`,
       kind: "Widget",

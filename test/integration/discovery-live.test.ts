@@ -3,6 +3,7 @@ import { copyFile, mkdir, mkdtemp, rm, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { waitUntil } from "../helpers/cluster-api.js";
 import { writeKubeconfig } from "../helpers/fleet.js";
 import { resultText, startTestServer, type TestServer } from "../helpers/mcp.js";
 
@@ -14,14 +15,7 @@ async function names(ts: TestServer): Promise<string[]> {
   return (res.structuredContent as { clusters: { name: string }[] }).clusters.map((c) => c.name);
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = (what: string, check: () => Promise<boolean>): Promise<void> => waitUntil(what, check, 5000);
 
 describe("live kubeconfig directory", () => {
   let dir: string;

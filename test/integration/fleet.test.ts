@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { freshNamespace, statusOf } from "../helpers/cluster-api.js";
 import { type FleetDir, makeFleetDir } from "../helpers/fleet.js";
 import { resultText, startTestServer, type TestServer } from "../helpers/mcp.js";
@@ -117,14 +117,12 @@ describe("clusters_exec_all", () => {
       undefined,
       { signal: controller.signal },
     );
-    const deadline = Date.now() + 5000;
-    while (!ts.records.slice(before).some((r) => r.cluster === "c1-sv5") && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 10));
+    const soon = { timeout: 5000, interval: 10 };
+    await vi.waitFor(() => expect(ts.records.slice(before).map((r) => r.cluster)).toContain("c1-sv5"), soon);
     const abortedAt = Date.now();
     controller.abort();
     await expect(pending).rejects.toThrow();
-    while (!ts.records.slice(before).some((r) => r.cluster === "hanging") && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 10));
+    await vi.waitFor(() => expect(ts.records.slice(before).map((r) => r.cluster)).toContain("hanging"), soon);
     const hung = ts.records.slice(before).find((r) => r.cluster === "hanging");
     expect(hung?.error).toMatch(/cancelled/);
     expect(Date.now() - abortedAt).toBeLessThan(3000);

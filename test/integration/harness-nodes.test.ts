@@ -1,8 +1,7 @@
 // Proves the simulated node: real apiservers schedule/run pods on it, proxy pods/log to the kubelet STUB, finish
 // deletions, and serve the metrics API STUB (CRDs). Stubs: kubelet API (kubelet.ts), metrics-server (metrics.ts).
 import { randomBytes } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it, vi } from "vitest";
 import { type ApiTarget, apiRequest } from "../harness/https.js";
 import { LOG_LINES_ANNOTATION, logLine } from "../harness/kubelet.js";
 import { publishNodeMetrics, publishPodMetrics } from "../harness/metrics.js";
@@ -104,13 +103,11 @@ describe("simulated node (kubelet + metrics stubs) on real apiservers", () => {
     await createPods(B, ns, 1, { prefix: "doomed" });
     await waitForPodPhase<Pod>(B, ns, "doomed-1", "Running", 20_000);
     expect((await apiRequest(B, "DELETE", `/api/v1/namespaces/${ns}/pods/doomed-1`)).status).toBe(200);
-    const deadline = Date.now() + 20_000;
-    let status = 200;
-    while (status !== 404 && Date.now() < deadline) {
-      status = (await apiRequest(B, "GET", `/api/v1/namespaces/${ns}/pods/doomed-1`)).status;
-      if (status !== 404) await sleep(50);
-    }
-    expect(status).toBe(404);
+    await vi.waitFor(
+      async () =>
+        expect((await apiRequest(B, "GET", `/api/v1/namespaces/${ns}/pods/doomed-1`)).status).toBe(404),
+      { timeout: 20_000, interval: 50 },
+    );
   });
 
   it("brings 200 bulk-created pods to Running in bounded time", async () => {

@@ -1,7 +1,7 @@
 // The control plane never outlives the process that started it, even when that process is SIGKILLed.
 import { execFileSync, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 function processesUnder(root: string): string[] {
   try {
@@ -31,9 +31,6 @@ describe("control plane teardown", () => {
     expect(running.length).toBeGreaterThanOrEqual(2); // etcd + kube-apiserver (and their supervisors)
     // Only the runner dies (no process-group kill): the supervisors must notice and stop their processes.
     child.kill("SIGKILL");
-    const deadline = Date.now() + 20_000;
-    while (processesUnder(root).length > 0 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 100));
-    expect(processesUnder(root)).toEqual([]);
+    await vi.waitFor(() => expect(processesUnder(root)).toEqual([]), { timeout: 20_000, interval: 100 });
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 // Safety: Secret redaction, read-only and disable-destructive modes, denied_resources, read_only_clusters,
 // configuration_view hygiene, cancellation, concurrency and the tools/list contract.
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { create, freshNamespace, statusOf } from "../helpers/cluster-api.js";
 import { startHangingServer, writeKubeconfig } from "../helpers/fleet.js";
 import { resultText, startTestServer, type TestServer } from "../helpers/mcp.js";
@@ -337,22 +337,15 @@ describe("concurrency, cancellation and the tools/list contract", () => {
           signal: controller.signal,
         },
       );
-      const deadline = Date.now() + 5000;
-      while (hang.open() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-      expect(hang.open()).toBe(1);
+      const soon = { timeout: 5000, interval: 10 };
+      await vi.waitFor(() => expect(hang.open()).toBe(1), soon);
       controller.abort();
       await expect(pending).rejects.toThrow();
-      while (hang.open() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-      expect(hang.open()).toBe(0);
-      const rec = await new Promise<(typeof hts.records)[number] | undefined>((resolve) => {
-        const check = () => {
-          const r = hts.records.find((x) => x.tool === "namespaces_list");
-          if (r || Date.now() > deadline) resolve(r);
-          else setTimeout(check, 10);
-        };
-        check();
-      });
-      expect(rec?.error).toMatch(/cancelled/);
+      await vi.waitFor(() => expect(hang.open()).toBe(0), soon);
+      await vi.waitFor(
+        () => expect(hts.records.find((x) => x.tool === "namespaces_list")?.error).toMatch(/cancelled/),
+        soon,
+      );
     } finally {
       await hts.close();
       await hang.close();

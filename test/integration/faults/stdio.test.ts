@@ -1,6 +1,6 @@
 // Fault matrix, stdio: malformed, hostile and oversized JSON-RPC lines against the BUILT binary and a real
 // cluster. Each case asserts the answer, that the next call is still served, no child left, bounded memory.
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { INITIALIZE_PARAMS, type StdioProcess, spawnServer } from "../../helpers/stdio-process.js";
 import { childrenOf, memoryMiB } from "./proc.js";
 
@@ -23,11 +23,13 @@ describe("stdio fault matrix", () => {
   const rawExchange = async (raw: string | Buffer): Promise<RpcLine> => {
     const before = srv.stdoutLines.length;
     srv.child.stdin?.write(raw);
-    const until = Date.now() + 15_000;
-    while (srv.stdoutLines.length === before) {
-      if (Date.now() > until) throw new Error(`no answer; stderr: ${srv.stderr().slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await vi.waitFor(
+      () => {
+        if (srv.stdoutLines.length === before)
+          throw new Error(`no answer; stderr: ${srv.stderr().slice(-2000)}`);
+      },
+      { timeout: 15_000, interval: 20 },
+    );
     return JSON.parse(srv.stdoutLines[before] ?? "{}") as RpcLine;
   };
 

@@ -129,14 +129,8 @@ export async function startHttpTestServer(
   };
 }
 
-/** Why: tests wait for conditions (bounded), never for fixed durations. */
-export async function waitFor(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Why: tests wait for conditions (bounded), never for fixed durations (the one named wait, on vi.waitFor). */
+export { waitUntil as waitFor } from "../../helpers/cluster-api.js";
 
 /** Why: a raw HTTP exchange, for what a well-behaved client never sends (foreign Host, bad JSON, ...). */
 export interface RawResponse {

@@ -46,19 +46,8 @@ export function stubClusters(clusters: TestCluster[], tokenOf: (c: TestCluster) 
   }));
 }
 
-/** Why: waits for a condition instead of sleeping a fixed time. */
-export async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
+/** Why: waits for a condition instead of sleeping a fixed time (the one named wait, on vi.waitFor). */
+export { waitUntil as waitFor } from "../../helpers/cluster-api.js";
 
 /** Why: a rotatable cluster-admin credential: a ServiceAccount, a binding, and a TokenRequest token. */
 export async function mintServiceAccountToken(c: TestCluster, sa: string): Promise<string> {

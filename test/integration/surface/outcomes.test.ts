@@ -1,19 +1,20 @@
 // Honest outcomes: a fan-out where no cluster succeeded is isError; audit records say timeout and cancelled.
 // Broken clusters are real endpoints: a refusing port, a hanging TCP server, a bad token, a wrong CA.
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { type FleetDir, makeFleetDir } from "../../helpers/fleet.js";
 import { resultText, startTestServer, type TestServer } from "../../helpers/mcp.js";
 
 const cp = inject("controlplane");
 
-async function until<T>(what: string, get: () => T | undefined, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = get();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+function until<T>(what: string, get: () => T | undefined): Promise<T> {
+  return vi.waitFor(
+    () => {
+      const v = get();
+      if (v === undefined) throw new Error(`timed out waiting for ${what}`);
+      return v;
+    },
+    { timeout: 10_000, interval: 10 },
+  );
 }
 
 describe("fan-out and audit outcomes", () => {
