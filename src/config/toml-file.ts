@@ -1,5 +1,6 @@
 // Reading and parsing the --config TOML file.
 import { readFile } from "../util/fs-async.js";
+import { errorCode } from "../util/net-errors.js";
 import { ConfigError } from "./errors.js";
 
 /** Why: later steps need both the parsed tables and the raw text (to point at lines in messages). */
@@ -11,7 +12,7 @@ export interface TomlFile {
 
 function osReason(error: unknown): string {
   if (error instanceof Error) {
-    const code = "code" in error && typeof error.code === "string" ? error.code : undefined;
+    const code = errorCode(error);
     if (code === "ENOENT") return "no such file";
     if (code === "EACCES") return "permission denied";
     if (code === "EISDIR") return "is a directory";

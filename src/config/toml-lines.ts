@@ -1,4 +1,5 @@
 // Best-effort mapping from a key path back to the line of the TOML file that wrote it.
+import { escapeRegExp } from "../util/text.js";
 
 function splitKey(text: string): string[] {
   return text
@@ -41,8 +42,4 @@ export function findKeyLine(text: string, path: readonly (string | number)[]): n
     }
   }
   return loose;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

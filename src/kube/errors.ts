@@ -1,6 +1,7 @@
 // Classifies everything that can go wrong talking to a cluster into a few kinds an agent can act on, and says for
 // a write whether it can have reached the API server (so an agent knows whether the change was made).
 import type { IncomingHttpHeaders } from "node:http";
+import { CONNECT_CODES, errorCode, isTlsCode } from "../util/net-errors.js";
 
 /** Why: clusters_status and error messages need the same small vocabulary. */
 export type KubeErrorKind =
@@ -109,45 +110,16 @@ export function withEffect(err: KubeError, effect: WriteEffect | undefined): Kub
   });
 }
 
-const TLS_CODES = new Set([
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-  "CERT_SIGNATURE_FAILURE",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-  "EPROTO",
-  "ERR_SSL_WRONG_VERSION_NUMBER",
-]);
-
-const NET_CODES = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ECONNRESET",
-  "EAI_AGAIN",
-  "EPIPE",
-]);
-
 /**
  * Why: node's socket/TLS errors become a kind plus a short human sentence. `stage` tells a connection that never
  * came up (nothing sent) from one lost after the request went out.
  */
 export function fromNetworkError(err: unknown, server: string, stage: Stage = "connecting"): KubeError {
   if (err instanceof KubeError) return err;
-  const e = err as { code?: string; message?: string; name?: string };
-  const code = e.code ?? "";
+  const e = err as { message?: string; name?: string };
+  const code = errorCode(err);
   if (e.name === "AbortError" || code === "ABORT_ERR") return new KubeError("cancelled", "request cancelled");
-  if (
-    TLS_CODES.has(code) ||
-    code.startsWith("ERR_TLS") ||
-    code.startsWith("ERR_SSL") ||
-    /certificate|tls|ssl/i.test(e.message ?? "")
-  ) {
+  if (isTlsCode(code) || /certificate|tls|ssl/i.test(e.message ?? "")) {
     return new KubeError("tls", `TLS error talking to ${server}: ${code || e.message}`);
   }
   if (stage !== "connecting")
@@ -155,7 +127,7 @@ export function fromNetworkError(err: unknown, server: string, stage: Stage = "c
       "lost",
       `the connection to ${server} was lost after the request was sent, before an answer came (${code || e.message || String(err)})`,
     );
-  if (NET_CODES.has(code)) return new KubeError("unreachable", `cannot connect to ${server}: ${code}`);
+  if (CONNECT_CODES.has(code)) return new KubeError("unreachable", `cannot connect to ${server}: ${code}`);
   return new KubeError("unreachable", `request to ${server} failed: ${code || e.message || String(err)}`);
 }
 

@@ -1,6 +1,7 @@
 // One HTTP(S) request with a hard deadline, cancellation and a size cap; node's errors classified for Rancher.
 import { type Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { errorCode, isTlsCode } from "../util/net-errors.js";
 import { RancherError, tlsError } from "./errors.js";
 
 /** Why: how a connection to Rancher is verified (system CAs, Rancher's CA, or not at all). */
@@ -27,37 +28,12 @@ export interface RawRequest {
   maxBytes?: number;
 }
 
-/** Why: these verification failures mean "unknown CA", which Rancher's published CA may fix. */
-export const UNKNOWN_CA_CODES: ReadonlySet<string> = new Set([
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "UNABLE_TO_GET_ISSUER_CERT",
-]);
-
-const TLS_CODES: ReadonlySet<string> = new Set([
-  ...UNKNOWN_CA_CODES,
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-  "CERT_SIGNATURE_FAILURE",
-  "CERT_UNTRUSTED",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-  "EPROTO",
-]);
-
-/** Why: the error code node attaches to socket and TLS failures, if any. */
-export function errorCode(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : "";
-}
-
 /** Why: turns a socket/TLS failure into a clear RancherError naming the URL (never headers). */
 export function classifyNetworkError(err: unknown, origin: string): RancherError {
   if (err instanceof RancherError) return err;
   const code = errorCode(err);
   const message = err instanceof Error ? err.message : String(err);
-  if (TLS_CODES.has(code) || code.startsWith("ERR_TLS") || code.startsWith("ERR_SSL")) {
+  if (isTlsCode(code)) {
     const e = tlsError(origin, code === "EPROTO" ? "TLS handshake failed" : code);
     e.code = code;
     return e;

@@ -1,4 +1,5 @@
 // Argument templates for the nsk CLI: placeholders and optional groups, expanded without any shell.
+import { escapeRegExp } from "../util/text.js";
 
 /** Why: NSK's command line is not public, so users may rewrite it; these are the values they can use. */
 export interface TemplateValues {
@@ -84,11 +85,7 @@ export function expandArgs(template: readonly string[], values: TemplateValues):
   return argv;
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
 /** Why: restricts an NSK run to exact cluster names through its --name-pattern (RE2 and JS agree on this). */
 export function exactNamesPattern(names: readonly string[]): string {
-  return `^(${names.map(escapeRegex).join("|")})$`;
+  return `^(${names.map(escapeRegExp).join("|")})$`;
 }

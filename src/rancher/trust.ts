@@ -2,9 +2,10 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { Logger } from "../log.js";
+import { UNKNOWN_CA_CODES } from "../util/net-errors.js";
 import { writeFileAtomic } from "./atomic.js";
 import { RancherError, tlsError } from "./errors.js";
-import { rawRequest, type TlsTrust, UNKNOWN_CA_CODES } from "./raw-http.js";
+import { rawRequest, type TlsTrust } from "./raw-http.js";
 
 /** Why: the inputs of trust resolution; the token is deliberately not among them. */
 export interface TrustOptions {

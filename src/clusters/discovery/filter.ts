@@ -1,8 +1,5 @@
 // Decides which cluster names exist at all (cluster_pattern / exclude_clusters): the isolation boundary.
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-}
+import { escapeRegExp } from "../../util/text.js";
 
 /** Whole-name glob: `*` any run of characters (including none), `?` exactly one; the rest is literal. */
 function globToRegex(glob: string): RegExp {
@@ -10,7 +7,7 @@ function globToRegex(glob: string): RegExp {
   for (const ch of glob) {
     if (ch === "*") source += "[\\s\\S]*";
     else if (ch === "?") source += "[\\s\\S]";
-    else source += escapeRegex(ch);
+    else source += escapeRegExp(ch);
   }
   return new RegExp(`^${source}$`, "u");
 }

@@ -2,7 +2,7 @@
 export { compileClusterFilter, matchesAnyGlob } from "./filter.js";
 export { KubeconfigError, loadClassicKubeconfig, parseKubeconfig } from "./kubeconfig.js";
 export { buildClusterIndex, splitContextAddress } from "./registry.js";
-export { editDistance, resolveClusterName } from "./resolve.js";
+export { resolveClusterName } from "./resolve.js";
 export { KUBECONFIG_EXTENSIONS, kubeconfigStem, scanKubeconfigDir } from "./scan.js";
 export type {
   ClassicResult,

@@ -2,6 +2,7 @@
 import { load, YAMLException } from "js-yaml";
 import { z } from "zod";
 import { redactUrl } from "../../redact/url.js";
+import { errorCode } from "../../util/net-errors.js";
 import type { ClassicResult, KubeClusterRef, KubeContext, ParsedKubeconfig, Problem } from "./types.js";
 
 // A kubeconfig that cannot be used; the message names the source and never contains file contents.
@@ -151,13 +152,6 @@ export function parseKubeconfig(text: string, source: string): ParsedKubeconfig 
   return parseWith(text, source, { requireContexts: true });
 }
 
-function errorCode(err: unknown): string | undefined {
-  if (typeof err === "object" && err !== null && "code" in err && typeof err.code === "string") {
-    return err.code;
-  }
-  return undefined;
-}
-
 /** Why: a file the caller already read and parsed once (KubeconfigStore): its document, or why it does not parse. */
 export interface ParsedFile {
   doc: unknown;
@@ -183,7 +177,7 @@ async function readOne(
       return { path, problem: { kind: "malformed", message, file: path } };
     }
     const message =
-      code === "EFBIG" ? (err as Error).message : `${path}: cannot be read (${code ?? "read error"})`;
+      code === "EFBIG" ? (err as Error).message : `${path}: cannot be read (${code || "read error"})`;
     return { path, problem: { kind: "malformed", message, file: path } };
   }
 }

@@ -1,25 +1,8 @@
 // Turns what the agent typed into a known cluster name, or into an actionable "did you mean" error.
+import { editDistance } from "../../util/text.js";
 import type { ResolveResult } from "./types.js";
 
 const MAX_LISTED = 10;
-
-// Levenshtein distance, used to order suggestions for a mistyped cluster name closest first.
-export function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  if (a.length === 0) return b.length;
-  if (b.length === 0) return a.length;
-  let prev: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
-  let curr: number[] = new Array<number>(b.length + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    curr[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      curr[j] = Math.min((prev[j] ?? 0) + 1, (curr[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-    }
-    [prev, curr] = [curr, prev];
-  }
-  return prev[b.length] ?? 0;
-}
 
 type Candidate = { name: string; label: string; folded: number; exact: number };
 

@@ -2,6 +2,7 @@
 import { accessSync, constants, type Dirent, type Stats, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { readdir, realpath } from "../../util/fs-async.js";
+import { errorCode } from "../../util/net-errors.js";
 import type { DirEntry, SkippedFile } from "./types.js";
 
 // The extensions a kubeconfig file may carry, in the order that wins when two files share a stem.
@@ -19,13 +20,6 @@ export function kubeconfigStem(fileName: string): { stem: string; ext: string } 
     if (fileName.length > ext.length && fileName.endsWith(ext)) {
       return { stem: fileName.slice(0, -ext.length), ext };
     }
-  }
-  return undefined;
-}
-
-function errorCode(err: unknown): string | undefined {
-  if (typeof err === "object" && err !== null && "code" in err && typeof err.code === "string") {
-    return err.code;
   }
   return undefined;
 }
@@ -72,7 +66,7 @@ export async function scanKubeconfigDir(dir: string, skipped?: SkippedFile[]): P
     if (code === "EACCES" || code === "EPERM") {
       throw new Error(`kubeconfig directory ${dir} is not readable (permission denied)`);
     }
-    throw new Error(`kubeconfig directory ${dir} cannot be read (${code ?? "unknown error"})`);
+    throw new Error(`kubeconfig directory ${dir} cannot be read (${code || "unknown error"})`);
   }
   const out: DirEntry[] = [];
   const uid = process.getuid?.();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { editDistance, resolveClusterName } from "../../../src/clusters/discovery/index.js";
+import { resolveClusterName } from "../../../src/clusters/discovery/index.js";
+import { editDistance } from "../../../src/util/text.js";
 
 const known = ["c1-lax1", "c1-sv5", "dev-cluster"];
 const aliasMap = (o: Record<string, string>): Map<string, string> => new Map(Object.entries(o));
