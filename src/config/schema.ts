@@ -39,6 +39,17 @@ function regexText(description: string) {
 
 const nameList = (description: string) => z.array(z.string()).default([]).describe(description);
 
+/**
+ * Why: the byte limits' defaults, written once: the schema's defaults, and the value for the few readers that
+ * run without a configuration (credential files read for expiry, library use). Everything else reads the config.
+ */
+export const BYTE_LIMIT_DEFAULTS = {
+  max_output_bytes: 65536,
+  max_request_bytes: 4 * 1024 * 1024,
+  max_kubeconfig_bytes: 4 * 1024 * 1024,
+  max_manifest_bytes: 4 * 1024 * 1024,
+} as const;
+
 function positiveInt(fallback: number, description: string) {
   return z
     .number()
@@ -258,18 +269,18 @@ export const ConfigSchema = z
       .number()
       .int({ error: "must be an integer" })
       .positive({ error: "must be greater than 0" })
-      .default(65536)
+      .default(BYTE_LIMIT_DEFAULTS.max_output_bytes)
       .describe("Tool output longer than this is truncated with a note on how to narrow the query."),
     max_request_bytes: positiveInt(
-      4 * 1024 * 1024,
+      BYTE_LIMIT_DEFAULTS.max_request_bytes,
       "Largest JSON-RPC message accepted (one stdio line or one HTTP body); a larger one gets an error and the server keeps serving.",
     ),
     max_kubeconfig_bytes: positiveInt(
-      4 * 1024 * 1024,
+      BYTE_LIMIT_DEFAULTS.max_kubeconfig_bytes,
       "Kubeconfig files larger than this are refused before they are parsed.",
     ),
     max_manifest_bytes: positiveInt(
-      4 * 1024 * 1024,
+      BYTE_LIMIT_DEFAULTS.max_manifest_bytes,
       "Manifests (resources_create_or_update) larger than this are refused before they are parsed.",
     ),
     max_replicas: positiveInt(

@@ -2,9 +2,6 @@
 import type { IncomingMessage } from "node:http";
 import { RPC } from "./http-reply.js";
 
-/** Why: the default cap on one POST body (the Streamable HTTP SDK uses the same figure). */
-export const DEFAULT_MAX_BODY_BYTES: number = 4 * 1024 * 1024;
-
 /** Why: a parsed body, or the HTTP status and JSON-RPC error to answer with (`aborted`: nobody to answer). */
 export type BodyResult =
   | { ok: true; value: unknown }

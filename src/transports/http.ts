@@ -6,7 +6,6 @@ import { parseDuration } from "../config/index.js";
 import type { Logger } from "../log.js";
 import type { ServerDeps } from "../mcp/deps.js";
 import { createServer } from "../mcp/server.js";
-import { DEFAULT_MAX_BODY_BYTES } from "./http-body.js";
 import {
   type ConnectionLimits,
   type ConnectionStats,
@@ -37,6 +36,7 @@ export interface HttpServeOptions {
   token?: string;
   idleTimeoutMs: number;
   logger: Logger;
+  /** Largest POST body; max_request_bytes of deps.config unless a test narrows it. */
   maxBodyBytes?: number;
   maxSessions?: number;
   shutdownGraceMs?: number;
@@ -152,7 +152,7 @@ export async function serveHttp(opts: HttpServeOptions): Promise<HttpServerHandl
       logger,
       token: opts.token,
       hostPolicy: () => policy,
-      maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      maxBodyBytes: opts.maxBodyBytes ?? opts.deps.config.max_request_bytes,
       maxSessions: opts.maxSessions ?? DEFAULT_MAX_SESSIONS,
       isClosing: () => closing,
       auth,
@@ -229,7 +229,6 @@ export async function runHttp(deps: ServerDeps, logger: Logger): Promise<void> {
     token: config.http_token,
     idleTimeoutMs: parseDuration(config.session_idle_timeout),
     allowedHosts: config.http_allowed_hosts,
-    maxBodyBytes: config.max_request_bytes,
     connectionLimits: {
       maxConnections: config.http_max_connections,
       maxPerClient: config.http_max_connections_per_client,

@@ -10,9 +10,6 @@ import type { Logger } from "../log.js";
 import { checkJsonRpc, RPC_CODES, type RpcRejection, rejectionMessage } from "./jsonrpc-check.js";
 import { type Frame, LineFramer } from "./line-framer.js";
 
-/** Why: the default cap on one request (HTTP bodies share it); the `max_request_bytes` setting changes it. */
-export const DEFAULT_MAX_REQUEST_BYTES: number = 4 * 1024 * 1024;
-
 /** Why: the limit and its setting, named in the error so the user knows what to raise. */
 export function oversizedMessage(bytes: number, limit: number): string {
   return `Invalid Request: message of ${bytes} bytes exceeds the limit of ${limit} bytes (setting max_request_bytes)`;
@@ -104,11 +101,7 @@ export class LineTransport implements Transport {
 }
 
 /** Why: resolves when the session is over, so the CLI can close clients and exit 0. */
-export async function serveStdio(
-  server: McpServer,
-  logger: Logger,
-  maxRequestBytes: number = DEFAULT_MAX_REQUEST_BYTES,
-): Promise<void> {
+export async function serveStdio(server: McpServer, logger: Logger, maxRequestBytes: number): Promise<void> {
   const transport = new LineTransport(process.stdin, process.stdout, maxRequestBytes, logger);
   const done = new Promise<void>((resolve) => {
     const stop = (why: string): void => {

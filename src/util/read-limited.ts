@@ -1,4 +1,5 @@
 // Size limits checked before anything is parsed: kubeconfig files on disk and manifests passed to a tool.
+import { BYTE_LIMIT_DEFAULTS } from "../config/schema.js";
 import { ToolError } from "../errors.js";
 import { close, fstat, open, read } from "./fs-async.js";
 
@@ -7,16 +8,13 @@ export class LimitError extends ToolError {
   readonly code = "EFBIG";
 }
 
-/** Why: the default of max_kubeconfig_bytes, for callers without a configuration (tests, library use). */
-export const DEFAULT_MAX_KUBECONFIG_BYTES: number = 4 * 1024 * 1024;
-
 /**
  * Why: a huge file in the kubeconfig directory must not stall the server or exhaust its heap; this reads at
  * most `maxBytes` (+1 to notice growth during the read) and refuses anything larger before it is parsed.
  */
 export async function readKubeconfigFile(
   path: string,
-  maxBytes: number = DEFAULT_MAX_KUBECONFIG_BYTES,
+  maxBytes: number = BYTE_LIMIT_DEFAULTS.max_kubeconfig_bytes,
 ): Promise<string> {
   const fd = await open(path, "r");
   try {
