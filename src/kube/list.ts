@@ -7,7 +7,7 @@ import { age } from "./age.js";
 import type { ApiResource } from "./api-resources.js";
 import { KubeError } from "./errors.js";
 import type { NameList } from "./list-names.js";
-import type { ListOptions, ScopedClient } from "./scoped.js";
+import type { ListParams, ScopedClient } from "./scoped.js";
 
 /** Why: a list's structuredContent: one object per row, keyed like the table's columns, plus paging. */
 export interface ListResult extends Record<string, unknown> {
@@ -26,15 +26,6 @@ export interface ListPage {
   /** The paging note; kept even when the text is truncated. */
   footer: string;
   structured: ListResult;
-}
-
-/** Why: the paging and filter parameters every list tool shares. */
-export interface ListParams {
-  namespace?: string;
-  labelSelector?: string;
-  fieldSelector?: string;
-  limit?: number;
-  continue?: string;
 }
 
 /** Why: default page size; a 10 000-pod cluster must not flood the agent. */
@@ -58,8 +49,6 @@ interface TableResponse {
   items?: unknown[];
 }
 
-type ListQuery = Omit<ListOptions, "table">;
-
 // Row i of the table and item i of the name list are the same object only when both lists were read at one
 // resourceVersion (one snapshot of the store, listed in one order) and agree in length: counts and names alone
 // cannot tell b/web deleted and c/web created between the two reads from no change at all.
@@ -80,7 +69,7 @@ function sameObjects(t: TableResponse, names: NameList): boolean {
 async function tableWithNamespaces(
   client: ScopedClient,
   r: ApiResource,
-  q: ListQuery,
+  q: ListParams,
 ): Promise<TableResponse> {
   const table = (includeObject: "None" | "Metadata"): Promise<TableResponse> =>
     client.list<TableResponse>(r, { ...q, table: { accept: TABLE_ACCEPT, includeObject } });

@@ -36,14 +36,18 @@ export interface Located {
   namespace?: string;
 }
 
-/** Why: list filters and paging; selectors and tokens travel in the query string only. */
-export interface ListOptions {
+/** Why: list filters and paging, defined once for list tools, list pages and the query string alike. */
+export interface ListParams {
   /** Omitted: every namespace (namespaced kinds). */
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
   limit?: number;
   continue?: string;
+}
+
+/** Why: a list request; selectors and tokens travel in the query string only. */
+export interface ListOptions extends ListParams {
   /** Ask for a server-side Table; includeObject as the Table API defines it. */
   table?: { accept: string; includeObject: "None" | "Metadata" };
 }
@@ -87,7 +91,7 @@ export interface ScopedClient {
   get<T = Obj>(ref: ObjectRef & { subresource?: "scale" | "status" }): Promise<T>;
   list<T = Obj>(resource: ApiResource, opts?: ListOptions): Promise<T>;
   /** Names and namespaces only (a metadata-only list), with the same filters and paging as `list`. */
-  listNames(resource: ApiResource, opts?: Omit<ListOptions, "table">): Promise<NameList>;
+  listNames(resource: ApiResource, opts?: ListParams): Promise<NameList>;
   /** Server-side apply; `dryRun` has the API server validate it (admission included) and store nothing. */
   apply(manifest: Obj, opts: { force: boolean; dryRun?: boolean }): Promise<Obj>;
   create(manifest: Obj): Promise<Obj>;
@@ -112,7 +116,7 @@ export interface ScopedClient {
   /** Writes of this call whose answers were lost but which a read-back found made, one sentence each. */
   notes(): string[];
   /** Labels and names only (no data): what chooses Helm revisions without reading any record. */
-  listMetadata(resource: ApiResource, opts?: Omit<ListOptions, "table">): Promise<MetadataList>;
+  listMetadata(resource: ApiResource, opts?: ListParams): Promise<MetadataList>;
   /** One Helm release record, read as a get of its Secret/ConfigMap; decoded and redacted inside the boundary. */
   readRelease(ref: ObjectRef, opts: { driver: Driver; full: boolean }): Promise<OpenedRecord>;
   /** A kubelet endpoint through the apiserver's node proxy (a get of nodes/proxy); the body as text. */

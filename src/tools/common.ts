@@ -1,8 +1,9 @@
 // Input fields and annotations shared by the Kubernetes tools, described once for the model.
 import { z } from "zod";
 import type { ApiResource } from "../kube/api-resources.js";
-import { type ListPage, type ListParams, listResources } from "../kube/list.js";
+import { DEFAULT_LIST_LIMIT, type ListPage, listResources } from "../kube/list.js";
 import { toYaml } from "../kube/objects.js";
+import type { ListParams } from "../kube/scoped.js";
 import type { ClusterToolContext } from "../mcp/tool.js";
 import { once } from "../util/once.js";
 
@@ -44,7 +45,7 @@ export const listFields = once(() => ({
     .max(5000)
     .optional()
     .describe(
-      "Maximum items per page (default 500). If more exist, the output says how to get the next page.",
+      `Maximum items per page (default ${DEFAULT_LIST_LIMIT}). If more exist, the output says how to get the next page.`,
     ),
   continue: z.string().optional().describe("Continue token from a previous page of the same query."),
 }));
