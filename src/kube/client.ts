@@ -1,13 +1,11 @@
 // A cluster client: one kubeconfig context, a keep-alive HTTPS agent, and requests with timeouts and cancellation.
 import type { Agent, IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
-import { Agent as HttpAgent, request as httpRequest } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from "node:https";
-import type { Socket } from "node:net";
-import { StringDecoder } from "node:string_decoder";
-import type { TLSSocket } from "node:tls";
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
 import { redactUrl } from "../redact/url.js";
 import { abortable } from "../util/abortable.js";
 import { deadline } from "../util/deadline.js";
+import { type HttpCall, HttpFailure, httpExchange, MAX_RESPONSE_BYTES } from "../util/http-request.js";
 import { VERSION } from "../version.js";
 import {
   fromNetworkError,
@@ -68,10 +66,7 @@ export interface ClientSettings {
   name: string;
   server: string;
   defaultNamespace: string;
-  tls: Pick<
-    RequestOptions,
-    "ca" | "cert" | "key" | "pfx" | "passphrase" | "rejectUnauthorized" | "servername"
-  >;
+  tls: NonNullable<HttpCall["tls"]>;
   /** Auth headers; re-evaluated per request for exec/auth-provider credentials. */
   headers: () => Promise<OutgoingHttpHeaders>;
   defaultTimeoutMs: number;
@@ -85,20 +80,14 @@ export interface ClientSettings {
   credentialExpiresAt?: () => number | undefined;
 }
 
-/** Why: a response is buffered whole, so one huge list must fail clearly instead of exhausting memory. */
-export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+/** Why: the response cap unless a client sets its own (one figure for every HTTP client, see http-request.ts). */
+export { MAX_RESPONSE_BYTES };
 
 function tooLarge(server: string, max: number): KubeError {
   return new KubeError(
     "http",
     `the response from ${server} exceeded the ${max >= 1 << 20 ? `${max / (1 << 20)} MiB` : `${max} bytes`} response limit and was dropped (narrow the query: namespace, labelSelector, limit)`,
   );
-}
-
-// A socket is up when TCP (and TLS, for https) is done: from then on, what is written may reach the server.
-function connected(sock: Socket): boolean {
-  if (sock.connecting) return false;
-  return !("encrypted" in sock) || /^TLS/.test((sock as TLSSocket).getProtocol() ?? "");
 }
 
 function truncated(server: string, status: number, got: number, expected: number | undefined): KubeError {
@@ -127,6 +116,25 @@ function timedOut(
   );
 }
 
+// The exchange's failure in the client's words: where it stopped, and (for a write) what that means.
+function kubeFailure(f: HttpFailure, server: string, timeoutMs: number, maxBytes: number): KubeError {
+  switch (f.kind) {
+    case "timeout":
+      return timedOut(server, timeoutMs, f.stage, f.status, f.received);
+    case "cancelled":
+      return new KubeError(
+        "cancelled",
+        `request cancelled${f.stage === "connecting" ? "" : " after it was sent"}`,
+      );
+    case "too-large":
+      return tooLarge(server, maxBytes);
+    case "truncated":
+      return truncated(server, f.status ?? 0, f.received, f.expected);
+    case "network":
+      return fromNetworkError(f.cause, server, f.stage);
+  }
+}
+
 function buildUrl(server: string, path: string, query?: KubeRequest["query"]): URL {
   const base = server.endsWith("/") ? server.slice(0, -1) : server;
   const url = new URL(base + path);
@@ -143,7 +151,6 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
     (isHttps
       ? new HttpsAgent({ keepAlive: true, maxSockets: 32, ...s.tls })
       : new HttpAgent({ keepAlive: true, maxSockets: 32 }));
-  const send = isHttps ? httpsRequest : httpRequest;
   const maxBytes = s.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   // The server as shown in errors and status: any user:password@ in the kubeconfig URL never leaves.
   const shown = redactUrl(s.server);
@@ -180,103 +187,33 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
         throw err instanceof KubeError ? withEffect(err, writeEffect(changes, "connecting")) : err;
       })
       .finally(limit.clear);
-    const remainingMs = Math.min(Math.max(1, timeoutMs - (Date.now() - startedAt)), 2_147_483_647);
     const headers: OutgoingHttpHeaders = {
       ...auth,
       Accept: req.accept ?? "application/json",
       "User-Agent": `k8s-mcp/${VERSION}`,
     };
-    if (payload !== undefined) {
-      headers["Content-Type"] = req.contentType ?? "application/json";
-      headers["Content-Length"] = Buffer.byteLength(payload);
-    }
+    if (payload !== undefined) headers["Content-Type"] = req.contentType ?? "application/json";
     // How far the request got decides what a failure means for a write (see writeEffect).
-    let stage: Stage = "connecting";
-    let status: number | undefined;
-    const fail = (err: KubeError): KubeError => withEffect(err, writeEffect(changes, stage, status));
-    return new Promise<KubeResponse>((resolve, reject) => {
-      let settled = false;
-      const finish = (fn: () => void): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        req.signal?.removeEventListener("abort", onAbort);
-        fn();
-      };
-      let received = 0;
-      let expected: number | undefined;
-      const r = send(url, { method, headers, agent }, (res) => {
-        stage = "answered";
-        status = res.statusCode ?? 0;
-        expected = res.headers["content-length"] ? Number(res.headers["content-length"]) : undefined;
-        // Each chunk is decoded as it arrives (the decoder keeps a split UTF-8 sequence for the next one), so
-        // no chunk list, no concatenated Buffer: the body exists once, as a string.
-        const decoder = new StringDecoder("utf8");
-        let body = "";
-        // A binary answer is kept as chunks (an error status is text all the same, for its message).
-        const ok = status >= 200 && status < 300;
-        const chunks: Buffer[] | undefined = req.binary && ok ? [] : undefined;
-        res.on("data", (c: Buffer) => {
-          received += c.length;
-          if (received <= maxBytes) {
-            if (chunks) chunks.push(c);
-            else body += decoder.write(c);
-          } else {
-            finish(() => reject(fail(tooLarge(shown, maxBytes))));
-            r.destroy();
-          }
-        });
-        // A body that ends early (reset, or closed before Content-Length/the last chunk) is cut off, not complete.
-        const cutOff = (): void =>
-          finish(() => reject(fail(truncated(shown, status ?? 0, received, expected))));
-        res.on("error", cutOff);
-        res.on("close", () => {
-          if (!res.complete) cutOff();
-        });
-        res.on("end", () => {
-          body += decoder.end();
-          if (status === 401) s.onUnauthorized?.();
-          finish(() => {
-            const code = status ?? 0;
-            if ((code < 200 || code >= 300) && !req.allowErrorStatus)
-              reject(fail(fromResponse(code, body, res.headers)));
-            else if (chunks)
-              resolve({ status: code, headers: res.headers, body: "", bytes: Buffer.concat(chunks) });
-            else resolve({ status: code, headers: res.headers, body });
-          });
-        });
-      });
-      r.on("socket", (sock: Socket) => {
-        const up = (): void => {
-          if (stage === "connecting") stage = "sent";
-        };
-        if (r.reusedSocket || connected(sock)) up();
-        else sock.once("encrypted" in sock ? "secureConnect" : "connect", up);
-      });
-      const timer = setTimeout(() => {
-        finish(() => reject(fail(timedOut(shown, timeoutMs, stage, status, received))));
-        r.destroy();
-      }, remainingMs);
-      const onAbort = (): void => {
-        const after = stage === "connecting" ? "" : " after it was sent";
-        finish(() => reject(fail(new KubeError("cancelled", `request cancelled${after}`))));
-        r.destroy();
-      };
-      req.signal?.addEventListener("abort", onAbort, { once: true });
-      r.on("error", (e) =>
-        finish(() =>
-          reject(
-            fail(
-              stage === "answered"
-                ? truncated(shown, status ?? 0, received, expected)
-                : fromNetworkError(e, shown, stage),
-            ),
-          ),
-        ),
-      );
-      if (payload !== undefined) r.write(payload);
-      r.end();
+    const fail = (err: KubeError, stage: Stage, status?: number): KubeError =>
+      withEffect(err, writeEffect(changes, stage, status));
+    const res = await httpExchange({
+      url,
+      method,
+      headers,
+      agent,
+      body: payload,
+      timeoutMs: timeoutMs - (Date.now() - startedAt),
+      signal: req.signal,
+      maxBytes,
+      binary: req.binary,
+    }).catch((err: unknown) => {
+      if (!(err instanceof HttpFailure)) throw err;
+      throw fail(kubeFailure(err, shown, timeoutMs, maxBytes), err.stage, err.status);
     });
+    if (res.status === 401) s.onUnauthorized?.();
+    if ((res.status < 200 || res.status >= 300) && !req.allowErrorStatus)
+      throw fail(fromResponse(res.status, res.body, res.headers), "answered", res.status);
+    return res;
   };
 
   const request = async (req: KubeRequest): Promise<KubeResponse> => {

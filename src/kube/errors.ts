@@ -1,6 +1,7 @@
 // Classifies everything that can go wrong talking to a cluster into a few kinds an agent can act on, and says for
 // a write whether it can have reached the API server (so an agent knows whether the change was made).
 import type { IncomingHttpHeaders } from "node:http";
+import type { Stage } from "../util/http-request.js";
 import { CONNECT_CODES, errorCode, isTlsCode } from "../util/net-errors.js";
 
 /** Why: clusters_status and error messages need the same small vocabulary. */
@@ -61,7 +62,7 @@ export class KubeError extends Error {
 }
 
 /** Why: how far one request got; decides whether a failed write can have changed anything. */
-export type Stage = "connecting" | "sent" | "answered";
+export type { Stage };
 
 /** Why: only these methods change the cluster; a failed GET never leaves anything behind. */
 export function isWriteMethod(method: string | undefined): boolean {
