@@ -1,6 +1,6 @@
-// One HTTP(S) request with a hard deadline, cancellation and a size cap; node's errors classified for Rancher.
-import { type Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
-import { request as httpsRequest } from "node:https";
+// One request to Rancher over the shared HTTP(S) exchange; its failures worded as RancherErrors.
+import type { Agent as HttpAgent } from "node:http";
+import { HttpFailure, httpExchange, MAX_RESPONSE_BYTES } from "../util/http-request.js";
 import { errorCode, isTlsCode } from "../util/net-errors.js";
 import { RancherError, tlsError } from "./errors.js";
 
@@ -43,81 +43,42 @@ export function classifyNetworkError(err: unknown, origin: string): RancherError
   return new RancherError("unreachable", `request to Rancher at ${origin} failed: ${message}`, hint);
 }
 
-function collect(
-  res: IncomingMessage,
-  maxBytes: number,
-  fail: (e: Error) => void,
-  done: (b: string) => void,
-) {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  res.on("data", (c: Buffer) => {
-    size += c.length;
-    if (size > maxBytes) {
-      res.destroy();
-      fail(new RancherError("invalid", `Rancher's answer exceeded ${maxBytes} bytes`));
-      return;
-    }
-    chunks.push(c);
-  });
-  res.on("end", () => done(Buffer.concat(chunks).toString("utf8")));
-  res.on("error", fail);
+// The exchange's failure in Rancher's words (a timeout, a cancellation with its reason, an oversized answer).
+function rancherFailure(f: HttpFailure, r: RawRequest, maxBytes: number): RancherError {
+  const origin = r.url.origin;
+  switch (f.kind) {
+    case "timeout":
+      return new RancherError(
+        "timeout",
+        `Rancher at ${origin} did not answer within ${Math.round(r.timeoutMs / 1000)}s`,
+      );
+    case "cancelled":
+      return f.cause instanceof RancherError
+        ? f.cause
+        : new RancherError("cancelled", "request to Rancher cancelled");
+    case "too-large":
+      return new RancherError("invalid", `Rancher's answer exceeded ${maxBytes} bytes`);
+    case "truncated":
+      return classifyNetworkError(f.cause ?? new Error("the answer ended early"), origin);
+    case "network":
+      return classifyNetworkError(f.cause, origin);
+  }
 }
 
-/** Why: the only place sockets are opened to Rancher; every request ends by its deadline or the signal. */
-export function rawRequest(r: RawRequest): Promise<RawResponse> {
-  const origin = r.url.origin;
-  return new Promise<RawResponse>((resolve, reject) => {
-    let settled = false;
-    const finish = (err: Error | undefined, value?: RawResponse): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      r.signal.removeEventListener("abort", onAbort);
-      if (err) reject(classifyNetworkError(err, origin));
-      else if (value) resolve(value);
-    };
-    const isHttps = r.url.protocol === "https:";
-    const send = isHttps ? httpsRequest : httpRequest;
-    const req = send(
-      r.url,
-      {
-        method: r.method,
-        agent: r.agent,
-        headers: { Accept: "application/json", ...r.headers },
-        ...(isHttps && r.agent === undefined && r.trust ? r.trust : {}),
-      },
-      (res) => {
-        collect(
-          res,
-          r.maxBytes ?? 32 * 1024 * 1024,
-          (e) => finish(e),
-          (body) => finish(undefined, { status: res.statusCode ?? 0, body }),
-        );
-      },
-    );
-    const seconds = Math.round(r.timeoutMs / 1000);
-    const timer = setTimeout(
-      () => {
-        const e = new RancherError("timeout", `Rancher at ${origin} did not answer within ${seconds}s`);
-        req.destroy(e);
-        finish(e);
-      },
-      Math.min(r.timeoutMs, 2_147_483_647),
-    );
-    const onAbort = (): void => {
-      const reason: unknown = r.signal.reason;
-      const e =
-        reason instanceof RancherError
-          ? reason
-          : new RancherError("cancelled", "request to Rancher cancelled");
-      req.destroy(e);
-      finish(e);
-    };
-    if (r.signal.aborted) onAbort();
-    else r.signal.addEventListener("abort", onAbort, { once: true });
-    req.on("error", (e) => finish(e));
-    if (r.method === "POST") req.setHeader("Content-Length", "0");
-    req.end();
+/** Why: the only way requests reach Rancher; every request ends by its deadline or the signal. */
+export async function rawRequest(r: RawRequest): Promise<RawResponse> {
+  const maxBytes = r.maxBytes ?? MAX_RESPONSE_BYTES;
+  const res = await httpExchange({
+    url: r.url,
+    method: r.method,
+    headers: { Accept: "application/json", ...r.headers },
+    agent: r.agent,
+    tls: r.trust,
+    signal: r.signal,
+    timeoutMs: r.timeoutMs,
+    maxBytes,
+  }).catch((err: unknown) => {
+    throw err instanceof HttpFailure ? rancherFailure(err, r, maxBytes) : err;
   });
+  return { status: res.status, body: res.body };
 }
