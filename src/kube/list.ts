@@ -59,8 +59,9 @@ function sameObjects(t: TableResponse, names: NameList): boolean {
 
 /**
  * Why: an all-namespace table needs each row's namespace, which only the row's embedded object carries.
- * Asking the server to embed it (includeObject=Metadata) costs it ~35-45 ms and 1.7 MB for 1000 pods; the bare
- * table (130 KB) and a metadata-only protobuf list, asked for side by side, ~19 ms. Both are sorted by
+ * Asking the server to embed it (includeObject=Metadata) makes a 500-pod table 860 KB instead of 67 KB bare, and
+ * a call through the server ~41 ms instead of ~33 ms with a metadata-only protobuf list asked for beside the bare
+ * table (v1.36 apiserver, 1000 pods in 10 namespaces, measured side by side). Both are sorted by
  * namespace and name, so row i is item i when both were read at the same resourceVersion (a later page's
  * continue token pins both to one). Anything else (a write in between, a refused metadata list) falls back to
  * the embedded form. (Reading the second list at the first one's exact resourceVersion is often served from etcd,
