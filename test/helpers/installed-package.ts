@@ -6,6 +6,7 @@ import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promi
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { vi } from "vitest";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -86,17 +87,20 @@ export async function installedPackage(runDir: string, timeoutMs = 300_000): Pro
   try {
     await mkdir(dir);
   } catch {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const text = await readFile(result, "utf8").catch(() => "");
-      if (text) {
-        const r = JSON.parse(text) as { ok?: InstalledPackage; error?: string };
-        if (r.ok) return r.ok;
-        throw new Error(`packing/installing the package failed (in another test file): ${r.error}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`timed out after ${timeoutMs} ms waiting for another test file to install the package`);
+    const text = await vi.waitFor(
+      async () => {
+        const t = await readFile(result, "utf8").catch(() => "");
+        if (!t)
+          throw new Error(
+            `timed out after ${timeoutMs} ms waiting for another test file to install the package`,
+          );
+        return t;
+      },
+      { timeout: timeoutMs, interval: 100 },
+    );
+    const r = JSON.parse(text) as { ok?: InstalledPackage; error?: string };
+    if (r.ok) return r.ok;
+    throw new Error(`packing/installing the package failed (in another test file): ${r.error}`);
   }
   try {
     const ok = await packAndInstall(dir);
