@@ -39,7 +39,7 @@ const current = new AsyncLocalStorage<Identity>();
 
 /**
  * Why: the HTTP request boundary runs the SDK's handling of one request inside this, so the one call entry
- * (runTool) learns the caller whichever way the call arrived (tools/call, resources/read, completion/complete).
+ * (callTool) learns the caller whichever way the call arrived (tools/call, resources/read, completion/complete).
  */
 export function runAsCaller<T>(identity: Identity | undefined, fn: () => T): T {
   return identity ? current.run(identity, fn) : fn();

@@ -31,6 +31,11 @@ export interface Access {
 }
 
 const READS: ReadonlySet<Verb> = new Set(["get", "list"]);
+
+/** Why: "write" means one thing everywhere (read_only, read_only_clusters, disable_destructive, confirm_clusters). */
+export function isWriteVerb(verb: Verb): boolean {
+  return !READS.has(verb);
+}
 const DESTRUCTIVE: ReadonlySet<Verb> = new Set(["patch", "delete", "exec"]);
 
 function deniedBy(p: RequestPolicy, r: ApiResource, subresource?: string): boolean {

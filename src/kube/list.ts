@@ -134,39 +134,49 @@ function renderTable(
   return { text: formatTable(headers, body), count: rows.length, columns, items };
 }
 
-// A shortened page gains a continue token the full page may not have had; room is kept for one.
-const TOKEN_RESERVE_BYTES = 256;
+// What a page costs besides its rows: the structured page without items, and the paging notes with the continue
+// token twice (text footer and structured `continue`); a shortened page gains a token the full page may lack.
+const NOTES_BYTES = 240;
+const TOKEN_GUESS_BYTES = 160;
 
-// How many leading rows of the structured page fit the budget (the page's JSON without rows, plus each row).
-function structuredRowsThatFit(s: ListResult, maxBytes: number): number {
-  let bytes = Buffer.byteLength(JSON.stringify({ ...s, items: [] })) + (s.continue ? 0 : TOKEN_RESERVE_BYTES);
-  let fit = 0;
-  for (const row of s.items) {
-    bytes += Buffer.byteLength(JSON.stringify(row)) + 1;
-    if (bytes > maxBytes) break;
-    fit++;
-  }
-  return fit;
+function pageFixedBytes(page: ListPage): number {
+  const token = page.structured.continue?.length ?? TOKEN_GUESS_BYTES;
+  const base = Buffer.byteLength(JSON.stringify({ ...page.structured, items: [], continue: null }));
+  return base + NOTES_BYTES + 2 * token;
 }
 
 /**
- * Why: one list implementation for pods, namespaces, events and any kind (CRDs included). A page too big for
- * max_output_bytes is fetched again with as many rows as fit, so its continue token skips nothing.
+ * Why: one list implementation for pods, namespaces, events and any kind (CRDs included). A page whose text and
+ * structuredContent together exceed `budget` (max_output_bytes, or a fan-out leg's share) is fetched again with
+ * as many rows as fit, so its continue token skips nothing and the one budget (mcp/budget.ts) never cuts it.
  */
-export async function listResources(...args: Parameters<typeof listPage>): Promise<ListPage> {
-  const [client, config, r, p] = args;
-  const first = await listPage(...args);
+export async function listResources(
+  client: ScopedClient,
+  config: Config,
+  r: ApiResource,
+  p: ListParams,
+  narrow: string | undefined,
+  budget: number,
+): Promise<ListPage> {
+  const first = await listPage(client, config, r, p, narrow);
   const count = first.structured.count;
-  const max = config.max_output_bytes;
-  const json = Buffer.byteLength(JSON.stringify(first.structured));
-  if ((Buffer.byteLength(first.text) <= max && json <= max) || count < 2) return first;
-  // The structured rows obey the same budget as the text: the page is as long as both allow (at least one row).
-  const fit = Math.min(
-    rowsThatFit(first.text, max),
-    Math.max(1, structuredRowsThatFit(first.structured, max)),
-  );
-  if (fit < 1 || fit >= count) return first;
-  const page = await listPage(client, config, r, { ...p, limit: fit }, args[4]);
+  const size =
+    Buffer.byteLength(first.text) +
+    Buffer.byteLength(first.footer) +
+    Buffer.byteLength(JSON.stringify(first.structured));
+  if (size <= budget || count < 2) return first;
+  const itemBytes = first.structured.items.map((row) => Buffer.byteLength(JSON.stringify(row)) + 1);
+  // At least one row, so a page always moves on: a leg's share too small for one row still pages.
+  const fit = Math.max(1, rowsThatFit(first.text, budget, itemBytes, pageFixedBytes(first)));
+  if (fit >= count) return first;
+  const page = await listPage(client, config, r, { ...p, limit: fit }, narrow);
+  const token = page.structured.continue;
+  // A fan-out leg's share is small: its note and token take one short line instead of two long ones.
+  if (budget < config.max_output_bytes && token)
+    return {
+      ...page,
+      footer: `\npage shortened to ${fit} of ${count} rows to fit this cluster's share of max_output_bytes; next page: continue="${token}"`,
+    };
   const note = `\npage shortened to ${fit} of ${count} rows to fit max_output_bytes; nothing was skipped`;
   return { ...page, footer: `${note}${page.footer}` };
 }

@@ -2,7 +2,7 @@
 import { ToolError } from "../errors.js";
 import { type OpenedRecord, openRecord } from "../helm/open.js";
 import type { Driver } from "../helm/record.js";
-import { decide, type RequestPolicy, type Verb } from "./access.js";
+import { decide, isWriteVerb, type RequestPolicy, type Verb } from "./access.js";
 import { type ApiResource, resolveResource } from "./api-resources.js";
 import type { ClusterClient, KubeRequest, KubeResponse } from "./client.js";
 import { fromResponse, KubeError, parseJson, withEffect, writeEffect } from "./errors.js";
@@ -81,6 +81,8 @@ export interface ScopeOptions {
   fingerprint?: Fingerprint;
   /** The field manager writes carry (fieldManagerFor: names the caller); default FIELD_MANAGER. */
   fieldManager?: string;
+  /** Awaited before the first write request (any verb but get/list) is sent: confirm_clusters asks or refuses. */
+  beforeWrite?: (what: string) => Promise<void>;
 }
 
 /** Why: the API of the boundary, by parts: no method takes a path. */
@@ -203,8 +205,16 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
     return { path, undo };
   };
 
+  // A write is confirmed (confirm_clusters) on the request actually sent, like every other policy decision.
+  const gate = async (op: Op): Promise<{ path: string; undo: boolean }> => {
+    const checked = check(op);
+    if (isWriteVerb(op.verb) && !checked.undo && o.beforeWrite)
+      await o.beforeWrite(`${op.verb} ${op.target.resource.resource}`);
+    return checked;
+  };
+
   const send = async (op: Op): Promise<KubeResponse> => {
-    const { path, undo } = check(op);
+    const { path, undo } = await gate(op);
     const body =
       op.verb === "delete"
         ? {
@@ -384,7 +394,7 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
     exec: async (ref, opts) => {
       if (opts.container !== undefined) checkName("container", opts.container, "dns-label");
       if (opts.command.length === 0) throw new ToolError("`command` must not be empty");
-      const { path } = check({ verb: "exec", method: "GET", target: await objectTarget(ref, "exec") });
+      const { path } = await gate({ verb: "exec", method: "GET", target: await objectTarget(ref, "exec") });
       return execInPod(await client(), path, { ...opts, signal: o.signal });
     },
     notes: () => [...notes],
@@ -424,6 +434,10 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
     },
     withKubeconfig: async (intents, fn) => {
       scoped.judge(intents);
+      // The child process's writes are confirmed (confirm_clusters) like this client's own, by their verbs.
+      const write = intents.find((i) => i.verbs.some(isWriteVerb));
+      if (write && o.beforeWrite)
+        await o.beforeWrite(`${write.verbs.filter(isWriteVerb).join("/")} ${write.resource.resource} (helm)`);
       return withTempKubeconfig(await client(), fn);
     },
     serverVersion: async () =>

@@ -4,8 +4,8 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { emptyFleetAdvice } from "../clusters/advice.js";
 import { ToolError } from "../errors.js";
+import { fitResult } from "./budget.js";
 import type { ServerDeps } from "./deps.js";
-import { okResult } from "./results.js";
 import type { AnyTool, ToolOutput } from "./tool.js";
 
 // "Pod" -> "pods", "Ingress" -> "ingresses", "NetworkPolicy" -> "networkpolicies"; one -> singular.
@@ -71,7 +71,7 @@ function narrowHintOf(tool: AnyTool): string {
 
 /**
  * Why: a cluster-aware tool's successful output as a CallToolResult whose text starts by naming the cluster;
- * the line's bytes come out of the output budget, so max_output_bytes still bounds the text.
+ * the line's bytes come out of the output budget (mcp/budget.ts), which bounds text and structuredContent together.
  */
 export function clusterResult(
   tool: AnyTool,
@@ -80,9 +80,9 @@ export function clusterResult(
   maxBytes: number,
 ): CallToolResult {
   const withHint = { ...out, narrowHint: out.narrowHint ?? narrowHintOf(tool) };
-  if (namesCluster(out.text, cluster)) return okResult(withHint, maxBytes);
+  if (namesCluster(out.text, cluster)) return fitResult(withHint, maxBytes);
   const line = clusterLine(cluster, out.structured);
-  const result = okResult(withHint, Math.max(0, maxBytes - Buffer.byteLength(line) - 1));
+  const result = fitResult(withHint, Math.max(0, maxBytes - Buffer.byteLength(line) - 1));
   const first = result.content[0];
   if (first?.type === "text") first.text = `${line}\n${first.text}`;
   return result;

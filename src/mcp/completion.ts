@@ -50,11 +50,18 @@ export interface Completers {
   name: Completer;
 }
 
-/** Why: prompts and resource templates complete the same variables the same way. */
-export function createCompleters(deps: ServerDeps, tools: readonly AnyTool[]): Completers {
+/**
+ * Why: prompts and resource templates complete the same variables the same way. `sessionOf` names the caller's
+ * session at call time (completion requests reach the SDK callback without it), so its active cluster applies.
+ */
+export function createCompleters(
+  deps: ServerDeps,
+  tools: readonly AnyTool[],
+  sessionOf: () => string,
+): Completers {
   // Rows of a list tool, read as the user would read them (policy, denied kinds and RBAC all apply).
   const rowNames = async (tool: string, args: Record<string, unknown>, typed: string): Promise<string[]> => {
-    const res = await callRegisteredTool(deps, tools, tool, args, { sessionId: "completion" });
+    const res = await callRegisteredTool(deps, tools, tool, args, { sessionId: sessionOf() });
     if (res.isError) return [];
     const items = (res.structuredContent?.items ?? []) as Record<string, unknown>[];
     // Table rows have `name`; YAML-mode rows are whole objects with metadata.name.

@@ -2,23 +2,22 @@
 import { matchesAnyGlob } from "../clusters/discovery/filter.js";
 import type { Config } from "../config/index.js";
 import { ToolError } from "../errors.js";
-import type { AnyTool } from "./tool.js";
 
 /** Why: the `confirm` argument, described once; registration adds it to every write tool when configured. */
 export const CONFIRM_ARG_DESCRIPTION =
   "Set true to confirm this write: on a cluster listed in confirm_clusters, or (resources_scale) to more replicas than max_replicas. Otherwise you are asked, or it is refused.";
 
 /**
- * Why: a write needs confirmation when its cluster is listed in confirm_clusters. `namesOf` is the registry's one
- * address resolver run backwards (every name, `<file>/<context>`, symlink target and alias of the cluster).
+ * Why: writes on a cluster listed in confirm_clusters need confirmation. `namesOf` is the registry's one address
+ * resolver run backwards (every name, `<file>/<context>`, symlink target and alias of the cluster). Whether a call
+ * writes is decided by the verb of each request it sends (the scoped client's beforeWrite), not by annotations.
  */
-export function needsConfirmation(
-  tool: AnyTool,
+export function isConfirmCluster(
   cluster: string,
   config: Config,
   namesOf: (canonical: string) => string[],
 ): boolean {
-  if (tool.annotations.readOnlyHint || config.confirm_clusters.length === 0) return false;
+  if (config.confirm_clusters.length === 0) return false;
   return namesOf(cluster).some((n) => matchesAnyGlob(n, config.confirm_clusters));
 }
 
@@ -30,16 +29,18 @@ export function notConfirmed(what: string, clusters: string[]): ToolError {
   );
 }
 
-/** Why: called once per cluster-aware call after the cluster is resolved; asks through elicitation if it can. */
-export async function assertWriteConfirmed(
-  tool: AnyTool,
+/**
+ * Why: the scoped client's beforeWrite for one call on a confirm_clusters cluster: asks once (elicitation) before
+ * the first write request, refuses when not confirmed; a call already confirmed (argument or fan-out) needs none.
+ */
+export function writeGate(
+  tool: string,
   cluster: string,
-  confirmed: boolean,
   ask: (message: string) => Promise<boolean>,
-  config: Config,
-  namesOf: (canonical: string) => string[],
-): Promise<void> {
-  if (confirmed || !needsConfirmation(tool, cluster, config, namesOf)) return;
-  if (await ask(`Run ${tool.name} on cluster '${cluster}' (listed in confirm_clusters)?`)) return;
-  throw notConfirmed(tool.name, [cluster]);
+): (what: string) => Promise<void> {
+  let answer: Promise<boolean> | undefined;
+  return async (what) => {
+    answer ??= ask(`Run ${tool} on cluster '${cluster}' (listed in confirm_clusters)? It would ${what}.`);
+    if (!(await answer)) throw notConfirmed(tool, [cluster]);
+  };
 }

@@ -1,39 +1,70 @@
-// Runs one tool call: session, cluster resolution, policy, handler, result, audit record. Shared by fan-out.
+// The one entry into a tool handler, for SDK calls, fan-out legs, resource reads and completion alike: strict
+// argument validation, scopes, session and active cluster, scoped client (policy, confirm_clusters on write
+// requests), the output budget, output-schema check and one audit record written once the final result is known.
+// SDK-agnostic: a plain function of the tool, its arguments and the call's metadata.
 import { randomUUID } from "node:crypto";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { clusterAuthMode } from "../auth/cluster-auth.js";
 import { currentCaller, type Identity } from "../auth/identity.js";
 import { assertScope } from "../auth/scopes.js";
+import { ToolError } from "../errors.js";
 import { KubeError } from "../kube/errors.js";
 import { fieldManagerFor } from "../kube/objects.js";
+import { foldAliases } from "./arguments.js";
+import { fitResult } from "./budget.js";
 import { clusterResult, noClusterSelected } from "./cluster-text.js";
-import { assertWriteConfirmed } from "./confirm.js";
+import { isConfirmCluster, writeGate } from "./confirm.js";
 import type { CallRecord, ServerDeps } from "./deps.js";
 import { callOutcome } from "./outcome.js";
 import { openScope } from "./policy.js";
+import { publicInputSchema, publicOutputSchema } from "./public-schema.js";
 import { redactArgs } from "./redact-args.js";
-import { describeError, errorResult, okResult } from "./results.js";
+import { describeError, errorResult, truncate } from "./results.js";
 import type { AnyTool, ToolContext, ToolOutput } from "./tool.js";
 
-/** Why: the transport-level facts of a call, independent of how it arrived (direct or fan-out leg). */
+/** Why: the facts of a call besides its arguments, whichever way it arrived (SDK, fan-out leg, resource, completion). */
 export interface CallMeta {
   sessionId: string;
   signal: AbortSignal;
-  progress: ToolContext["progress"];
+  progress?: ToolContext["progress"];
   fanoutId?: string;
-  confirm?: ToolContext["confirm"];
+  /** Asks the user (elicitation); absent: nobody can be asked, so an unconfirmed write is refused. */
+  ask?: ToolContext["confirm"];
+  /** The call's writes were confirmed by its caller (a fan-out, once for every leg): call metadata, not an argument. */
+  confirmed?: boolean;
+  /** Bytes for text and structuredContent together; default max_output_bytes. */
+  budget?: number;
   /** [team] The authenticated caller; fan-out legs inherit it explicitly. */
   caller?: Identity;
   /** The MCP client's name (initialize clientInfo): writes name it as their field manager. */
   client?: string;
 }
 
-/** Why: the `cluster` argument, described once for every cluster-aware tool. */
-export const CLUSTER_ARG_DESCRIPTION =
-  "Cluster name or alias (see clusters_list). Optional: defaults to this session's active cluster (clusters_switch).";
+/** Why: the one argument check (strict, closest-key suggestion); clusters_exec_all uses it to check parameters early. */
+export function validateArgs(
+  tool: AnyTool,
+  args: Record<string, unknown>,
+  deps: Pick<ServerDeps, "config">,
+): { ok: true; args: Record<string, unknown> } | { ok: false; message: string } {
+  const parsed = publicInputSchema(tool, deps.config).safeParse(args);
+  if (parsed.success) return { ok: true, args: foldAliases(tool.name, parsed.data) };
+  const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+  return { ok: false, message: issues };
+}
 
-/** Why: also used by clusters_exec_all to run a leg with an explicit cluster. */
-export async function runTool(
+// The structuredContent the SDK would refuse is refused here, before the audit record is written.
+function checkOutput(tool: AnyTool, result: CallToolResult): CallToolResult {
+  if (result.isError || result.structuredContent === undefined) return result;
+  const ok = publicOutputSchema(tool).safeParse(result.structuredContent);
+  if (ok.success) return result;
+  const first = ok.error.issues[0];
+  return errorResult(
+    `${tool.name} produced a result that does not match its output schema (${first?.path.join(".") || "(root)"}: ${first?.message ?? "invalid"}); this is a server bug, please report it`,
+  );
+}
+
+/** Why: the only way into a handler; every entry (register, exec-all, resources, completion) calls this. */
+export async function callTool(
   deps: ServerDeps,
   tool: AnyTool,
   rawArgs: Record<string, unknown>,
@@ -41,8 +72,12 @@ export async function runTool(
 ): Promise<CallToolResult> {
   const started = performance.now();
   const session = deps.sessions.get(meta.sessionId);
-  const { cluster: requested, confirm: confirmed, ...args } = rawArgs;
   const callId = randomUUID();
+  const budget = meta.budget ?? deps.config.max_output_bytes;
+  const ask = meta.ask ?? (async () => false);
+  const valid = validateArgs(tool, rawArgs, deps);
+  const { cluster: requested, confirm: confirmedArg, ...args } = valid.ok ? valid.args : {};
+  const confirmed = meta.confirmed === true || confirmedArg === true;
   // [team] The caller: explicit for fan-out legs, else the user of the HTTP request this call arrived in.
   const caller = meta.caller ?? currentCaller();
   // Writes name the caller as their field manager: the MCP client, and the user once the team server has one.
@@ -51,11 +86,12 @@ export async function runTool(
     deps,
     session,
     signal: meta.signal,
-    progress: meta.progress,
+    progress: meta.progress ?? (async () => {}),
     callId,
     fanoutId: meta.fanoutId,
-    confirm: meta.confirm ?? (async () => false),
-    confirmed: confirmed === true,
+    budget,
+    confirm: ask,
+    confirmed,
     openCluster: async (name, opts) =>
       openScope(
         deps,
@@ -65,11 +101,12 @@ export async function runTool(
         caller,
       ),
     runLeg: (op, legArgs, call) =>
-      runTool(deps, op, legArgs, {
+      callTool(deps, op, legArgs, {
         sessionId: meta.sessionId,
         signal: call.signal,
-        progress: async () => {},
         fanoutId: call.fanoutId,
+        confirmed: call.confirmed,
+        budget: call.budget,
         caller,
         client: meta.client,
       }),
@@ -79,37 +116,44 @@ export async function runTool(
   let failure: unknown;
   let out: ToolOutput | undefined;
   try {
-    assertScope(deps.config.oauth, caller, tool, rawArgs);
+    if (!valid.ok)
+      throw new ToolError(
+        `invalid arguments: ${valid.message}`,
+        `see the input schema of ${tool.name} in tools/list`,
+      );
+    assertScope(deps.config.oauth, caller, tool, valid.args);
     if (tool.kind === "cluster") {
       // require_cluster: the active cluster is never used implicitly, whoever calls (tools, resources, completion).
       const implicit = deps.config.require_cluster ? undefined : deps.sessions.activeOf(session);
       const wanted = typeof requested === "string" && requested.trim() ? requested : implicit;
       if (!wanted) throw noClusterSelected(deps);
       clusterName = await deps.clusters.resolve(wanted);
-      await assertWriteConfirmed(tool, clusterName, confirmed === true, ctx.confirm, deps.config, (n) =>
-        deps.clusters.namesOf(n),
-      );
+      const guarded =
+        !confirmed && isConfirmCluster(clusterName, deps.config, (n) => deps.clusters.namesOf(n));
       // The boundary: every request this call makes is built, checked and sent by this scoped client.
       const cluster = await openScope(
         deps,
         clusterName,
         tool.name,
-        { signal: meta.signal, fieldManager },
+        {
+          signal: meta.signal,
+          fieldManager,
+          beforeWrite: guarded ? writeGate(tool.name, clusterName, ask) : undefined,
+        },
         caller,
       );
       out = await tool.handler(args, { ...ctx, cluster });
     } else {
-      out = await tool.handler(rawArgs, ctx);
+      out = await tool.handler(valid.args, ctx);
     }
     // A direct call's text names its cluster (a fan-out leg's section header already does).
-    result =
-      clusterName && !meta.fanoutId
-        ? clusterResult(tool, out, clusterName, deps.config.max_output_bytes)
-        : okResult(out, deps.config.max_output_bytes);
+    const fitted =
+      clusterName && !meta.fanoutId ? clusterResult(tool, out, clusterName, budget) : fitResult(out, budget);
+    result = checkOutput(tool, fitted);
   } catch (err) {
     failure = err;
     const text = deps.logger.scrub(describeError(err, { tool: tool.name, cluster: clusterName }));
-    result = errorResult(text);
+    result = errorResult(truncate(text, budget));
     // A failed write says in data, too, whether it changed the cluster.
     const effect = failure instanceof KubeError ? failure.effect : undefined;
     if (effect && clusterName)

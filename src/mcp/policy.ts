@@ -53,5 +53,6 @@ export async function openScope(
     allowSecretValues: deps.config.allow_secret_values,
     fingerprint: opts.fingerprint,
     fieldManager: opts.fieldManager,
+    beforeWrite: opts.beforeWrite,
   });
 }

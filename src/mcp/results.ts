@@ -2,7 +2,6 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ToolError } from "../errors.js";
 import { KubeError, type KubeErrorKind } from "../kube/errors.js";
-import type { ToolOutput } from "./tool.js";
 
 const HINTS: Record<KubeErrorKind, string> = {
   http: "",
@@ -71,16 +70,4 @@ export function truncate(
   const lastNl = cut.lastIndexOf("\n");
   if (lastNl > maxBytes * 0.5) cut = cut.slice(0, lastNl);
   return `${cut}\n... output truncated: showed ${Buffer.byteLength(cut)} of ${size} bytes; ${hint}`;
-}
-
-/** Why: a successful handler output as a CallToolResult, truncated to the configured budget. */
-export function okResult(out: ToolOutput, maxBytes: number): CallToolResult {
-  const result: CallToolResult = {
-    content: [
-      { type: "text", text: truncate(out.text, maxBytes, out.narrowHint, out.keep) + (out.footer ?? "") },
-    ],
-  };
-  if (out.structured) result.structuredContent = out.structured;
-  if (out.failed) result.isError = true;
-  return result;
 }

@@ -17,7 +17,8 @@ export function createServer(deps: ServerDeps): McpServer {
   );
   const tools = allTools(deps.config, deps.rancher !== undefined);
   registerTools(server, tools, deps);
-  const complete = createCompleters(deps, tools);
+  // One McpServer serves one session (stdio, or one HTTP session): its transport names the caller's session.
+  const complete = createCompleters(deps, tools, () => server.server.transport?.sessionId ?? "stdio");
   registerPrompts(server, complete);
   registerResources(server, tools, deps, complete);
   return server;

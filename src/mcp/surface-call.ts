@@ -3,14 +3,14 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { deadline } from "../util/deadline.js";
 import type { ServerDeps } from "./deps.js";
-import { runTool } from "./invoke.js";
+import { callTool } from "./invoke.js";
 import { isToolEnabled } from "./policy.js";
 import type { AnyTool } from "./tool.js";
 
 // Completion requests carry no cancellation signal, so their cluster reads get a short bound of their own.
 const UNSIGNALLED_TIMEOUT_MS = 5000;
 
-/** Why: what a surface call needs besides the tool: who asks (session) and its cancellation, if any. */
+/** Why: what a surface call needs besides the tool: who asks (the caller's session) and its cancellation, if any. */
 export interface SurfaceCaller {
   sessionId: string;
   signal?: AbortSignal;
@@ -30,7 +30,7 @@ export async function callRegisteredTool(
   const limit = deadline(UNSIGNALLED_TIMEOUT_MS);
   try {
     const signal = caller.signal ?? limit.signal;
-    return await runTool(deps, tool, args, { sessionId: caller.sessionId, signal, progress: async () => {} });
+    return await callTool(deps, tool, args, { sessionId: caller.sessionId, signal });
   } finally {
     limit.clear();
   }

@@ -6,7 +6,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { JSONRPCMessage, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { type Config, ConfigSchema } from "../config/index.js";
 import { allTools } from "../tools/index.js";
-import { publicSchemaKey, toolRegistration } from "./register.js";
+import { publicSchemaKey, toolRegistration } from "./public-schema.js";
 import type { ToolSchemaTable } from "./tool-list.js";
 
 /** Why: every combination of the settings that shape tool schemas or the tool set (with Rancher/NSK on). */

@@ -47,12 +47,18 @@ export interface OpenOptions {
   fingerprint?: Fingerprint;
   /** The field manager this call's writes carry (names the MCP client). */
   fieldManager?: string;
+  /** Awaited before the scope's first write request (confirm_clusters). */
+  beforeWrite?: (what: string) => Promise<void>;
 }
 
 /** Why: one leg of a fan-out runs as a full tool call (policy, audit) on one cluster. */
 export interface LegCall {
   signal: AbortSignal;
   fanoutId: string;
+  /** The fan-out confirmed its writes once for every leg (call metadata, never a forged argument). */
+  confirmed: boolean;
+  /** This leg's share of the output budget (bytes, text and structuredContent together). */
+  budget: number;
 }
 
 /** Why: the per-call context every handler gets (never the raw MCP request). */
@@ -66,9 +72,11 @@ export interface ToolContext {
   callId: string;
   /** Set when this call is one leg of a fan-out. */
   fanoutId?: string;
+  /** Bytes this call's result may take, text and structuredContent together (max_output_bytes, or a leg's share). */
+  budget: number;
   /** Asks the user to confirm through MCP elicitation; false when the client cannot ask or the user declines. */
   confirm: (message: string) => Promise<boolean>;
-  /** The call carried `confirm: true`. */
+  /** The call is confirmed: it carried `confirm: true`, or its fan-out was confirmed (call metadata). */
   confirmed: boolean;
   /** The boundary for one cluster (name, alias or address), under this call's policy. */
   openCluster: (cluster: string, opts?: OpenOptions) => Promise<ScopedClient>;

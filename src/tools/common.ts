@@ -100,5 +100,5 @@ export function listRows(
   p: ListParams,
   narrow: string,
 ): Promise<ListPage> {
-  return listResources(ctx.cluster, ctx.deps.config, r, p, narrow);
+  return listResources(ctx.cluster, ctx.deps.config, r, p, narrow, ctx.budget);
 }

@@ -7,6 +7,7 @@ import { ToolError } from "../errors.js";
 import { diffAcross, type FieldDiff } from "../kube/diff.js";
 import { KubeError } from "../kube/errors.js";
 import type { Fingerprint } from "../kube/sanitize.js";
+import { textShare } from "../mcp/budget.js";
 import { describeError } from "../mcp/results.js";
 import { type AnyTool, defineFleetTool, type ToolContext } from "../mcp/tool.js";
 import { once } from "../util/once.js";
@@ -196,7 +197,7 @@ const clustersCompare = defineFleetTool({
     const text = fitLines(
       [head],
       lines,
-      ctx.deps.config.max_output_bytes,
+      textShare(ctx.budget),
       (n) =>
         `... ${n} more line(s) folded to fit max_output_bytes; structuredContent has every cluster's value (compare one object with \`name\`, or fewer \`clusters\`)`,
     );

@@ -6,8 +6,8 @@ import { selectClusters } from "../clusters/select.js";
 import type { Config } from "../config/index.js";
 import { ToolError } from "../errors.js";
 import { mergedSchema, mergeOutcomes } from "../fleet/merge-legs.js";
-import { foldAliases, strictInput } from "../mcp/arguments.js";
-import { needsConfirmation, notConfirmed } from "../mcp/confirm.js";
+import { isConfirmCluster } from "../mcp/confirm.js";
+import { validateArgs } from "../mcp/invoke.js";
 import { isToolEnabled } from "../mcp/policy.js";
 import { truncate } from "../mcp/results.js";
 import { type AnyTool, defineFleetTool, type ToolContext } from "../mcp/tool.js";
@@ -25,12 +25,14 @@ const leg = once(() =>
       .record(z.string(), z.unknown())
       .optional()
       .describe(
-        "The operation's structuredContent on this cluster (see its outputSchema in tools/list), when it fits this leg's share of the output budget next to `output`.",
+        "The operation's structuredContent on this cluster (see its outputSchema in tools/list), fitted with its text to this cluster's share of the output budget (a list keeps its `continue` token).",
       ),
     output: z
       .string()
       .optional()
-      .describe("The operation's text output on this cluster, cut to this leg's share of the output budget."),
+      .describe(
+        "The operation's text output on this cluster, when it has no structured `result` (the text is also in the call's text).",
+      ),
     error: z.string().optional(),
   }),
 );
@@ -40,6 +42,24 @@ export type LegResult = z.infer<ReturnType<typeof leg>>;
 
 const READ_CONCURRENCY = 64;
 const WRITE_CONCURRENCY = 5;
+// What the fan-out's own text and JSON take: the summary, and per leg its section header and result wrapper.
+const SUMMARY_BYTES = 200;
+const LEG_WRAPPER_BYTES = 100;
+// A leg's share never goes below this; past that many clusters the fan-out's total may exceed the budget.
+const MIN_LEG_BYTES = 256;
+
+/**
+ * Why: each cluster's share of the output budget (its text and structured result together), so a list leg is
+ * fetched to fit it and keeps its continue token.
+ */
+export function legBudget(budget: number, clusters: readonly string[]): number {
+  return Math.max(MIN_LEG_BYTES, fairShare(budget, clusters));
+}
+
+function fairShare(budget: number, clusters: readonly string[]): number {
+  const wrappers = clusters.reduce((n, c) => n + LEG_WRAPPER_BYTES + 2 * Buffer.byteLength(c), SUMMARY_BYTES);
+  return Math.floor((budget - wrappers) / Math.max(1, clusters.length));
+}
 
 function summarize(results: LegResult[]): string {
   const n = (s: LegResult["status"]) => results.filter((r) => r.status === s).length;
@@ -51,20 +71,31 @@ function summarize(results: LegResult[]): string {
   return parts.join(", ");
 }
 
+interface Leg {
+  timeoutMs: number;
+  stop: AbortSignal;
+  confirmed: boolean;
+  budget: number;
+}
+
 async function runLeg(
   ctx: ToolContext,
   op: AnyTool,
   params: Record<string, unknown>,
   cluster: string,
-  timeoutMs: number,
-  stop: AbortSignal,
+  leg: Leg,
 ): Promise<LegResult> {
+  const { timeoutMs, stop } = leg;
   const limit = deadline(timeoutMs, stop);
   const signal = limit.signal;
   const started = performance.now();
-  // runTool honours the signal; abortable() is the backstop so one stuck leg can never hold the fan-out.
+  // The leg is a full call through the one entry; abortable() is the backstop so one stuck leg never holds the rest.
   const res = await abortable(
-    ctx.runLeg(op, { ...params, cluster }, { signal, fanoutId: ctx.callId }),
+    ctx.runLeg(
+      op,
+      { ...params, cluster },
+      { signal, fanoutId: ctx.callId, confirmed: leg.confirmed, budget: leg.budget },
+    ),
     signal,
     () => new Error("aborted"),
   )
@@ -76,7 +107,8 @@ async function runLeg(
   if (limit.timedOut())
     return { cluster, status: "timeout", durationMs, error: `no result within ${timeoutMs / 1000}s` };
   if (stop.aborted) return { cluster, status: "cancelled", durationMs, error: "cancelled" };
-  return { cluster, status: "error", durationMs, error: text };
+  // Half the leg's share: the error appears in its section and in its structured leg.
+  return { cluster, status: "error", durationMs, error: truncate(text, Math.floor(leg.budget / 2)) };
 }
 
 /** Why: builds the fan-out tool over the cluster-aware tools policy allows; its annotations follow theirs. */
@@ -160,40 +192,42 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
       const op = byName.get(args.operation);
       if (!op) throw new ToolError(`unknown operation '${args.operation}'`);
       const params = args.parameters ?? {};
-      if ("cluster" in params)
-        throw new ToolError("`parameters` must not contain `cluster`", "select clusters with `clusters`");
-      const parsed = strictInput(op.name, op.input.shape).safeParse(params);
-      if (!parsed.success) {
-        const issues = parsed.error.issues
-          .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
-          .join("; ");
+      for (const key of ["cluster", "confirm"] as const)
+        if (key in params)
+          throw new ToolError(
+            `\`parameters\` must not contain \`${key}\``,
+            key === "cluster"
+              ? "select clusters with `clusters`"
+              : "pass `confirm` to clusters_exec_all itself",
+          );
+      // The same check the one entry runs on every leg, once up front so a mistake is one error, not one per leg.
+      const checked = validateArgs(op, params, ctx.deps);
+      if (!checked.ok)
         throw new ToolError(
-          `invalid parameters for ${op.name}: ${issues}`,
+          `invalid parameters for ${op.name}: ${checked.message}`,
           `see the input schema of ${op.name} in tools/list`,
         );
-      }
       const clusters = await selectClusters(ctx.deps.clusters, args.clusters);
       const guarded = clusters.filter((c) =>
-        needsConfirmation(op, c, ctx.deps.config, (n) => ctx.deps.clusters.namesOf(n)),
+        isConfirmCluster(c, ctx.deps.config, (n) => ctx.deps.clusters.namesOf(n)),
       );
       const wide = op.annotations.destructiveHint && clusters.length > 1;
-      if ((wide || guarded.length) && args.confirm !== true) {
-        const ok = await ctx.confirm(
-          `Run ${op.name} (${wide ? "destructive" : "a write"}) on ${clusters.length} clusters: ${clusters.join(", ")}?`,
+      // Asked once for the whole fan-out. Unconfirmed, a leg on a confirm_clusters cluster may still read; its
+      // first write request is refused at that leg's boundary (write = the verb of the request).
+      let confirmed = args.confirm === true;
+      if (!confirmed && (wide || (guarded.length > 0 && !op.annotations.readOnlyHint))) {
+        confirmed = await ctx.confirm(
+          wide
+            ? `Run ${op.name} (destructive) on ${clusters.length} clusters: ${clusters.join(", ")}?`
+            : `Run ${op.name} (a write) on ${guarded.join(", ")} (listed in confirm_clusters), in a fan-out over ${clusters.length} clusters?`,
         );
-        if (!ok && wide) {
+        if (!confirmed && wide) {
           throw new ToolError(
             `${op.name} is destructive and would run on ${clusters.length} clusters; not confirmed`,
             "pass confirm: true after checking the cluster list, or narrow `clusters`",
           );
         }
-        if (!ok) throw notConfirmed(op.name, guarded);
       }
-      // Confirmed once for the whole fan-out: each leg carries it, so confirm_clusters legs do not ask again.
-      const legParams = {
-        ...foldAliases(op.name, parsed.data),
-        ...(guarded.length ? { confirm: true } : {}),
-      };
       const timeoutMs = Math.round((args.timeout_seconds ?? 30) * 1000);
       const limit = args.concurrency ?? (op.annotations.readOnlyHint ? READ_CONCURRENCY : WRITE_CONCURRENCY);
       const stop = new AbortController();
@@ -201,13 +235,20 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
       const onCancel = () => stop.abort();
       ctx.signal.addEventListener("abort", onCancel, { once: true });
       const started = performance.now();
+      // A merged answer shows a share of each leg's rows itself (mergeLists), so its legs get the whole budget.
+      const budget = args.merge ? ctx.budget : legBudget(ctx.budget, clusters);
       let done = 0;
       try {
         const outcomes = await mapPool(
           clusters,
           limit,
           async (cluster) => {
-            const r = await runLeg(ctx, op, legParams, cluster, timeoutMs, stop.signal);
+            const r = await runLeg(ctx, op, params, cluster, {
+              timeoutMs,
+              stop: stop.signal,
+              confirmed,
+              budget,
+            });
             done++;
             await ctx.progress(done, clusters.length, `${cluster}: ${r.status}`);
             if (args.fail_fast && r.status !== "ok" && r.status !== "cancelled") stop.abort();
@@ -224,7 +265,7 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
         const failed = results.length > 0 && !results.some((r) => r.status === "ok");
         const head = { operation: op.name, summary, elapsedMs: elapsed, fanoutId: ctx.callId };
         if (args.merge) {
-          const m = mergeOutcomes(results, ctx.deps.config.max_output_bytes);
+          const m = mergeOutcomes(results, ctx.budget);
           return {
             text: `${summary}\n${m.text}`,
             failed,
@@ -238,36 +279,29 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
             },
           };
         }
-        const perCluster = Math.max(
-          1024,
-          Math.floor(ctx.deps.config.max_output_bytes / Math.max(1, results.length)),
+        // Each leg's text and result already fit its share (the one entry applied it): nothing is cut here, so
+        // every list leg keeps its continue token. The text carries each output once, the JSON each result once.
+        const bounded = results.map(
+          ({ output, ...r }): LegResult =>
+            r.result === undefined && output !== undefined ? { ...r, output } : r,
         );
-        // The same per-cluster cut applies to the text and to structuredContent, so neither escapes the budget.
-        const hint = `narrow the ${op.name} parameters or the cluster list`;
-        // A leg's text and structured result share its part of the budget: the result comes along when it fits.
-        const bounded = results.map(({ output, error, result, ...r }): LegResult => {
-          const cut = output === undefined ? undefined : truncate(output, perCluster, hint);
-          const room = perCluster - Buffer.byteLength(cut ?? "");
-          const fits = result !== undefined && Buffer.byteLength(JSON.stringify(result)) <= room;
-          return {
-            ...r,
-            ...(cut === undefined ? {} : { output: cut }),
-            ...(fits ? { result } : {}),
-            ...(error === undefined ? {} : { error: truncate(error, perCluster, hint) }),
-          };
-        });
         const sections = results.map(({ output, error, ...r }) => {
           const head = `=== ${r.cluster}: ${r.status}${r.status === "skipped" ? "" : ` (${r.durationMs} ms)`} ===`;
           const body = output ?? error ?? "";
-          return body ? `${head}\n${truncate(body, perCluster, hint)}` : head;
+          return body ? `${head}\n${body}` : head;
         });
         const fleet = op.fleetSummary?.(
           results.flatMap((r) =>
             r.status === "ok" && r.result ? [{ cluster: r.cluster, result: r.result }] : [],
           ),
         );
+        // Past MIN_LEG_BYTES per cluster the shares add up to more than the budget: the merged table is the way.
+        const crowded =
+          !args.merge && fairShare(ctx.budget, clusters) < MIN_LEG_BYTES
+            ? `each cluster's share of max_output_bytes is the minimum (${MIN_LEG_BYTES} bytes), so this answer may exceed it: for a list operation pass merge: true (one table, every cluster's continue token), or narrow \`clusters\``
+            : undefined;
         return {
-          text: [summary, ...(fleet ?? []), ...sections].join("\n"),
+          text: [summary, ...(crowded ? [crowded] : []), ...(fleet ?? []), ...sections].join("\n"),
           failed,
           structured: {
             ...head,

@@ -115,7 +115,7 @@ const helmGet = defineClusterTool({
       `NOTES:\n${shown.notes}`,
       `MANIFEST:\n${shown.manifest}`,
     ].join("\n");
-    const budget = ctx.deps.config.max_output_bytes;
+    const budget = ctx.budget;
     return {
       text,
       narrowHint: "the manifest is long; read single objects with resources_get",

@@ -65,7 +65,8 @@ const nodesLog = defineClusterTool({
         cluster: ctx.cluster.name,
         node,
         query,
-        log: truncate(log, ctx.deps.config.max_output_bytes, hint, "tail"),
+        // Half the call's budget: the text carries the same lines (the one budget bounds both together).
+        log: truncate(log, Math.floor(ctx.budget / 2), hint, "tail"),
       },
     };
   },
@@ -114,7 +115,7 @@ const nodesStatsSummary = defineClusterTool({
     const head = [
       `node ${n.nodeName ?? node}: cpu ${n.cpu?.usageNanoCores === undefined ? "?" : `${Math.round(n.cpu.usageNanoCores / 1e6)}m`}, memory working set ${mib(n.memory?.workingSetBytes)} (available ${mib(n.memory?.availableBytes)}), fs ${mib(n.fs?.usedBytes)} of ${mib(n.fs?.capacityBytes)}, ${summary.pods?.length ?? 0} pods`,
     ];
-    const fits = Buffer.byteLength(body) <= ctx.deps.config.max_output_bytes / 2;
+    const fits = Buffer.byteLength(body) <= ctx.budget / 2;
     return {
       text: `${head.join("\n")}\n${JSON.stringify(summary, null, 1)}`,
       narrowHint: "the per-pod part is long; nodes_top and pods_top give the totals",

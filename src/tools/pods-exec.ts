@@ -44,7 +44,7 @@ const podsExec = defineClusterTool({
       container,
       command: args.command,
       timeoutMs: parseDuration(ctx.deps.config.request_timeout),
-      maxBytes: ctx.deps.config.max_output_bytes,
+      maxBytes: ctx.budget,
     });
     const parts = [`exit code ${r.exitCode}`];
     if (r.stdout) parts.push(`--- stdout ---\n${r.stdout}`);

@@ -169,7 +169,8 @@ const podsLog = defineClusterTool({
         container,
         otherContainers: others,
         previous: args.previous === true,
-        log: truncate(log, ctx.deps.config.max_output_bytes, narrowHint, "tail"),
+        // Half the call's budget: the text carries the same lines (the one budget bounds both together).
+        log: truncate(log, Math.floor(ctx.budget / 2), narrowHint, "tail"),
       },
     };
   },

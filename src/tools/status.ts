@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { ExpiryView } from "../clusters/expiry.js";
 import { type ClusterHealth, checkCluster } from "../clusters/health.js";
 import { selectClusters } from "../clusters/select.js";
+import { textShare } from "../mcp/budget.js";
 import { defineFleetTool } from "../mcp/tool.js";
 import { deadline } from "../util/deadline.js";
 import { once } from "../util/once.js";
@@ -161,7 +162,7 @@ export const clustersStatus = defineFleetTool({
     const head = `${ok}/${results.length} clusters ok (checked in ${elapsed} ms, timeout ${timeoutMs / 1000}s)`;
     const problems = ctx.deps.clusters.problems();
     const notes = problems.map((p) => `problem (${p.kind}): ${p.message}`);
-    const budget = ctx.deps.config.max_output_bytes;
+    const budget = textShare(ctx.budget);
     const body =
       results.length <= FULL_TABLE_UP_TO
         ? [head, ...table(results)].join("\n")

@@ -16,6 +16,7 @@ interface Leg {
   status: string;
   durationMs: number;
   output?: string;
+  result?: Record<string, unknown>;
   error?: string;
 }
 const legs = (r: { structuredContent?: unknown }): Record<string, Leg> =>
@@ -57,7 +58,9 @@ describe("clusters_exec_all", () => {
     const byCluster = legs(res);
     for (const c of cp.clusters) {
       expect(byCluster[c.name]?.status).toBe("ok");
-      expect(byCluster[c.name]?.output).toContain("kube-system");
+      // The text carries each leg's output; the JSON carries its structured result (not the text a second time).
+      expect(byCluster[c.name]?.output).toBeUndefined();
+      expect(JSON.stringify(byCluster[c.name]?.result)).toContain("kube-system");
     }
     expect(byCluster.refused?.status).toBe("error");
     expect(byCluster.refused?.error).toMatch(/cannot connect .*ECONNREFUSED/);

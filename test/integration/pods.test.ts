@@ -151,7 +151,9 @@ describe("pod tools on c1-dfw1 (not the default cluster)", () => {
     const small = await startTestServer({ kubeconfig_dir: cp.kubeconfigDir, max_output_bytes: 400 });
     try {
       const text = await small.body("pods_log", { cluster: "c1-dfw1", name: "web", namespace: ns, tail: 50 });
-      expect(text).toMatch(/^\.\.\. output truncated: showing the last \d+ of \d+ bytes/);
+      expect(text).toMatch(
+        /^(\.\.\. structuredContent shortened[^\n]*\n)?\.\.\. output truncated: showing the last \d+ of \d+ bytes/,
+      );
       expect(text.trimEnd().endsWith(logLine(ns, "web", "web", 500))).toBe(true);
       expect(text).not.toContain(logLine(ns, "web", "web", 451));
     } finally {

@@ -289,7 +289,7 @@ describe("policy modes", () => {
   });
 });
 
-describe("concurrency, cancellation and the tools/list contract", () => {
+describe("concurrency and cancellation", () => {
   let ts: TestServer;
   beforeAll(async () => {
     ts = await startTestServer({ kubeconfig_dir: cp.kubeconfigDir });
@@ -350,16 +350,5 @@ describe("concurrency, cancellation and the tools/list contract", () => {
       await hts.close();
       await hang.close();
     }
-  });
-
-  it("matches the tools/list snapshot (names, annotations, input and output schemas)", async () => {
-    const tools = (await ts.client.listTools()).tools.map((t) => ({
-      name: t.name,
-      title: t.title,
-      annotations: t.annotations,
-      input: t.inputSchema,
-      output: t.outputSchema,
-    }));
-    expect(tools).toMatchSnapshot();
   });
 });

@@ -54,6 +54,15 @@ describe("merged fan-out on 120 clusters", () => {
     const sectionText = resultText(sections);
     const sectionBytes = Buffer.byteLength(JSON.stringify(sections));
     const sectionRows = (sectionText.match(/^cm-\d{4}\s/gm) ?? []).length;
+    // The sectioned answer fits too (text and structuredContent together), every cluster with a row and its token.
+    const sectionBudget =
+      Buffer.byteLength(sectionText) + Buffer.byteLength(JSON.stringify(sections.structuredContent));
+    expect(sectionBudget).toBeLessThanOrEqual(max);
+    expect(sectionRows).toBe(CLUSTERS);
+    const sectionLegs = (
+      sections.structuredContent as { results: { result?: { continue: string | null } }[] }
+    ).results;
+    for (const l of sectionLegs) expect(sectionText).toContain(`continue="${l.result?.continue}"`);
 
     const merged = await ts.call("clusters_exec_all", {
       operation: "resources_list",
@@ -108,7 +117,7 @@ describe("merged fan-out on 120 clusters", () => {
     expect(reached).toBe(total);
     process.stderr.write(
       `[wide-merge] ${CLUSTERS} clusters, ${total} objects, max_output_bytes ${max}\n` +
-        `[wide-merge] sections: ${sectionBytes} bytes, ${sectionRows} rows visible\n` +
+        `[wide-merge] sections: ${sectionBudget} bytes (text + structuredContent; ${sectionBytes} as a JSON-RPC result), ${sectionRows} rows visible\n` +
         `[wide-merge] merged: ${bytes} bytes, ${s.merged.rowsShown} rows visible (of ${s.merged.rowsTotal} on the first pages), ` +
         `${reps.length} distinct groups, ${pages} calls to reach all ${total} objects\n`,
     );

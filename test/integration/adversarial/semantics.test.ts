@@ -227,7 +227,7 @@ describe("policy is decided on the request actually sent", () => {
 });
 
 describe("fan-out output is bounded in structuredContent as in the text", () => {
-  it("each leg's output is cut to its share of max_output_bytes", async () => {
+  it("each leg is fetched to its share of max_output_bytes, text and structuredContent together", async () => {
     const ns = `adv-fan-${Math.random().toString(36).slice(2, 8)}`;
     for (const c of [sv5!, lax1!, dfw1!]) {
       await create(c, "/api/v1/namespaces", { metadata: { name: ns } });
@@ -237,7 +237,7 @@ describe("fan-out output is bounded in structuredContent as in the text", () => 
           data: { blob: "x".repeat(500) },
         });
     }
-    const max = 4096;
+    const max = 8192; // a share (~2.5 KB) that holds at least one 500-byte object in both forms
     const ts = await startTestServer({
       kubeconfig_dir: cp.kubeconfigDir,
       max_output_bytes: max,
@@ -248,14 +248,19 @@ describe("fan-out output is bounded in structuredContent as in the text", () => 
         operation: "resources_list",
         parameters: { apiVersion: "v1", kind: "ConfigMap", namespace: ns },
       });
-      const results = (res.structuredContent as { results: { status: string; output?: string }[] }).results;
+      const results = (
+        res.structuredContent as { results: { status: string; result?: { continue: string | null } }[] }
+      ).results;
       expect(results.map((r) => r.status)).toEqual(["ok", "ok", "ok"]);
-      const share = Math.max(1024, Math.floor(max / results.length));
+      // Each leg was fetched to fit its share: nothing cut mid-object, and its continue token in both forms.
       for (const r of results) {
-        expect(r.output).toMatch(/output truncated: showed \d+ of \d+ bytes/);
-        expect(Buffer.byteLength(r.output ?? "")).toBeLessThan(share + 200);
+        expect(r.result?.continue).toBeTruthy();
+        expect(resultText(res)).toContain(`continue="${r.result?.continue}"`);
       }
-      expect(Buffer.byteLength(JSON.stringify(res.structuredContent))).toBeLessThan(3 * (share + 200) + 1024);
+      expect(resultText(res)).not.toMatch(/output truncated/);
+      const total =
+        Buffer.byteLength(resultText(res)) + Buffer.byteLength(JSON.stringify(res.structuredContent));
+      expect(total).toBeLessThanOrEqual(max);
     } finally {
       await ts.close();
     }

@@ -47,7 +47,8 @@ describe("require_cluster", () => {
     expect(noCluster.completion.values).toEqual([]);
     const rec = ts.records.filter((r) => r.tool === "namespaces_list").at(-1);
     expect(rec?.outcome).toBe("error");
-    expect(rec?.error).toMatch(/no cluster selected.*require_cluster is set/);
+    // Completion goes through the one entry: the same validation as a tools/call refuses the missing cluster.
+    expect(rec?.error).toMatch(/`cluster` is required \(require_cluster is set\)/);
     const named = await ts.client.complete({
       ref: { type: "ref/prompt", name: "debug_pod" },
       argument: { name: "namespace", value: "kube-sys" },
@@ -134,7 +135,7 @@ describe("confirm_clusters", () => {
     expect(resultText(refused)).toMatch(/needs confirmation/);
   });
 
-  it("a fan-out write touching a listed cluster asks once for all legs; refused, no cluster changes", async () => {
+  it("a fan-out write touching a listed cluster asks once for all legs; unconfirmed, only that cluster's leg is refused", async () => {
     const ts = await start();
     // pods_run only adds (not destructive), so only confirm_clusters asks for confirmation here.
     const params = { image: "nginx:1.27", name: "fan", namespace: ns };
@@ -143,20 +144,38 @@ describe("confirm_clusters", () => {
       parameters: params,
       clusters: ["c1-lax1", "c1-sv5"],
     });
-    expect(refused.isError).toBe(true);
-    expect(resultText(refused)).toMatch(
-      /pods_run needs confirmation on 'c1-sv5' \(listed in confirm_clusters\)/,
-    );
-    expect(await statusOf(lax1!, `/api/v1/namespaces/${ns}/pods/fan`)).toBe(404);
+    const legs = (
+      refused.structuredContent as { results: { cluster: string; status: string; error?: string }[] }
+    ).results;
+    const sv5Leg = legs.find((l) => l.cluster === "c1-sv5");
+    expect(sv5Leg?.status).toBe("error");
+    expect(sv5Leg?.error).toMatch(/pods_run needs confirmation on 'c1-sv5' \(listed in confirm_clusters\)/);
+    // The listed cluster is untouched; the unlisted one needs no confirmation, as for a single call.
     expect(await statusOf(sv5!, `/api/v1/namespaces/${ns}/pods/fan`)).toBe(404);
+    expect(legs.find((l) => l.cluster === "c1-lax1")?.status).toBe("ok");
+    expect(await statusOf(lax1!, `/api/v1/namespaces/${ns}/pods/fan`)).toBe(200);
     const ok = await ts.call("clusters_exec_all", {
       operation: "pods_run",
-      parameters: params,
+      parameters: { ...params, name: "fan2" },
       clusters: ["c1-lax1", "c1-sv5"],
       confirm: true,
     });
     expect(ok.structuredContent?.summary).toMatch(/2\/2 ok/);
-    expect(await statusOf(sv5!, `/api/v1/namespaces/${ns}/pods/fan`)).toBe(200);
+    expect(await statusOf(sv5!, `/api/v1/namespaces/${ns}/pods/fan2`)).toBe(200);
+  });
+
+  it("decides 'write' by the request's verb: resources_scale without `scale` reads, with no confirmation", async () => {
+    const ts = await start();
+    const read = await ts.call("resources_scale", {
+      cluster: "production",
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      namespace: "kube-system",
+      name: "no-such-deployment",
+    });
+    // A read: it reaches the API (404), it is not refused for confirmation.
+    expect(resultText(read)).not.toMatch(/needs confirmation/);
+    expect(resultText(read)).toMatch(/not found/i);
   });
 
   it("matches globs too", async () => {

@@ -9,7 +9,8 @@ import { buildDeps, closeDeps } from "../../../src/app.js";
 import { type Config, ConfigSchema } from "../../../src/config/index.js";
 import { createLogger } from "../../../src/log.js";
 import type { ServerDeps } from "../../../src/mcp/deps.js";
-import { publicSchemaKey, registerTools } from "../../../src/mcp/register.js";
+import { publicSchemaKey } from "../../../src/mcp/public-schema.js";
+import { registerTools } from "../../../src/mcp/register.js";
 import type { ToolSchemaTable } from "../../../src/mcp/tool-list.js";
 import {
   rawToolList,
