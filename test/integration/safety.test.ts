@@ -1,7 +1,8 @@
 // Safety: Secret redaction, read-only and disable-destructive modes, denied_resources, read_only_clusters,
 // configuration_view hygiene, cancellation, concurrency and the tools/list contract.
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
-import { create, freshNamespace, statusOf } from "../helpers/cluster-api.js";
+import { apiRequest } from "../harness/https.js";
+import { admin, create, freshNamespace, statusOf } from "../helpers/cluster-api.js";
 import { startHangingServer, writeKubeconfig } from "../helpers/fleet.js";
 import { resultText, startTestServer, type TestServer } from "../helpers/mcp.js";
 
@@ -221,14 +222,23 @@ describe("policy modes", () => {
       default_cluster: "c1-sv5",
       denied_resources: [{ kind: "Secret" }, { group: "apps", kind: "Deployment" }, { kind: "Pod" }],
     });
+    // A Secret that exists, so the refused delete and update below have something they could have changed.
+    const ns = await freshNamespace(sv5!, "denied");
+    await create(sv5!, `/api/v1/namespaces/${ns}/secrets`, {
+      metadata: { name: "x" },
+      stringData: { keep: "original" },
+    });
+    const before = JSON.parse(
+      (await apiRequest(admin(sv5!), "GET", `/api/v1/namespaces/${ns}/secrets/x`)).body,
+    ) as { metadata: { resourceVersion: string } };
     try {
       const calls: [string, Record<string, unknown>][] = [
         ["resources_list", { apiVersion: "v1", kind: "Secret" }],
-        ["resources_get", { apiVersion: "v1", kind: "Secret", name: "x", namespace: "default" }],
-        ["resources_get", { apiVersion: "v1", kind: "secret", name: "x", namespace: "default" }],
+        ["resources_get", { apiVersion: "v1", kind: "Secret", name: "x", namespace: ns }],
+        ["resources_get", { apiVersion: "v1", kind: "secret", name: "x", namespace: ns }],
         ["resources_list", { apiVersion: "apps/v1", kind: "deployment" }],
-        ["resources_delete", { apiVersion: "v1", kind: "Secret", name: "x", namespace: "default" }],
-        ["resources_create_or_update", { resource: secretManifest("default", "x") }],
+        ["resources_delete", { apiVersion: "v1", kind: "Secret", name: "x", namespace: ns }],
+        ["resources_create_or_update", { resource: secretManifest(ns, "x") }],
         ["resources_scale", { apiVersion: "apps/v1", kind: "Deployment", name: "x", namespace: "default" }],
         ["pods_list", {}],
         ["pods_log", { name: "x" }],
@@ -239,7 +249,12 @@ describe("policy modes", () => {
         expect(res.isError, tool).toBe(true);
         expect(resultText(res), tool).toMatch(/denied by this server's configuration \(denied_resources\)/);
       }
-      expect(await statusOf(sv5!, "/api/v1/namespaces/default/secrets/x")).toBe(404);
+      // Neither deleted nor changed: the same resourceVersion as before the refused calls.
+      const after = await apiRequest(admin(sv5!), "GET", `/api/v1/namespaces/${ns}/secrets/x`);
+      expect(after.status).toBe(200);
+      expect((JSON.parse(after.body) as typeof before).metadata.resourceVersion).toBe(
+        before.metadata.resourceVersion,
+      );
       expect((await ts.call("resources_list", { apiVersion: "v1", kind: "ConfigMap" })).isError).toBeFalsy();
     } finally {
       await ts.close();

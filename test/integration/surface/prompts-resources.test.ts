@@ -94,6 +94,18 @@ describe("prompts, resources and completion", () => {
     expect(workloads.completion.values).toEqual(["api"]);
   });
 
+  it("completes under the caller's session: after clusters_switch, its active cluster's namespaces", async () => {
+    const complete = () =>
+      ts.client.complete({
+        ref: { type: "ref/prompt", name: "debug_pod" },
+        argument: { name: "namespace", value: ns },
+      });
+    expect((await ts.call("clusters_switch", { cluster: "c1-lax1" })).isError).toBeFalsy();
+    expect((await complete()).completion.values).toEqual([ns]);
+    expect((await ts.call("clusters_switch", { cluster: "c1-sv5" })).isError).toBeFalsy();
+    expect((await complete()).completion.values).toEqual([]); // the namespace exists on c1-lax1 only
+  });
+
   it("reads the cluster list and objects by URI through resources_get's rules (Secret redacted)", async () => {
     const { resources } = await ts.client.listResources();
     expect(resources.map((r) => r.uri)).toContain("k8s://clusters");
