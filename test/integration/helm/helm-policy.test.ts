@@ -81,6 +81,14 @@ describe("helm tools under policy", () => {
       const r = await ts.call("helm_install", install("conf"));
       expect(r.isError).toBe(true);
       expect(resultText(r)).toContain("confirm_clusters");
+      expect(await statusOf(c0, recordPath("conf"))).toBe(404);
+      // "Write" is the verb helm would use: a read needs no confirmation, a confirmed install runs.
+      const read = await ts.call("helm_list", { cluster: c0.name, namespace: ns });
+      expect(read.isError, resultText(read)).toBeFalsy();
+      const ok = await ts.call("helm_install", { ...install("confok"), confirm: true });
+      expect(ok.isError, resultText(ok)).toBeFalsy();
+      expect(await statusOf(c0, recordPath("confok"))).toBe(200);
+      await ts.call("helm_uninstall", { cluster: c0.name, namespace: ns, name: "confok", confirm: true });
     });
     expect(await statusOf(c0, recordPath("roc"))).toBe(404);
     expect(await statusOf(c0, recordPath("conf"))).toBe(404);
