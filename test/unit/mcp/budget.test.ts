@@ -2,7 +2,6 @@
 import { describe, expect, it } from "vitest";
 import { fitResult, shortenJson } from "../../../src/mcp/budget.js";
 import { legBudget } from "../../../src/tools/exec-all.js";
-import { rowBytes, rowsThatFit } from "../../../src/util/rows-fit.js";
 
 const size = (r: ReturnType<typeof fitResult>): number =>
   Buffer.byteLength(r.content.map((c) => (c.type === "text" ? c.text : "")).join("")) +
@@ -64,16 +63,6 @@ describe("shortenJson", () => {
     expect(short.items).toHaveLength(50);
     expect(short.items[0]?.name).toBe("n0");
     expect(short.items[0]?.note.length).toBeLessThan(200);
-  });
-});
-
-describe("rows that fit", () => {
-  it("measures table rows and YAML items, and fits rows with their structured cost", () => {
-    expect(rowBytes("NAME\na\nbb")).toEqual({ head: 5, rows: [2, 3] });
-    expect(rowBytes("- a: 1\n  b: 2\n- a: 3")).toEqual({ head: 0, rows: [14, 7] });
-    expect(rowsThatFit("NAME\na\nbb\nccc", 11)).toBe(2);
-    expect(rowsThatFit("NAME\na\nbb\nccc", 11, [1, 1, 1])).toBe(1);
-    expect(rowsThatFit("NAME\na\nbb\nccc", 11, [], 3)).toBe(1);
   });
 });
 

@@ -1,7 +1,7 @@
 // How many whole rows of a rendered list fit a byte budget: table lines after the header, or top-level YAML
 // items, counted so that the header (or nothing) plus those rows stays within the budget.
 import { describe, expect, it } from "vitest";
-import { rowsThatFit } from "../../../src/util/rows-fit.js";
+import { rowBytes, rowsThatFit } from "../../../src/util/rows-fit.js";
 
 const table = ["NAME   AGE", "web-1  1d", "web-2  2d", "web-3  3d"].join("\n"); // header 11 bytes with its newline, each row 10
 
@@ -35,5 +35,15 @@ describe("rowsThatFit: YAML sequences", () => {
     expect(rowsThatFit(yaml, 10_000)).toBe(2);
     expect(rowsThatFit(yaml, 22)).toBe(1); // the first item (12 + 10 bytes), not the second
     expect(rowsThatFit(yaml, 21)).toBe(0);
+  });
+});
+
+describe("rowBytes, and rows with their structured cost", () => {
+  it("measures table rows and YAML items, and fits rows with their structured cost", () => {
+    expect(rowBytes("NAME\na\nbb")).toEqual({ head: 5, rows: [2, 3] });
+    expect(rowBytes("- a: 1\n  b: 2\n- a: 3")).toEqual({ head: 0, rows: [14, 7] });
+    expect(rowsThatFit("NAME\na\nbb\nccc", 11)).toBe(2);
+    expect(rowsThatFit("NAME\na\nbb\nccc", 11, [1, 1, 1])).toBe(1);
+    expect(rowsThatFit("NAME\na\nbb\nccc", 11, [], 3)).toBe(1);
   });
 });
