@@ -1,6 +1,7 @@
 // One budget: max_output_bytes bounds a result's text and structuredContent together, for objects as for lists.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { create, freshNamespace } from "../helpers/cluster-api.js";
+import { apiRequest } from "../harness/https.js";
+import { admin, create, freshNamespace } from "../helpers/cluster-api.js";
 import { resultText, startTestServer, type TestServer } from "../helpers/mcp.js";
 
 const cp = inject("controlplane");
@@ -38,5 +39,26 @@ describe("max_output_bytes bounds text and structuredContent together", () => {
     ).object;
     expect(object.metadata.name).toBe("big");
     expect(object.data.k0).toMatch(/more characters cut\]$/);
+  });
+
+  it("shortens a 200 KB applied object the same way, and the object is applied whole", async () => {
+    const data = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, `w${i}-`.repeat(1000)]));
+    const manifest = JSON.stringify({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "big-applied", namespace: ns },
+      data,
+    });
+    const r = await ts.call("resources_create_or_update", { cluster: "c1-sv5", resource: manifest });
+    expect(r.isError, resultText(r)).toBeFalsy();
+    const text = resultText(r);
+    const total = Buffer.byteLength(text) + Buffer.byteLength(JSON.stringify(r.structuredContent));
+    expect(total).toBeLessThanOrEqual(6000);
+    expect(text).toMatch(/output truncated/);
+    expect(text).toMatch(/structuredContent shortened to fit max_output_bytes/);
+    expect(JSON.stringify(r.structuredContent)).toMatch(/more characters cut\]/);
+    // Only the answer is shortened: the cluster holds every value.
+    const live = await apiRequest(admin(sv5!), "GET", `/api/v1/namespaces/${ns}/configmaps/big-applied`);
+    expect((JSON.parse(live.body) as { data: Record<string, string> }).data).toEqual(data);
   });
 });
