@@ -6,6 +6,7 @@ import { selectClusters } from "../clusters/select.js";
 import type { Config } from "../config/index.js";
 import { ToolError } from "../errors.js";
 import { mergedSchema, mergeOutcomes } from "../fleet/merge-legs.js";
+import { packSections } from "../fleet/sections.js";
 import { isConfirmCluster } from "../mcp/confirm.js";
 import { validateArgs } from "../mcp/invoke.js";
 import { isToolEnabled } from "../mcp/policy.js";
@@ -45,7 +46,7 @@ const WRITE_CONCURRENCY = 5;
 // What the fan-out's own text and JSON take: the summary, and per leg its section header and result wrapper.
 const SUMMARY_BYTES = 200;
 const LEG_WRAPPER_BYTES = 100;
-// A leg's share never goes below this; past that many clusters the fan-out's total may exceed the budget.
+// A leg's share never goes below this; past that many clusters not every leg fits, and the answer names the rest.
 const MIN_LEG_BYTES = 256;
 
 /**
@@ -60,6 +61,9 @@ function fairShare(budget: number, clusters: readonly string[]): number {
   const wrappers = clusters.reduce((n, c) => n + LEG_WRAPPER_BYTES + 2 * Buffer.byteLength(c), SUMMARY_BYTES);
   return Math.floor((budget - wrappers) / Math.max(1, clusters.length));
 }
+
+// A leg that ran and did not answer: named first when not every leg fits.
+const isFailure = (r: LegResult): boolean => r.status === "error" || r.status === "timeout";
 
 function summarize(results: LegResult[]): string {
   const n = (s: LegResult["status"]) => results.filter((r) => r.status === s).length;
@@ -180,7 +184,15 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
           .describe(
             "The operation's fleet view, when it has one (helm_list: one line per chart and version).",
           ),
-        results: z.array(leg()),
+        results: z
+          .array(leg())
+          .describe("One per cluster, failures first when not every cluster fits (see `omitted`)."),
+        omitted: z
+          .array(z.string())
+          .optional()
+          .describe(
+            "Clusters whose legs did not fit max_output_bytes: run again with `clusters` set to these, or merge: true.",
+          ),
       }),
     annotations: {
       readOnlyHint: !anyWrite,
@@ -285,29 +297,31 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
           ({ output, ...r }): LegResult =>
             r.result === undefined && output !== undefined ? { ...r, output } : r,
         );
-        const sections = results.map(({ output, error, ...r }) => {
+        const sections = results.map(({ output, error, ...r }, i) => {
           const head = `=== ${r.cluster}: ${r.status}${r.status === "skipped" ? "" : ` (${r.durationMs} ms)`} ===`;
           const body = output ?? error ?? "";
-          return body ? `${head}\n${body}` : head;
+          const leg = bounded[i] as LegResult;
+          return { cluster: r.cluster, failed: isFailure(leg), text: body ? `${head}\n${body}` : head, leg };
         });
         const fleet = op.fleetSummary?.(
           results.flatMap((r) =>
             r.status === "ok" && r.result ? [{ cluster: r.cluster, result: r.result }] : [],
           ),
         );
-        // Past MIN_LEG_BYTES per cluster the shares add up to more than the budget: the merged table is the way.
-        const crowded =
-          !args.merge && fairShare(ctx.budget, clusters) < MIN_LEG_BYTES
-            ? `each cluster's share of max_output_bytes is the minimum (${MIN_LEG_BYTES} bytes), so this answer may exceed it: for a list operation pass merge: true (one table, every cluster's continue token), or narrow \`clusters\``
-            : undefined;
-        return {
-          text: [summary, ...(crowded ? [crowded] : []), ...(fleet ?? []), ...sections].join("\n"),
-          failed,
-          structured: {
-            ...head,
-            ...(fleet ? { fleetSummary: fleet } : {}),
-            results: bounded,
+        // Legs that do not all fit: failures named first, as many legs as fit, the rest named with how to reach them.
+        const packed = packSections(
+          {
+            lines: [summary, ...(fleet ?? [])],
+            structured: { ...head, ...(fleet ? { fleetSummary: fleet } : {}) },
+            operation: op.name,
+            isError: failed,
+            budget: ctx.budget,
           },
+          sections,
+        );
+        return {
+          ...packed,
+          failed,
           narrowHint: "narrow `clusters` or the operation's parameters",
         };
       } finally {
