@@ -49,7 +49,7 @@ function build<H, L>(
   const seen = new Set(shown.map((s) => s.cluster));
   const omitted = all.filter((s) => !seen.has(s.cluster)).map((s) => s.cluster);
   const failed = all.filter((s) => s.failed).map((s) => s.cluster);
-  const room = Math.floor(frame.budget / 8);
+  const room = Math.floor(frame.budget / 16);
   const lines = [...frame.lines];
   if (failed.length) lines.push(`failed (${failed.length}): ${nameList(failed, room)}`);
   lines.push(...shown.map((s) => s.text));

@@ -1,7 +1,7 @@
 // A fan-out keeps list paging: each cluster's leg is fetched to fit its share of max_output_bytes, keeps its
 // continue token in text and structuredContent, and following that token with the single-cluster tool reaches
 // every object exactly once. Also measures rows visible and pages to completion at 3 and 120 clusters.
-import { mkdtemp, rm } from "node:fs/promises";
+import { copyFile, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -128,6 +128,44 @@ describe("fan-out list paging", () => {
     });
     afterAll(async () => {
       if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    it("max_output_bytes 6000 with two failing clusters: failures counted, named and shown first", async () => {
+      // Two more kubeconfigs on the real apiservers with a token they refuse: legs that fail with 401.
+      const bad = await mkdtemp(join(tmpdir(), "k8s-mcp-fan122-"));
+      try {
+        for (const f of await readdir(dir)) await copyFile(join(dir, f), join(bad, f));
+        for (const [i, real] of cp.clusters.slice(0, 2).entries())
+          await writeKubeconfig(
+            join(bad, `x${i}.yaml`),
+            `x${i}`,
+            real.server,
+            "refused-token",
+            Buffer.from(real.ca).toString("base64"),
+          );
+        const ts = await startTestServer({
+          kubeconfig_dir: bad,
+          auto_discovery: false,
+          max_output_bytes: 6000,
+        });
+        try {
+          const { r, legs, omitted } = await fanOut(ts);
+          expect(bytesOf(r)).toBeLessThanOrEqual(6000);
+          const text = resultText(r);
+          expect(text).toContain("2 failed");
+          expect(text).toContain("failed (2): x0, x1");
+          expect(legs.slice(0, 2).map((l) => [l.cluster, l.status])).toEqual([
+            ["x0", "error"],
+            ["x1", "error"],
+          ]);
+          expect(text).toContain("=== x0: error");
+          expect(legs.length + (omitted?.length ?? 0)).toBe(122);
+        } finally {
+          await ts.close();
+        }
+      } finally {
+        await rm(bad, { recursive: true, force: true });
+      }
     });
 
     for (const budget of [65536, 6000]) {
