@@ -30,6 +30,12 @@ export interface ClusterHealth {
   note?: string;
 }
 
+// Under cluster_auth = "passthrough" a 401 is about the caller's token, not the kubeconfig's credentials.
+function ownTokenRejected(err: KubeError): string | undefined {
+  if (err.kind !== "unauthorized" || err.actingAs?.kind !== "bearer") return undefined;
+  return `the caller's own token (user '${err.actingAs.user}') was rejected: this cluster does not trust the issuer, or its OIDC settings do not match the token`;
+}
+
 function classify(err: unknown): { status: HealthState; detail: string } {
   if (!(err instanceof KubeError))
     return { status: "error", detail: redactText((err as Error).message ?? String(err)) };
@@ -41,7 +47,11 @@ function classify(err: unknown): { status: HealthState; detail: string } {
     kubeconfig: "bad-kubeconfig",
     cancelled: "cancelled",
   };
-  return { status: map[err.kind] ?? "error", detail: redactText(err.message) };
+  const own = ownTokenRejected(err);
+  return {
+    status: map[err.kind] ?? "error",
+    detail: redactText(own ? `${err.message}; ${own}` : err.message),
+  };
 }
 
 const NAMESPACES = knownResource("Namespace", "namespaces", false);
@@ -55,7 +65,8 @@ async function identity(client: ScopedClient): Promise<{ user?: string; rejected
       return { rejected: "the cluster treats this kubeconfig's credentials as anonymous" };
     return { user: who.username };
   } catch (err) {
-    if (err instanceof KubeError && err.kind === "unauthorized") return { rejected: "credentials rejected" };
+    if (err instanceof KubeError && err.kind === "unauthorized")
+      return { rejected: ownTokenRejected(err) ?? "credentials rejected" };
     // Anonymous requests pass /version (public info) but may not create reviews: no credential was accepted.
     if (err instanceof KubeError && err.kind === "forbidden" && err.message.includes('"system:anonymous"'))
       return { rejected: "the cluster treats this kubeconfig's credentials as anonymous" };

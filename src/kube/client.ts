@@ -8,6 +8,7 @@ import { deadline } from "../util/deadline.js";
 import { type HttpCall, HttpFailure, httpExchange, MAX_RESPONSE_BYTES } from "../util/http-request.js";
 import { VERSION } from "../version.js";
 import {
+  type ActingAs,
   fromNetworkError,
   fromResponse,
   KubeError,
@@ -47,6 +48,8 @@ export interface ClusterClient {
   readonly name: string;
   readonly server: string;
   readonly defaultNamespace: string;
+  /** Who requests are sent as, when not the kubeconfig's identity (see ClientSettings.actingAs). */
+  readonly actingAs?: ActingAs;
   request(req: KubeRequest): Promise<KubeResponse>;
   json<T>(req: KubeRequest): Promise<T>;
   /** TLS options, auth headers and the real server URL (`server` is the display form), for exec over WebSocket. */
@@ -78,6 +81,8 @@ export interface ClientSettings {
   onUnauthorized?: () => void;
   /** The exec plugin's last expirationTimestamp (epoch ms), for clusters_status/clusters_list. */
   credentialExpiresAt?: () => number | undefined;
+  /** Set on a client acting for someone else (identity.ts): its refusals (401/403) name that user. */
+  actingAs?: ActingAs;
 }
 
 /** Why: the response cap unless a client sets its own (one figure for every HTTP client, see http-request.ts). */
@@ -212,7 +217,7 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
     });
     if (res.status === 401) s.onUnauthorized?.();
     if ((res.status < 200 || res.status >= 300) && !req.allowErrorStatus)
-      throw fail(fromResponse(res.status, res.body, res.headers), "answered", res.status);
+      throw fail(fromResponse(res.status, res.body, res.headers, s.actingAs), "answered", res.status);
     return res;
   };
 
@@ -229,6 +234,7 @@ export function createClusterClient(s: ClientSettings): ClusterClient {
     name: s.name,
     server: shown,
     defaultNamespace: s.defaultNamespace,
+    actingAs: s.actingAs,
     request,
     json: async <T>(req: KubeRequest): Promise<T> => parseJson<T>(await request(req), req.method, shown),
     connection: async () => ({ tls: s.tls, headers: await s.headers(), agent: s.agent, endpoint: s.server }),

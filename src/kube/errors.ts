@@ -29,6 +29,15 @@ export type KubeErrorKind =
  */
 export type WriteEffect = "not-applied" | "applied" | "unknown";
 
+/**
+ * Why: who a refused request was sent as, when not the kubeconfig's own identity (a 401/403 then concerns that
+ * user, not the kubeconfig). Plain facts, never a credential: "impersonate" is the kubeconfig's credential with
+ * Impersonate-User/-Group headers; "bearer" is the user's own token with none of the kubeconfig's credentials.
+ */
+export type ActingAs =
+  | { kind: "impersonate"; user: string; groups: readonly string[] }
+  | { kind: "bearer"; user: string };
+
 /** Why: extra facts some failures carry (the write's effect, a throttled answer's Retry-After, a better hint). */
 export interface KubeErrorDetails {
   effect?: WriteEffect;
@@ -36,6 +45,7 @@ export interface KubeErrorDetails {
   plain?: string;
   retryAfterSeconds?: number;
   hint?: string;
+  actingAs?: ActingAs;
 }
 
 /** Why: one error type for every failed cluster call, carrying what failed and why. */
@@ -46,6 +56,8 @@ export class KubeError extends Error {
   readonly retryAfterSeconds?: number;
   /** Replaces the kind's generic "Try:" when the failure knows better (unknown outcome, Retry-After). */
   readonly hint?: string;
+  /** Set on an API answer to a request sent as someone else (impersonated, or with the user's own token). */
+  readonly actingAs?: ActingAs;
   constructor(
     readonly kind: KubeErrorKind,
     message: string,
@@ -58,6 +70,7 @@ export class KubeError extends Error {
     this.plain = details.plain ?? message;
     this.retryAfterSeconds = details.retryAfterSeconds;
     this.hint = details.hint;
+    this.actingAs = details.actingAs;
   }
 }
 
@@ -108,6 +121,7 @@ export function withEffect(err: KubeError, effect: WriteEffect | undefined): Kub
     plain: err.message,
     retryAfterSeconds: err.retryAfterSeconds,
     hint: hint ?? err.hint,
+    actingAs: err.actingAs,
   });
 }
 
@@ -160,8 +174,16 @@ export function retryAfterSeconds(
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
-/** Why: a non-2xx API response becomes "403 Forbidden: <the API's own message>", never a header dump. */
-export function fromResponse(status: number, body: string, headers: IncomingHttpHeaders = {}): KubeError {
+/**
+ * Why: a non-2xx API response becomes "403 Forbidden: <the API's own message>", never a header dump. `actingAs`:
+ * who the request was sent as, when not the kubeconfig's identity (the hint for a 401/403 depends on it).
+ */
+export function fromResponse(
+  status: number,
+  body: string,
+  headers: IncomingHttpHeaders = {},
+  actingAs?: ActingAs,
+): KubeError {
   const s = parseStatus(body);
   const reason =
     s?.reason ??
@@ -184,7 +206,7 @@ export function fromResponse(status: number, body: string, headers: IncomingHttp
     retry === undefined
       ? undefined
       : `the API server is throttling; wait ${retry} second${retry === 1 ? "" : "s"} (its Retry-After), then retry`;
-  return new KubeError(kind, message, status, reason, { retryAfterSeconds: retry, hint });
+  return new KubeError(kind, message, status, reason, { retryAfterSeconds: retry, hint, actingAs });
 }
 
 /** Why: a 2xx body that is not JSON is named as such (with whether the write happened), never a parser message. */

@@ -99,7 +99,16 @@ export async function execInPod(client: ClusterClient, path: string, req: ExecRe
         if (kept <= ERROR_BODY_BYTES) chunks.push(c); // an error page is read for its message only
       });
       res.on("end", () => {
-        finish(() => reject(fromResponse(res.statusCode ?? 0, Buffer.concat(chunks).toString("utf8"))));
+        finish(() =>
+          reject(
+            fromResponse(
+              res.statusCode ?? 0,
+              Buffer.concat(chunks).toString("utf8"),
+              res.headers,
+              client.actingAs,
+            ),
+          ),
+        );
       });
     });
     ws.on("error", (e) => finish(() => reject(fromNetworkError(e, client.server))));

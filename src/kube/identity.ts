@@ -26,6 +26,7 @@ export function settingsAs(base: ClientSettings, auth: ClusterAuth): ClientSetti
   if (auth.kind === "impersonate") {
     return {
       ...base,
+      actingAs: { kind: "impersonate", user: auth.user, groups: auth.groups },
       headers: async () => {
         const h = withoutImpersonation(await base.headers());
         h["Impersonate-User"] = auth.user;
@@ -44,6 +45,7 @@ export function settingsAs(base: ClientSettings, auth: ClusterAuth): ClientSetti
   return {
     ...base,
     tls: { ca, rejectUnauthorized, servername },
+    actingAs: { kind: "bearer", user: auth.user },
     headers: async () => ({ Authorization: `Bearer ${auth.token()}` }),
     onUnauthorized: undefined,
   };

@@ -313,7 +313,7 @@ export function createScopedClient(o: ScopeOptions): ScopedClient {
       // A refusal of the real apply says whether it changed anything (a 500/502/504: unknown), as every write does.
       if (res.status < 200 || res.status >= 300)
         throw withEffect(
-          fromResponse(res.status, res.body, res.headers),
+          fromResponse(res.status, res.body, res.headers, (await client()).actingAs),
           writeEffect(dryRun ? "GET" : "PATCH", "answered", res.status),
         );
       return clean(parseJson<Obj>(res, dryRun ? "GET" : "PATCH", (await client()).server));

@@ -2,6 +2,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ToolError } from "../errors.js";
 import { KubeError, type KubeErrorKind } from "../kube/errors.js";
+import { actingHint } from "./acting-hints.js";
 
 const HINTS: Record<KubeErrorKind, string> = {
   http: "",
@@ -31,7 +32,7 @@ const STATUS_HINTS: Record<number, string> = {
 export function explainError(err: unknown): string {
   if (err instanceof ToolError) return `${err.message}${err.hint ? `. Try: ${err.hint}` : ""}`;
   if (err instanceof KubeError) {
-    const hint = err.hint ?? ((err.status && STATUS_HINTS[err.status]) || HINTS[err.kind]);
+    const hint = err.hint ?? actingHint(err) ?? ((err.status && STATUS_HINTS[err.status]) || HINTS[err.kind]);
     return `${err.message}${hint ? `. Try: ${hint}` : ""}`;
   }
   return (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";

@@ -83,6 +83,53 @@ describe('cluster_auth = "impersonate": every call as the calling user', () => {
     );
   });
 
+  it("a refusal's hint names the impersonated user and groups and what to ask for, not the kubeconfig", async () => {
+    const denied = await clients.alice?.call("resources_create_or_update", {
+      cluster: c0.name,
+      resource: manifest("hinted", "default"),
+    });
+    const text = denied ? resultText(denied) : "";
+    expect(denied?.isError, text).toBe(true);
+    expect(text).toContain("403");
+    expect(text).toContain(
+      "Try: the API server judged this as user 'oidc:alice' with groups 'team-a' (impersonated by this server)",
+    );
+    expect(text).toMatch(
+      /ask a cluster admin for a RoleBinding or ClusterRoleBinding .* to that user or one/,
+    );
+    expect(text).not.toContain("kubeconfig's identity");
+    // The same hint in a fan-out leg, for another user and group.
+    const legs = await clients.mallory?.call("clusters_exec_all", {
+      operation: "resources_get",
+      parameters: cm(CANARY),
+      clusters: [c0.name],
+    });
+    const leg = legs && (structured(legs).results as { error?: string }[])[0];
+    expect(leg?.error).toContain("user 'oidc:mallory' with groups 'nobody' (impersonated by this server)");
+    expect((await apiRequest(admin, "GET", "/api/v1/namespaces/default/configmaps/hinted")).status).toBe(404);
+  });
+
+  it("a kubeconfig identity that may not impersonate is named as the problem, with the RBAC it needs", async () => {
+    // The harness's viewer may read but not impersonate: the apiserver refuses before judging the user.
+    const viewerSrv = await startTeamServer(idp, {
+      kubeconfig_dir: cp.viewerKubeconfigDir,
+      cluster_auth: "impersonate",
+    });
+    try {
+      const bob = await viewerSrv.connect(tokens.bob as string);
+      const r = await bob.call("resources_get", { cluster: c0.name, ...cm(CANARY) });
+      const text = resultText(r);
+      expect(r.isError, text).toBe(true);
+      expect(text).toMatch(/User "viewer" cannot impersonate/);
+      expect(text).toContain(
+        "Try: this server's own kubeconfig identity may not impersonate user 'oidc:bob' (groups 'k8s-mcp:viewers')",
+      );
+      expect(text).toContain("the verb impersonate on users and groups");
+    } finally {
+      await viewerSrv.close();
+    }
+  });
+
   it("mallory holds every scope but no RBAC: her delete is refused by the apiserver, the canary is unchanged", async () => {
     const r = await clients.mallory?.call("resources_delete", { cluster: c0.name, ...cm(CANARY) });
     expect(r?.isError).toBe(true);

@@ -128,6 +128,11 @@ describe("cluster_auth = \"passthrough\": the caller's own token, never the serv
       resource: manifest("by-alice", "default"),
     });
     expect(denied && resultText(denied)).toMatch(/User "oidc:alice" cannot patch/);
+    // The hint speaks of her own token, not of the kubeconfig's identity.
+    expect(denied && resultText(denied)).toContain(
+      "Try: the API server judged this by your own token (user 'oidc:alice' here;",
+    );
+    expect(denied && resultText(denied)).not.toContain("kubeconfig's identity");
   });
 
   it("mallory's delete is refused by the apiserver; the canary is unchanged", async () => {
@@ -140,6 +145,10 @@ describe("cluster_auth = \"passthrough\": the caller's own token, never the serv
     const r = await clients.alice?.call("namespaces_list", { cluster: other.name });
     expect(r?.isError).toBe(true);
     expect(r && resultText(r)).toMatch(/401|nauthorized/);
+    expect(r && resultText(r)).toContain(
+      "Try: this cluster rejected your own token (user 'oidc:alice'; cluster_auth = \"passthrough\")",
+    );
+    expect(r && resultText(r)).not.toContain("kubeconfig's credentials");
     const status = await clients.alice?.call("clusters_status", { clusters: [trusting, other.name] });
     const rows =
       (status &&
@@ -153,6 +162,7 @@ describe("cluster_auth = \"passthrough\": the caller's own token, never the serv
     const text = status ? resultText(status) : "";
     expect(rows.length, text).toBe(2);
     expect(text).toMatch(/401|nauthorized/);
+    expect(text).toContain("the caller's own token (user 'oidc:alice') was rejected");
   });
 
   it("per-cluster lists: the impersonate cluster acts as oidc:alice with the server's credential", async () => {
