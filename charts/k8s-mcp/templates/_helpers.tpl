@@ -48,3 +48,13 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
 {{- end }}
 {{- end }}
+
+{{/* Values the server would refuse at start-up (a crash-looping pod) are refused at render time instead. */}}
+{{- define "k8s-mcp.validate" -}}
+{{- if and .Values.httpToken.secretName (hasKey .Values.config "oauth") }}
+{{- fail "httpToken.secretName and config.oauth are exclusive: with [oauth] every caller needs an OAuth token (unset httpToken.secretName)" }}
+{{- end }}
+{{- if and (hasKey .Values.config "cluster_auth") (ne (toString .Values.config.cluster_auth) "server") (not (hasKey .Values.config "oauth")) }}
+{{- fail (printf "config.cluster_auth = %q acts as the calling user, which needs config.oauth (issuer, audience)" (toString .Values.config.cluster_auth)) }}
+{{- end }}
+{{- end }}

@@ -1,9 +1,13 @@
 // The Helm chart with real helm v4 against a real apiserver: lint, a matrix of values rendered and applied with a
 // server-side dry run, the rendered TOML loaded by the server's own config loader, and install/upgrade/uninstall.
 // No kubelet runs here, so pods never start: assertions are on the objects the apiserver stores.
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { loadConfig } from "../../../src/config/index.js";
+import { checkTeamSetup } from "../../../src/auth/settings.js";
+import { addConfigOptions, controlFlags, flagOverrides, loadConfig } from "../../../src/config/index.js";
 import type { TestCluster } from "../../harness/controlplane.js";
 import { apiRequest } from "../../harness/https.js";
 import {
@@ -28,14 +32,37 @@ const one = (objs: K8sObject[], kind: string): K8sObject => {
   return found[0] as K8sObject;
 };
 
-async function renderedConfig(objs: K8sObject[]) {
-  const { mkdtemp, writeFile } = await import("node:fs/promises");
-  const { join } = await import("node:path");
-  const { tmpdir } = await import("node:os");
-  const file = join(await mkdtemp(join(tmpdir(), "chart-toml-")), "config.toml");
-  await writeFile(file, one(objs, "ConfigMap").data["config.toml"]);
-  return (await loadConfig({ configPath: file, env: {}, flags: {} })).config;
+// The pod's view of the configuration, read the way the server reads it: the container's own arguments through
+// the CLI's option parser (flags win over the file), the rendered TOML as --config, the chart's environment, and
+// the start-up checks of the team settings. Files the pod mounts are mapped to local copies (`files`).
+async function renderedConfig(objs: K8sObject[], files: Record<string, string> = {}) {
+  const dir = await mkdtemp(join(tmpdir(), "chart-toml-"));
+  let toml: string = one(objs, "ConfigMap").data["config.toml"];
+  for (const [podPath, content] of Object.entries(files)) {
+    const local = join(dir, podPath.replaceAll("/", "_"));
+    await writeFile(local, content);
+    toml = toml.replaceAll(podPath, local);
+  }
+  const file = join(dir, "config.toml");
+  await writeFile(file, toml);
+  const container = one(objs, "Deployment").spec.template.spec.containers[0];
+  const args = (container.args as string[]).map((a) => (a.startsWith("--config=") ? `--config=${file}` : a));
+  const program = addConfigOptions(new Command("k8s-mcp")).exitOverride();
+  program.parse(args, { from: "user" });
+  const env: Record<string, string> = {};
+  for (const e of (container.env ?? []) as { name: string; value?: string }[])
+    env[e.name] = e.value ?? `from-secret-${e.name}`;
+  const { config } = await loadConfig({
+    configPath: controlFlags(program).configPath,
+    env,
+    flags: flagOverrides(program),
+  });
+  checkTeamSetup(config);
+  return config;
 }
+
+const IDP_CA = "/etc/k8s-mcp/idp/ca.pem";
+const PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 
 const MATRIX: Record<string, Record<string, unknown>> = {
   defaults: {},
@@ -65,6 +92,27 @@ const MATRIX: Record<string, Record<string, unknown>> = {
       parentRefs: [{ name: "gw", namespace: "gateways" }],
       hostnames: ["mcp.example.com"],
     },
+  },
+  // A team server acting as each OAuth user: the identity settings, and the IdP's CA from a mounted Secret.
+  identity: {
+    replicaCount: 2,
+    kubeconfigDir: { secretName: "fleet-kubeconfigs" },
+    config: {
+      cluster_auth: "impersonate",
+      cluster_auth_clusters: { passthrough: ["oidc-*"], server: ["sandbox"] },
+      http_user_rate_limit: 120,
+      oauth: {
+        issuer: "https://idp.example.com/realms/platform",
+        audience: "https://mcp.example.com/mcp",
+        username_claim: "preferred_username",
+        username_prefix: "oidc:",
+        ca_file: IDP_CA,
+        write_scope: "k8s:admin",
+      },
+    },
+    extraVolumes: [{ name: "idp-ca", secret: { secretName: "idp-ca" } }],
+    extraVolumeMounts: [{ name: "idp-ca", mountPath: "/etc/k8s-mcp/idp", readOnly: true }],
+    rbac: { impersonate: { enabled: true } },
   },
   existingAccount: {
     serviceAccount: { create: false, name: "default", automountToken: false },
@@ -178,6 +226,54 @@ describe("the Helm chart (real helm v4, real apiserver)", () => {
       denied_resources: [{ group: "", kind: "Secret" }],
       in_cluster_name: "home",
     });
+  });
+
+  it("identity: [oauth], cluster_auth, per-cluster modes and the user rate limit reach the server as given", async () => {
+    const objs = await renderChart(MATRIX.identity ?? {}, ns);
+    const config = await renderedConfig(objs, { [IDP_CA]: PEM });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: "0.0.0.0",
+      kubeconfig_dir: "/etc/k8s-mcp/kubeconfigs",
+      cluster_auth: "impersonate",
+      cluster_auth_clusters: { passthrough: ["oidc-*"], impersonate: [], server: ["sandbox"] },
+      http_user_rate_limit: 120,
+      oauth: {
+        issuer: "https://idp.example.com/realms/platform",
+        audience: "https://mcp.example.com/mcp",
+        username_claim: "preferred_username",
+        groups_claim: "groups",
+        username_prefix: "oidc:",
+        read_scope: "k8s:read",
+        write_scope: "k8s:admin",
+      },
+    });
+    expect(config.http_token).toBeUndefined();
+    // The CA the config names is where the chart mounts the Secret.
+    const pod = one(objs, "Deployment").spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: "idp-ca", secret: { secretName: "idp-ca" } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({
+      name: "idp-ca",
+      mountPath: "/etc/k8s-mcp/idp",
+      readOnly: true,
+    });
+    expect(IDP_CA.startsWith("/etc/k8s-mcp/idp/")).toBe(true);
+  });
+
+  it("refuses at render time what the server would refuse at start-up (no crash-looping pods)", async () => {
+    const oauth = { issuer: "https://idp.example.com", audience: "https://mcp.example.com/mcp" };
+    await expect(
+      renderChart({ httpToken: { secretName: "mcp-token" }, config: { oauth } }, ns),
+    ).rejects.toThrow(/httpToken.secretName and config.oauth are exclusive/);
+    await expect(renderChart({ config: { cluster_auth: "passthrough" } }, ns)).rejects.toThrow(
+      /config.cluster_auth = "passthrough" acts as the calling user, which needs config.oauth/,
+    );
+    // The server's own checks agree: the same settings with the token as the chart passes it are refused.
+    const ok = await renderChart({ config: { oauth } }, ns);
+    const withToken = structuredClone(ok);
+    one(withToken, "Deployment").spec.template.spec.containers[0].env = [{ name: "K8S_MCP_HTTP_TOKEN" }];
+    await expect(renderedConfig(withToken)).rejects.toThrow(/http_token and \[oauth\] are both set/);
+    await expect(renderedConfig(ok)).resolves.toMatchObject({ oauth });
   });
 
   it("values.schema.json refuses wrong values before anything is rendered", async () => {
