@@ -140,6 +140,25 @@ describe("hostile identity: becoming someone else through the team server", () =
     expect(await clusterState()).toEqual(before);
   });
 
+  it("a claim carrying CR/LF cannot inject an Impersonate-* header or a log line", async () => {
+    // Signed with the IdP's real key: an IdP whose username or group claims users may edit would issue these.
+    const evil = [
+      { sub: "mallory\r\nImpersonate-User: system:admin", groups: ["nobody"] },
+      { sub: "mallory", groups: ["nobody\r\nImpersonate-Group: system:masters", "team-a\nx"] },
+      { sub: "mallory", groups: "nobody\r\nImpersonate-Group:\tsystem:masters" },
+    ];
+    const logged = srv.logs.length;
+    for (const claims of evil) {
+      const c = await connectClient(srv.handle.url, await forge(idp, claims));
+      const del = await c.call("resources_delete", { cluster: cluster.name, ...target() });
+      expect(del.isError).toBe(true);
+      await c.client.close();
+    }
+    // Every log line is one line: a newline inside a claim is quoted, never a line of its own.
+    for (const line of srv.logs.slice(logged)) expect(line).not.toMatch(/^\s*Impersonate-/m);
+    expect(await clusterState()).toEqual(before);
+  });
+
   it("front-proxy and forwarding headers choose nothing: mallory stays oidc:mallory", async () => {
     const spoof = {
       "x-forwarded-user": "oidc:alice",
