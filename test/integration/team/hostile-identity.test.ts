@@ -1,6 +1,7 @@
 // Hostile users of the shared team server trying to become someone else: reserved names and groups issued by the
 // IdP, identity chosen by a front-proxy header, protocol-version tricks, batches carrying a write. Each attack is
 // refused and the canary on the real cluster is unchanged (its resourceVersion and the namespace's ConfigMaps).
+import { Agent, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { ApiTarget } from "../../harness/https.js";
 import { apiRequest } from "../../harness/https.js";
@@ -202,6 +203,44 @@ describe("hostile identity: becoming someone else through the team server", () =
     const alice = await session(await idp.token("alice"));
     const bogus = await post({ ...alice, "mcp-protocol-version": "9999-99-99" }, del);
     expect(bogus.status).toBe(400);
+    expect(await clusterState()).toEqual(before);
+  });
+
+  it("one keep-alive connection carries no identity: each request on it is judged on its own token", async () => {
+    const alice = await session(await idp.token("alice"));
+    const mallory = await idp.token("mallory");
+    const del = JSON.stringify(call(9, "resources_delete", { cluster: cluster.name, ...target() }));
+    const get = JSON.stringify(call(10, "resources_get", { cluster: cluster.name, ...target() }));
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const { authorization: _a, ...noAuth } = alice;
+    const send = (headers: Record<string, string>, body: string) =>
+      new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+        const req = request(srv.handle.url, {
+          method: "POST",
+          agent,
+          headers: mcpHeaders({ host: `127.0.0.1:${srv.handle.port}`, ...headers }),
+        });
+        req.on("response", (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+        });
+        req.on("error", reject);
+        req.end(body);
+      });
+    try {
+      const answers = [
+        await send(alice, get),
+        await send(noAuth, del),
+        await send({ ...noAuth, authorization: `Bearer ${mallory}` }, del),
+        await send({ ...alice, authorization: "Bearer " }, del),
+        await send(alice, get),
+      ];
+      expect(answers.map((a) => a.status)).toEqual([200, 401, 404, 401, 200]);
+      // Precondition: the socket really was shared, so a connection-bound identity would have shown.
+      expect(answers.slice(1).some((a) => a.reused)).toBe(true);
+    } finally {
+      agent.destroy();
+    }
     expect(await clusterState()).toEqual(before);
   });
 
