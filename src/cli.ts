@@ -52,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     } else {
       const { createServer } = serverMod;
       const { serveStdio } = stdioMod;
-      await serveStdio(createServer(deps), logger, config.max_request_bytes);
+      await serveStdio(() => createServer(deps), logger, config.max_request_bytes);
     }
   } finally {
     closeDeps(deps);

@@ -1,5 +1,7 @@
 // One reader for kubeconfig files, keyed on what the file says: each version (its bytes) is read, hashed and
 // parsed once, and isolation, the client, configuration_view and the classic merge all use that one parse.
+// node:crypto is one of the bundle's lazy builtins: it loads with the first hash, not at start-up.
+import { createHash } from "node:crypto";
 import type { BigIntStats } from "node:fs";
 import { realpath, stat } from "../util/fs-async.js";
 import { readKubeconfigFile } from "../util/read-limited.js";
@@ -78,8 +80,6 @@ export class KubeconfigStore {
     const seen = this.seen.get(file);
     if (seen && provesUnchanged(seen, identity)) return seen.version;
     const text = await readKubeconfigFile(file, this.maxBytes);
-    // node:crypto loads with the first read, never at start-up (getBuiltinModule: the Node 20 script has no import()).
-    const { createHash } = process.getBuiltinModule("node:crypto");
     const key = createHash("sha256").update(text).digest("hex");
     // One parse per content: a file rewritten with the same bytes (touch, cp -p of a twin) keeps its version.
     let version = this.parsed.get(`${file}\0${key}`);

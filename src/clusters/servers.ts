@@ -1,4 +1,6 @@
 // API servers behind cluster sources, read from the one KubeconfigStore (one parse per file version), for isolation.
+// node:crypto is one of the bundle's lazy builtins: it loads with the first hash, not at start-up.
+import { createHash } from "node:crypto";
 import { normaliseServer } from "../redact/url.js";
 import { mergeKubeconfigDocs } from "./classic-merge.js";
 import type * as Discovery from "./discovery/kubeconfig.js";
@@ -40,7 +42,6 @@ export class KubeconfigFacts {
   /** The current version of a source. A directory file that cannot be read throws the read's own error. */
   async version(src: ClusterSource): Promise<SourceVersion> {
     this.discovery ??= await import("./discovery/kubeconfig.js");
-    const { createHash } = process.getBuiltinModule("node:crypto");
     if (src.kind === "in-cluster") {
       // The pod's own cluster: a kubeconfig written from the mounted token, keyed on what it says (rotation).
       const { inClusterKubeconfig } = await import("./in-cluster.js");

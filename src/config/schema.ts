@@ -322,6 +322,14 @@ export const ConfigSchema = z
       .string()
       .optional()
       .describe("Bearer token HTTP clients must send. Environment: K8S_MCP_HTTP_TOKEN. Never shown."),
+    http_legacy: z
+      .enum(["sessions", "stateless"])
+      .default("sessions")
+      .describe(
+        'How HTTP serves 2025-era clients (initialize): "sessions" keeps a session per client with its own active ' +
+          'cluster (run one replica), "stateless" answers every request on its own (any replica; `cluster` or ' +
+          "default_cluster decides, clusters_switch is not offered). 2026-07-28 clients are always served statelessly.",
+      ),
     session_idle_timeout: durationText("30m", "HTTP sessions idle for longer than this are closed."),
     http_max_connections: positiveInt(
       512,

@@ -125,15 +125,47 @@ export function withEffect(err: KubeError, effect: WriteEffect | undefined): Kub
   });
 }
 
+// undici's own failures (client-node 2.x and fetch use undici): connection-level codes, and its timeouts.
+const UNDICI_NET_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
+const UNDICI_TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+
+interface NetErrorShape {
+  code?: string;
+  message?: string;
+  name?: string;
+  cause?: unknown;
+}
+
+// fetch wraps the real failure: `TypeError: fetch failed` whose `cause` is the socket, TLS or undici error.
+function innermost(err: unknown): NetErrorShape {
+  let e = (err ?? {}) as NetErrorShape;
+  for (let i = 0; i < 5 && !e.code && e.cause && typeof e.cause === "object"; i++)
+    e = e.cause as NetErrorShape;
+  return e;
+}
+
+/** Why: a one-line reason for an error that may wrap another (fetch's "fetch failed" names only its cause). */
+export function describeFailure(err: unknown): string {
+  const top = (err as NetErrorShape | undefined)?.message?.split("\n")[0] ?? String(err);
+  const inner = innermost(err);
+  if (inner === err || !(inner.code || inner.message)) return top;
+  return `${top} (${[inner.code, inner.message?.split("\n")[0]].filter(Boolean).join(": ")})`;
+}
+
 /**
- * Why: node's socket/TLS errors become a kind plus a short human sentence. `stage` tells a connection that never
- * came up (nothing sent) from one lost after the request went out.
+ * Why: node's socket/TLS errors (and undici's, unwrapped from fetch) become a kind plus a short human sentence.
+ * `stage` tells a connection that never came up (nothing sent) from one lost after the request went out.
  */
 export function fromNetworkError(err: unknown, server: string, stage: Stage = "connecting"): KubeError {
   if (err instanceof KubeError) return err;
-  const e = err as { message?: string; name?: string };
-  const code = errorCode(err);
-  if (e.name === "AbortError" || code === "ABORT_ERR") return new KubeError("cancelled", "request cancelled");
+  const outer = err as NetErrorShape;
+  if (outer?.name === "AbortError") return new KubeError("cancelled", "request cancelled");
+  const e = innermost(err);
+  const code = errorCode(e);
+  if (e.name === "AbortError" || code === "ABORT_ERR" || code === "UND_ERR_ABORTED")
+    return new KubeError("cancelled", "request cancelled");
+  if (UNDICI_TIMEOUT_CODES.has(code))
+    return new KubeError("timeout", `request to ${server} timed out waiting for the API server (${code})`);
   if (isTlsCode(code) || /certificate|tls|ssl/i.test(e.message ?? "")) {
     return new KubeError("tls", `TLS error talking to ${server}: ${code || e.message}`);
   }
@@ -142,7 +174,8 @@ export function fromNetworkError(err: unknown, server: string, stage: Stage = "c
       "lost",
       `the connection to ${server} was lost after the request was sent, before an answer came (${code || e.message || String(err)})`,
     );
-  if (CONNECT_CODES.has(code)) return new KubeError("unreachable", `cannot connect to ${server}: ${code}`);
+  if (CONNECT_CODES.has(code) || UNDICI_NET_CODES.has(code))
+    return new KubeError("unreachable", `cannot connect to ${server}: ${code}`);
   return new KubeError("unreachable", `request to ${server} failed: ${code || e.message || String(err)}`);
 }
 

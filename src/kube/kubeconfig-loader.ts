@@ -7,7 +7,7 @@ import { KubeConfig } from "@kubernetes/client-node";
 // client-node's own readers of parsed kubeconfig sections (what KubeConfig.loadFromString does after js-yaml).
 import { newClusters, newContexts, newUsers } from "@kubernetes/client-node/dist/config_types.js";
 import type { ClientSettings } from "./client.js";
-import { KubeError } from "./errors.js";
+import { describeFailure, KubeError } from "./errors.js";
 import { takeOverExec } from "./exec-credential.js";
 
 /** Why: clients are built from a file on disk; relative cert paths resolve against that file's folder. */
@@ -90,7 +90,7 @@ export async function loadClientSettings(
     } catch (err) {
       throw new KubeError(
         "kubeconfig",
-        `credentials for '${src.name}' could not be loaded: ${(err as Error).message.split("\n")[0]}`,
+        `credentials for '${src.name}' could not be loaded: ${describeFailure(err)}`,
       );
     }
     return opts;

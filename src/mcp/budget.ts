@@ -1,6 +1,6 @@
 // The one output budget: max_output_bytes (or a fan-out leg's share of it) bounds text and structuredContent
 // together, applied once per call by the one entry (invoke.ts). Pure functions, unit-tested.
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { truncate } from "./results.js";
 import type { ToolOutput } from "./tool.js";
 

@@ -1,7 +1,7 @@
 // Every cluster-aware text names its cluster, in one place: a first line such as `cluster c1-sv5 · 3 pods`,
 // added where a call's result is finalised (not by each tool), so an agent reading several answers knows which
 // cluster gave each. Also the one "no cluster selected" answer, with advice that can work.
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { emptyFleetAdvice } from "../clusters/advice.js";
 import { ToolError } from "../errors.js";
 import { fitResult } from "./budget.js";

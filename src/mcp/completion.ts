@@ -63,7 +63,10 @@ export function createCompleters(
   const rowNames = async (tool: string, args: Record<string, unknown>, typed: string): Promise<string[]> => {
     const res = await callRegisteredTool(deps, tools, tool, args, { sessionId: sessionOf() });
     if (res.isError) return [];
-    const items = (res.structuredContent?.items ?? []) as Record<string, unknown>[];
+    const items = ((res.structuredContent as { items?: unknown } | undefined)?.items ?? []) as Record<
+      string,
+      unknown
+    >[];
     // Table rows have `name`; YAML-mode rows are whole objects with metadata.name.
     const nameOf = (i: Record<string, unknown>): unknown =>
       i.name ?? (i.metadata as Record<string, unknown> | undefined)?.name;

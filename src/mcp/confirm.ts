@@ -44,3 +44,12 @@ export function writeGate(
     if (!(await answer)) throw notConfirmed(tool, [cluster]);
   };
 }
+
+/**
+ * Why: thrown by a 2026-07-28 confirm that has no answer yet. The call path lets it through (no result, no audit
+ * record: the call is not over); the SDK glue answers it with an input request and the client's retry carries
+ * the answer.
+ */
+export class NeedsConfirmation extends Error {
+  override readonly name = "NeedsConfirmation";
+}

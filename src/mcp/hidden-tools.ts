@@ -1,14 +1,13 @@
 // A tool the policy hides is not listed; an agent that calls it anyway (from memory, another server, a doc) is told
 // which setting hides it, instead of the SDK's bare "Tool pods_delete not found".
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Config } from "../config/index.js";
-import { errorResult } from "./results.js";
 import type { AnyTool } from "./tool.js";
 
 /** Why: the setting (and its flag) that keeps a tool off this server, in the words an operator would search for. */
-export function hiddenBy(tool: AnyTool, config: Config): string | undefined {
+export function hiddenBy(tool: AnyTool, config: Config, stateless = false): string | undefined {
   const sessionOnly = tool.kind === "fleet" && tool.sessionOnly === true;
+  if (stateless && sessionOnly && !config.require_cluster)
+    return 'stateless HTTP (2026-07-28, or http_legacy = "stateless"): there is no session whose active cluster could be switched; name `cluster` on each call, or set default_cluster';
   if (config.require_cluster && sessionOnly)
     return "require_cluster (--require-cluster): every call names its `cluster`, so there is no active cluster to switch";
   if (config.read_only && !tool.annotations.readOnlyHint && !sessionOnly)
@@ -18,17 +17,9 @@ export function hiddenBy(tool: AnyTool, config: Config): string | undefined {
   return undefined;
 }
 
-/**
- * Why: registers an unlisted stand-in for a hidden tool (tools/list is served from the listed tools only), so a
- * call to it is an isError result naming the setting. Nothing runs and no cluster is contacted.
- */
-export function answerHiddenTool(server: McpServer, tool: AnyTool, config: Config): void {
-  const why = hiddenBy(tool, config);
-  if (!why) return;
-  const text = `${tool.name} is not available on this server: it is hidden by ${why}. Try: a tool from tools/list; to use ${tool.name}, whoever runs this server must change that setting.`;
-  server.registerTool(
-    tool.name,
-    { description: text },
-    async (): Promise<CallToolResult> => errorResult(text),
-  );
+/** Why: a call to a hidden tool is an isError result naming the setting; nothing runs, no cluster is contacted. */
+export function hiddenToolAnswer(tool: AnyTool, config: Config, stateless = false): string | undefined {
+  const why = hiddenBy(tool, config, stateless);
+  if (!why) return undefined;
+  return `${tool.name} is not available on this server: it is hidden by ${why}. Try: a tool from tools/list; to use ${tool.name}, whoever runs this server must change that setting.`;
 }

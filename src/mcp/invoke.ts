@@ -3,7 +3,7 @@
 // requests), the output budget, output-schema check and one audit record written once the final result is known.
 // SDK-agnostic: a plain function of the tool, its arguments and the call's metadata.
 import { randomUUID } from "node:crypto";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { clusterAuthMode } from "../auth/cluster-auth.js";
 import { currentCaller, type Identity } from "../auth/identity.js";
 import { assertScope } from "../auth/scopes.js";
@@ -13,7 +13,7 @@ import { fieldManagerFor } from "../kube/objects.js";
 import { foldAliases } from "./arguments.js";
 import { fitResult } from "./budget.js";
 import { clusterResult, noClusterSelected } from "./cluster-text.js";
-import { isConfirmCluster, writeGate } from "./confirm.js";
+import { isConfirmCluster, NeedsConfirmation, writeGate } from "./confirm.js";
 import type { CallRecord, ServerDeps } from "./deps.js";
 import { callOutcome } from "./outcome.js";
 import { openScope } from "./policy.js";
@@ -151,6 +151,7 @@ export async function callTool(
       clusterName && !meta.fanoutId ? clusterResult(tool, out, clusterName, budget) : fitResult(out, budget);
     result = checkOutput(tool, fitted);
   } catch (err) {
+    if (err instanceof NeedsConfirmation) throw err;
     failure = err;
     const text = deps.logger.scrub(describeError(err, { tool: tool.name, cluster: clusterName }));
     result = errorResult(truncate(text, budget));

@@ -1,7 +1,7 @@
 // Prompts for what fleet operators ask most; their arguments complete cluster names, aliases and namespaces.
-import { completable } from "@modelcontextprotocol/sdk/server/completable.js";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { GetPromptResult } from "@modelcontextprotocol/sdk/types.js";
+
+import type { GetPromptResult, McpServer } from "@modelcontextprotocol/server";
+import { completable } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import type { Completer, Completers } from "./completion.js";
 
@@ -9,9 +9,9 @@ const arg = (description: string, complete: Completer) =>
   completable(z.string().describe(description), (value, context) => complete(value ?? "", context));
 // The completer must sit on the outermost schema: the SDK does not look inside .optional().
 const optionalArg = (description: string, complete: Completer) =>
-  completable(z.string().optional().describe(description), (value, context) =>
+  completable(z.string().describe(description), (value, context) =>
     complete(value ?? "", context),
-  );
+  ).optional();
 
 // compare_environments has no `cluster`: its namespace and name complete on the `left` cluster.
 const onLeft =
@@ -34,12 +34,12 @@ export function registerPrompts(server: McpServer, complete: Completers): string
       title: "Fleet health",
       description:
         "Check the health of every cluster (or those matching a glob): reachability, nodes, failing pods, warnings.",
-      argsSchema: {
+      argsSchema: z.object({
         clusters: optionalArg(
           "Cluster name, alias or glob such as 'c1-*' (default: every cluster).",
           complete.cluster,
         ),
-      },
+      }),
     },
     ({ clusters }) => {
       const scope = clusters ? `the clusters matching '${clusters}'` : "every cluster";
@@ -61,7 +61,7 @@ export function registerPrompts(server: McpServer, complete: Completers): string
     {
       title: "Compare environments",
       description: "What differs for a workload between two clusters (or environments named by alias).",
-      argsSchema: {
+      argsSchema: z.object({
         left: arg("First cluster name or alias, e.g. 'staging'.", complete.cluster),
         right: arg("Second cluster name or alias, e.g. 'production'.", complete.cluster),
         namespace: arg("Namespace of the workload.", onLeft(complete.namespace)),
@@ -70,7 +70,7 @@ export function registerPrompts(server: McpServer, complete: Completers): string
           onLeft(complete.name, "Deployment"),
         ),
         kind: optionalArg("Kind (default Deployment).", complete.kind),
-      },
+      }),
     },
     ({ left, right, namespace, name, kind }) => {
       const k = kind || "Deployment";
@@ -92,11 +92,11 @@ export function registerPrompts(server: McpServer, complete: Completers): string
       title: "Debug a pod",
       description:
         "Why a pod is failing on a cluster: status, events, logs of the current and previous container.",
-      argsSchema: {
+      argsSchema: z.object({
         cluster: arg("Cluster name or alias.", complete.cluster),
         namespace: arg("Namespace of the pod.", complete.namespace),
         pod: arg("Pod name.", complete.name),
-      },
+      }),
     },
     ({ cluster, namespace, pod }) =>
       asUser(

@@ -1,8 +1,8 @@
 // MCP resources: the cluster list, and any object as k8s://{cluster}/{apiVersion}/{kind}/[{namespace}/]{name},
 // read through resources_get (same boundary, policy, redaction and output budget as the tool).
-import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { Variables } from "@modelcontextprotocol/sdk/shared/uriTemplate.js";
-import { ErrorCode, McpError, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
+
+import type { McpServer, ReadResourceResult, Variables } from "@modelcontextprotocol/server";
+import { ProtocolError, ProtocolErrorCode, ResourceTemplate } from "@modelcontextprotocol/server";
 import type { Completers } from "./completion.js";
 import type { ServerDeps } from "./deps.js";
 import { callRegisteredTool } from "./surface-call.js";
@@ -42,7 +42,7 @@ export async function readObjectResource(
     name: variable(vars, "name"),
   };
   const res = await callRegisteredTool(deps, tools, "resources_get", args, caller);
-  if (res.isError) throw new McpError(ErrorCode.InvalidParams, `${uri.href}: ${text(res)}`);
+  if (res.isError) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${uri.href}: ${text(res)}`);
   return { contents: [{ uri: uri.href, mimeType: "application/yaml", text: text(res) }] };
 }
 
@@ -61,18 +61,18 @@ export function registerResources(
       description: "The clusters this server reaches, their aliases and the session's active cluster (JSON).",
       mimeType: "application/json",
     },
-    async (uri, extra) => {
+    async (uri, ctx) => {
       const res = await callRegisteredTool(
         deps,
         tools,
         "clusters_list",
         {},
         {
-          sessionId: extra.sessionId ?? "stdio",
-          signal: extra.signal,
+          sessionId: ctx.sessionId ?? "stdio",
+          signal: ctx.mcpReq.signal,
         },
       );
-      if (res.isError) throw new McpError(ErrorCode.InternalError, text(res));
+      if (res.isError) throw new ProtocolError(ProtocolErrorCode.InternalError, text(res));
       return {
         contents: [
           {
@@ -113,10 +113,10 @@ export function registerResources(
         description: `${description} Read like resources_get: managedFields removed, Secret values redacted.`,
         mimeType: "application/yaml",
       },
-      (uri, vars, extra) =>
+      (uri, vars, ctx) =>
         readObjectResource(deps, tools, uri, vars, {
-          sessionId: extra.sessionId ?? "stdio",
-          signal: extra.signal,
+          sessionId: ctx.sessionId ?? "stdio",
+          signal: ctx.mcpReq.signal,
         }),
     );
   }

@@ -1,5 +1,5 @@
 // The one error-to-result path, and output truncation: every handler outcome becomes a CallToolResult here.
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { ToolError } from "../errors.js";
 import { KubeError, type KubeErrorKind } from "../kube/errors.js";
 import { actingHint } from "./acting-hints.js";

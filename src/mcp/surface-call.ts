@@ -1,6 +1,6 @@
 // Prompts, resources and completion read the cluster only by running a registered tool: same boundary, policy,
 // redaction, output budget and audit record as a tools/call.
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { deadline } from "../util/deadline.js";
 import type { ServerDeps } from "./deps.js";
 import { callTool } from "./invoke.js";

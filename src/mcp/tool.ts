@@ -1,5 +1,5 @@
 // Tools are data: a name, a zod input schema, the four annotations and a handler.
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import type { ClusterManager } from "../clusters/manager.js";
 import type { SessionState } from "../clusters/sessions.js";

@@ -1,6 +1,6 @@
 // clusters_exec_all: one cluster-aware tool run on many clusters, bounded, cancellable, with partial results.
 import { setMaxListeners } from "node:events";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { selectClusters } from "../clusters/select.js";
 import type { Config } from "../config/index.js";
@@ -107,7 +107,14 @@ async function runLeg(
     .finally(limit.clear);
   const durationMs = Math.round(performance.now() - started);
   const text = res.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
-  if (!res.isError) return { cluster, status: "ok", durationMs, output: text, result: res.structuredContent };
+  if (!res.isError)
+    return {
+      cluster,
+      status: "ok",
+      durationMs,
+      output: text,
+      result: res.structuredContent as Record<string, unknown> | undefined,
+    };
   if (limit.timedOut())
     return { cluster, status: "timeout", durationMs, error: `no result within ${timeoutMs / 1000}s` };
   if (stop.aborted) return { cluster, status: "cancelled", durationMs, error: "cancelled" };

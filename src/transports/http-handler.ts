@@ -1,6 +1,6 @@
 // Routes one HTTP request: /healthz and /readyz, then /mcp through Host/Origin checks, auth, body checks and sessions.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { isInitializeRequest } from "@modelcontextprotocol/server";
 import { type Identity, runAsCaller } from "../auth/identity.js";
 import type { ResourceServer } from "../auth/resource-server.js";
 import type { Logger } from "../log.js";
@@ -9,11 +9,14 @@ import type { InFlightRequests } from "./http-drain.js";
 import { bearerMatches, type HostPolicy, hostOriginProblem } from "./http-guard.js";
 import { RPC, replyRpcError, replyText } from "./http-reply.js";
 import type { HttpSession, HttpSessionRegistry } from "./http-sessions.js";
+import type { StatelessLane } from "./http-stateless.js";
 import { checkJsonRpc } from "./jsonrpc-check.js";
 
 /** Why: everything the router consults; the host policy is read per request because port 0 resolves late. */
 export interface HandlerContext {
   sessions: HttpSessionRegistry;
+  /** 2026-07-28 requests, and 2025-era ones when http_legacy = "stateless". */
+  stateless: StatelessLane;
   inFlight: InFlightRequests;
   logger: Logger;
   token: string | undefined;
@@ -98,6 +101,8 @@ async function handlePost(
   }
   // [team] A tools/call needing a scope the token lacks is refused (403) before anything runs.
   if (caller && ctx.auth?.refuseScope(req, res, caller, body.value)) return;
+  // The stateless lane (2026-07-28, or 2025 with http_legacy = "stateless") runs as the caller too.
+  if (await runAsCaller(caller, () => ctx.stateless(req, res, body.value))) return;
   if (sessionHeader(req) === undefined && isInitializeRequest(body.value)) {
     if (ctx.sessions.size >= ctx.maxSessions) {
       ctx.logger.warn("HTTP session refused: too many sessions", { limit: ctx.maxSessions });

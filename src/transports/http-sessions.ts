@@ -1,21 +1,22 @@
 // The live MCP sessions of the HTTP transport: one SDK transport + one McpServer each, idle timers, cleanup.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
+import type { McpServer } from "@modelcontextprotocol/server";
 import type { Logger } from "../log.js";
 import type { ServerDeps } from "../mcp/deps.js";
+import type { ServerOptions } from "../mcp/server.js";
 
 const MAX_TIMER_MS = 2_147_483_647;
 
 /** Why: builds the McpServer a new session talks to (createServer in production; tests may add tools). */
-export type ServerFactory = (deps: ServerDeps) => McpServer;
+export type ServerFactory = (deps: ServerDeps, options?: ServerOptions) => McpServer;
 
 /** Why: one MCP session: its transport, its server, and how many POSTs it has in flight. */
 export interface HttpSession {
   /** Empty until the SDK has generated the id (during initialize). */
   id: string;
-  readonly transport: StreamableHTTPServerTransport;
+  readonly transport: NodeStreamableHTTPServerTransport;
   readonly server: McpServer;
   inFlight: number;
   timer: NodeJS.Timeout | undefined;
@@ -52,7 +53,7 @@ export class HttpSessionRegistry {
   async open(req: IncomingMessage, res: ServerResponse, body: unknown, owner?: string): Promise<void> {
     const { deps, logger } = this.opts;
     let session: HttpSession | undefined;
-    const transport = new StreamableHTTPServerTransport({
+    const transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
         if (!session) return;

@@ -16,6 +16,7 @@ import { InFlightRequests } from "./http-drain.js";
 import { type HostPolicy, isLoopbackHost } from "./http-guard.js";
 import { createRequestHandler, MCP_PATH } from "./http-handler.js";
 import { HttpSessionRegistry, type ServerFactory } from "./http-sessions.js";
+import { type LegacyHttpMode, statelessLane } from "./http-stateless.js";
 
 /** Why: how long shutdown waits for in-flight calls before closing sessions anyway. */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
@@ -42,6 +43,8 @@ export interface HttpServeOptions {
   shutdownGraceMs?: number;
   /** http_allowed_hosts: extra Host/Origin names accepted (required for DNS-rebinding protection off loopback). */
   allowedHosts?: readonly string[];
+  /** How 2025-era clients are served; 2026-07-28 requests are always stateless. Default: sessions. */
+  legacy?: LegacyHttpMode;
   /** Builds each session's McpServer; defaults to createServer. */
   createServer?: ServerFactory;
   /** http_max_connections / http_max_connections_per_client. */
@@ -137,6 +140,12 @@ export async function serveHttp(opts: HttpServeOptions): Promise<HttpServerHandl
     idleTimeoutMs: opts.idleTimeoutMs,
     createServer: opts.createServer ?? createServer,
   });
+  const factory = opts.createServer ?? createServer;
+  const stateless = statelessLane(
+    () => factory(opts.deps, { stateless: true }),
+    opts.legacy ?? "sessions",
+    logger,
+  );
   const inFlight = new InFlightRequests();
   let closing = false;
   const policy: HostPolicy = {
@@ -148,6 +157,7 @@ export async function serveHttp(opts: HttpServeOptions): Promise<HttpServerHandl
     serverOptions(opts.timeouts ?? DEFAULT_HTTP_TIMEOUTS),
     createRequestHandler({
       sessions,
+      stateless,
       inFlight,
       logger,
       token: opts.token,
@@ -228,6 +238,7 @@ export async function runHttp(deps: ServerDeps, logger: Logger): Promise<void> {
     port: config.port ?? 0,
     token: config.http_token,
     idleTimeoutMs: parseDuration(config.session_idle_timeout),
+    legacy: config.http_legacy,
     allowedHosts: config.http_allowed_hosts,
     connectionLimits: {
       maxConnections: config.http_max_connections,

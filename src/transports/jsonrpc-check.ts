@@ -1,11 +1,11 @@
 // Checks one incoming JSON-RPC value before the MCP SDK sees it, so malformed input gets the error the
 // JSON-RPC 2.0 spec prescribes (-32700, -32600, -32602 with a short message) instead of silence or a dump.
+
 import {
   CallToolRequestSchema,
   CompleteRequestSchema,
   GetPromptRequestSchema,
   InitializeRequestSchema,
-  type JSONRPCMessage,
   JSONRPCMessageSchema,
   ListPromptsRequestSchema,
   ListResourcesRequestSchema,
@@ -16,7 +16,8 @@ import {
   SetLevelRequestSchema,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
-} from "@modelcontextprotocol/sdk/types.js";
+} from "@modelcontextprotocol/core";
+import type { JSONRPCMessage } from "@modelcontextprotocol/server";
 
 /** Why: the JSON-RPC error codes this layer answers with. */
 export const RPC_CODES = {

@@ -3,9 +3,8 @@
 // Our own line transport instead of the SDK's: the SDK closes the transport (ending the server) when one line
 // exceeds its read buffer, and drops malformed messages without an answer. Here a line over the cap is
 // discarded as it streams and answered with -32600; bad JSON gets -32700, bad shapes -32600/-32602.
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { JSONRPCMessage, McpServer, Transport } from "@modelcontextprotocol/server";
+import { serveStdio as serveStdioEras } from "@modelcontextprotocol/server/stdio";
 import type { Logger } from "../log.js";
 import { checkJsonRpc, RPC_CODES, type RpcRejection, rejectionMessage } from "./jsonrpc-check.js";
 import { type Frame, LineFramer } from "./line-framer.js";
@@ -100,8 +99,16 @@ export class LineTransport implements Transport {
   }
 }
 
-/** Why: resolves when the session is over, so the CLI can close clients and exit 0. */
-export async function serveStdio(server: McpServer, logger: Logger, maxRequestBytes: number): Promise<void> {
+/**
+ * Why: resolves when the session is over, so the CLI can close clients and exit 0. The SDK's serveStdio picks
+ * the era from the opening message (initialize: 2025; server/discover or an enveloped request: 2026-07-28) and
+ * pins one server from `factory` for the connection; the framing protections are this module's LineTransport.
+ */
+export async function serveStdio(
+  factory: () => McpServer,
+  logger: Logger,
+  maxRequestBytes: number,
+): Promise<void> {
   const transport = new LineTransport(process.stdin, process.stdout, maxRequestBytes, logger);
   const done = new Promise<void>((resolve) => {
     const stop = (why: string): void => {
@@ -112,10 +119,12 @@ export async function serveStdio(server: McpServer, logger: Logger, maxRequestBy
     process.stdin.once("close", () => stop("stdin closed"));
     process.once("SIGINT", () => stop("SIGINT"));
     process.once("SIGTERM", () => stop("SIGTERM"));
-    transport.onclose = () => stop("transport closed");
   });
-  await server.connect(transport);
+  const handle = serveStdioEras(factory, {
+    transport,
+    onerror: (err) => logger.debug("stdio error", { error: err.message }),
+  });
   logger.info("serving MCP on stdio");
   await done;
-  await server.close().catch(() => {});
+  await handle.close().catch(() => {});
 }

@@ -1,9 +1,8 @@
 // End to end: the BUILT binary in HTTP mode (--port 0), a real SDK client, SIGTERM and exit code 0.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/client";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { describe, expect, inject, it } from "vitest";
 import { type RunningHttpCli, startHttpCli } from "../helpers/http-cli.js";
 
@@ -91,7 +90,7 @@ describe("k8s-mcp --port (built binary)", () => {
       },
     );
     try {
-      await expect(connect(cli.url)).rejects.toMatchObject({ code: 401 });
+      await expect(connect(cli.url)).rejects.toMatchObject({ data: { status: 401 } });
       const client = await connect(cli.url, TOKEN);
       const r = (await client.callTool({ name: "clusters_status", arguments: {} })) as CallToolResult;
       expect((r.structuredContent as { ok: number }).ok).toBe(3);

@@ -1,8 +1,8 @@
 // End to end: the built binary over stdio. Only JSON-RPC on stdout; initialize answered while clusters hang.
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type FleetDir, makeFleetDir } from "../helpers/fleet.js";
 import { resultText } from "../helpers/mcp.js";

@@ -1,7 +1,6 @@
 // Connects a real MCP Client to an in-process server built exactly like the CLI builds it.
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { CallToolResult, ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, ClientCapabilities } from "@modelcontextprotocol/client";
+import { Client, InMemoryTransport } from "@modelcontextprotocol/client";
 import { buildDeps, closeDeps, type HostPaths } from "../../src/app.js";
 import { type Config, ConfigSchema } from "../../src/config/index.js";
 import { createLogger, type Logger } from "../../src/log.js";
@@ -22,6 +21,13 @@ export interface TestServer {
   text: (name: string, args?: Record<string, unknown>) => Promise<string>;
   /** The text without its first line, which names the cluster (`cluster c1-sv5 · 3 pods`); asserts it is there. */
   body: (name: string, args?: Record<string, unknown>) => Promise<string>;
+}
+
+/** Why: this server's structuredContent is always an object; the wire type says only `{}`. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read nested fields of known tool outputs.
+export function structured(r: CallToolResult): Record<string, any> {
+  // biome-ignore lint/suspicious/noExplicitAny: as above.
+  return (r.structuredContent ?? {}) as Record<string, any>;
 }
 
 /** Why: the text of a tool result, for assertions. */

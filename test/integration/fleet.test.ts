@@ -2,7 +2,6 @@
 // policy, elicitation, compare and the audit trail.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { freshNamespace, statusOf } from "../helpers/cluster-api.js";
 import { type FleetDir, makeFleetDir } from "../helpers/fleet.js";
@@ -117,7 +116,6 @@ describe("clusters_exec_all", () => {
         name: "clusters_exec_all",
         arguments: { operation: "namespaces_list", clusters: ["hanging", "c1-sv5"], timeout_seconds: 30 },
       },
-      undefined,
       { signal: controller.signal },
     );
     const soon = { timeout: 5000, interval: 10 };
@@ -138,7 +136,6 @@ describe("clusters_exec_all", () => {
         name: "clusters_exec_all",
         arguments: { operation: "namespaces_list", clusters: ["c1-*", "refused"] },
       },
-      undefined,
       {
         onprogress: (p) => {
           seen.push(p);
@@ -248,7 +245,7 @@ describe("multi-cluster write safety", () => {
     for (const accept of [false, true]) {
       const ts = await startTestServer({ kubeconfig_dir: cp.kubeconfigDir }, {}, { elicitation: {} });
       const asked: string[] = [];
-      ts.client.setRequestHandler(ElicitRequestSchema, async (req) => {
+      ts.client.setRequestHandler("elicitation/create", async (req) => {
         asked.push(req.params.message);
         return accept ? { action: "accept", content: { confirm: true } } : { action: "decline" };
       });

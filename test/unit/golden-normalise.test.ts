@@ -1,5 +1,5 @@
 // The golden transcripts' normaliser: two runs that differ only in volatile values render the same file.
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { describe, expect, it } from "vitest";
 import { renderTranscript } from "../e2e/package/golden.js";
 

@@ -54,6 +54,8 @@ export function readKubeconfigDoc(text: string, source: string): unknown {
     return load(text);
   } catch (err) {
     if (!(err instanceof YAMLException)) throw new KubeconfigError(source, "invalid YAML");
+    // js-yaml 5 refuses a text of nothing but comments or blanks ("the input is empty"): an empty document.
+    if (/input is empty/.test(err.reason ?? "")) return undefined;
     const at = err.mark ? ` at line ${err.mark.line + 1}, column ${err.mark.column + 1}` : "";
     throw new KubeconfigError(source, `invalid YAML${at}: ${reasonWords(err.reason)}`);
   }

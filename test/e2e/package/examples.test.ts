@@ -3,9 +3,9 @@
 // a real call on a real cluster. A renamed bin or a changed flag breaks this test, not a user's first hour.
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/client";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { type InstalledPackage, installedPackage, userEnv } from "../../helpers/installed-package.js";
 import { resultText } from "../../helpers/mcp.js";

@@ -19,7 +19,7 @@ import { type ExecStub, startExecStub } from "../../stubs/exec-apiserver.js";
 import { type RancherStub, startRancherStub } from "../../stubs/rancher-api.js";
 
 /** Why: each transport gets its own namespace, so the two suites can run at once on the same clusters. */
-export type Transport = "stdio" | "http";
+export type Transport = "stdio" | "stdio-modern" | "http" | "http-modern" | "http-stateless";
 
 /** Why: everything a scenario step needs to act and to check the clusters behind the server's back. */
 export interface Fixture {
@@ -142,7 +142,7 @@ export async function makeFixture(
   const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: home, RANCHER_TOKEN: token };
   let rancher: RancherStub | undefined;
   let nsk: string[];
-  if (transport === "stdio") {
+  if (transport.startsWith("stdio")) {
     const fake = await makeFakeNsk(work, token);
     await fake.setClusters(
       Object.fromEntries([sv5, lax1, dfw1].map((c) => [c.name, kubeconfigFor(c, c.adminToken)])),

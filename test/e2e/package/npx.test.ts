@@ -2,9 +2,9 @@
 // tarball, exactly as written there, serving a real MCP client over stdio against the real clusters.
 import { readdir, readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/client";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { describe, expect, inject, it } from "vitest";
 import { installedPackage, userEnv } from "../../helpers/installed-package.js";
 import { resultText } from "../../helpers/mcp.js";
@@ -33,7 +33,7 @@ describe("npx from the packed tarball (README: Run)", () => {
     );
     for (const bundled of [
       "@kubernetes/client-node",
-      "@modelcontextprotocol/sdk",
+      "@modelcontextprotocol/server",
       "zod",
       "yaml",
       "commander",

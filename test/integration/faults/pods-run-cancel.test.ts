@@ -52,7 +52,6 @@ describe("pods_run cancelled while creating its Service", () => {
           name: "pods_run",
           arguments: { cluster: dfw1!.name, namespace: ns, name: "web", image: "nginx:1.27", port: 80 },
         },
-        undefined,
         { signal: controller.signal },
       )
       .catch((err: unknown) => err);

@@ -245,7 +245,6 @@ describe("write outcomes through a fault-injecting proxy (real apiserver behind 
           name: "resources_create_or_update",
           arguments: { cluster: "proxied", resource: cm("apply-cancel", { k: "c" }) },
         },
-        undefined,
         { signal: controller.signal },
       )
       .catch((err: unknown) => err);

@@ -164,7 +164,6 @@ describe("helm tools under policy", () => {
               timeout_seconds: 600,
             },
           },
-          undefined,
           { signal: controller.signal, timeout: 120_000 },
         )
         .catch((e: Error) => e);

@@ -34,7 +34,7 @@ describe("HTTP authentication", () => {
     expect(res.status).toBe(401);
     expect(res.headers["www-authenticate"]).toMatch(/^Bearer realm="k8s-mcp"$/);
     expect(JSON.parse(res.body)).toMatchObject({ jsonrpc: "2.0", error: { code: -32000 }, id: null });
-    await expect(connectClient(srv.handle.url)).rejects.toMatchObject({ code: 401 });
+    await expect(connectClient(srv.handle.url)).rejects.toMatchObject({ data: { status: 401 } });
   });
 
   it("answers 401 to a wrong token, a wrong scheme and an empty token", async () => {
@@ -57,7 +57,9 @@ describe("HTTP authentication", () => {
       body: INITIALIZE_BODY,
     });
     expect(wrong.headers["www-authenticate"]).toContain('error="invalid_token"');
-    await expect(connectClient(srv.handle.url, "wrong-token")).rejects.toMatchObject({ code: 401 });
+    await expect(connectClient(srv.handle.url, "wrong-token")).rejects.toMatchObject({
+      data: { status: 401 },
+    });
   });
 
   it("serves MCP with the right token (200) and never logs it", async () => {

@@ -4,17 +4,15 @@ import { request } from "node:http";
 import { type AddressInfo, connect, createServer as createNetServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import type { CallToolResult, McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { buildDeps, closeDeps } from "../../../src/app.js";
 import { ConfigSchema } from "../../../src/config/index.js";
 import { createLogger } from "../../../src/log.js";
 import type { ServerDeps } from "../../../src/mcp/deps.js";
 import { registerTools } from "../../../src/mcp/register.js";
-import { createServer } from "../../../src/mcp/server.js";
+import { createServer, type ServerOptions } from "../../../src/mcp/server.js";
 import { defineClusterTool } from "../../../src/mcp/tool.js";
 import { type HttpServeOptions, type HttpServerHandle, serveHttp } from "../../../src/transports/http.js";
 import type { ControlPlaneInfo } from "../../harness/controlplane.js";
@@ -43,9 +41,9 @@ const whoami = defineClusterTool({
 });
 
 /** Why: the production server plus the test-only tool above. */
-export function serverWithWhoami(deps: ServerDeps): McpServer {
-  const server = createServer(deps);
-  registerTools(server, [whoami], deps);
+export function serverWithWhoami(deps: ServerDeps, options: ServerOptions = {}): McpServer {
+  const server = createServer(deps, options);
+  registerTools(server, [whoami], deps, options.stateless === true);
   return server;
 }
 

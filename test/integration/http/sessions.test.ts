@@ -114,7 +114,7 @@ describe("HTTP sessions", () => {
       await waitFor("the idle session to be freed", () => s.deps.sessions.size === 0, 5_000);
       expect(s.handle.sessionCount()).toBe(0);
       expect(s.logs.join("")).toMatch(/HTTP session closed.*reason="idle timeout"/);
-      await expect(a.call("clusters_list")).rejects.toMatchObject({ code: 404 });
+      await expect(a.call("clusters_list")).rejects.toMatchObject({ data: { status: 404 } });
 
       // A call that runs 4x longer than the idle timeout keeps its session alive until it is answered.
       const b = await s.connect();

@@ -1,5 +1,5 @@
 // Graceful shutdown: stop accepting, let an in-flight call finish (bounded), close sessions, stop.
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   type Blackhole,
@@ -29,7 +29,6 @@ describe("HTTP graceful shutdown", () => {
     const before = hole.connections();
     const inFlight = a.client.callTool(
       { name: "clusters_status", arguments: { clusters: ["blackhole"], timeout_seconds: 2 } },
-      undefined,
       { timeout: 15_000 },
     ) as Promise<CallToolResult>;
     await waitFor("the call to reach the hanging apiserver", () => hole.connections() > before);

@@ -58,9 +58,12 @@ describe("rancher-api driver (Rancher API stub, real clusters)", () => {
     );
     const pagesBefore = stub.calls.pages;
     const progress: Array<{ progress: number; total?: number }> = [];
-    const res = await ts.client.callTool({ name: "nsk_refresh", arguments: {} }, undefined, {
-      onprogress: (p) => progress.push(p),
-    });
+    const res = await ts.client.callTool(
+      { name: "nsk_refresh", arguments: {} },
+      {
+        onprogress: (p) => progress.push(p),
+      },
+    );
     ts.outputs.push(JSON.stringify(res));
     expect(res.isError).toBeFalsy();
     const report = structured<RefreshReport>(res as never);
@@ -155,7 +158,7 @@ describe("rancher-api driver (Rancher API stub, real clusters)", () => {
     const ts = await start();
     const stalled = stub.stallNextGenerate();
     const ac = new AbortController();
-    const call = ts.client.callTool({ name: "nsk_refresh", arguments: {} }, undefined, { signal: ac.signal });
+    const call = ts.client.callTool({ name: "nsk_refresh", arguments: {} }, { signal: ac.signal });
     const stalledName = await stalled;
     ac.abort();
     await expect(call).rejects.toThrow();

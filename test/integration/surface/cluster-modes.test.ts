@@ -2,7 +2,7 @@
 // real MCP Client against real clusters; after every refusal, the cluster is checked to be unchanged.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { create, freshNamespace, statusOf } from "../../helpers/cluster-api.js";
-import { resultText, startTestServer, type TestServer } from "../../helpers/mcp.js";
+import { resultText, startTestServer, structured, type TestServer } from "../../helpers/mcp.js";
 
 const cp = inject("controlplane");
 const [sv5, lax1] = cp.clusters;
@@ -36,7 +36,7 @@ describe("require_cluster", () => {
     expect(resultText(res)).toMatch(/`cluster` is required \(require_cluster is set\)/);
     expect(ts.records.length).toBe(before);
     const ok = await ts.call("namespaces_list", { cluster: "c1-lax1" });
-    expect(ok.structuredContent?.cluster).toBe("c1-lax1");
+    expect(structured(ok).cluster).toBe("c1-lax1");
   });
 
   it("never falls back to the active cluster underneath either (completion, fan-out legs)", async () => {
@@ -73,8 +73,7 @@ describe("confirm_clusters", () => {
       accept === undefined ? {} : { elicitation: {} },
     );
     if (accept !== undefined) {
-      const { ElicitRequestSchema } = await import("@modelcontextprotocol/sdk/types.js");
-      ts.client.setRequestHandler(ElicitRequestSchema, async (req) => {
+      ts.client.setRequestHandler("elicitation/create", async (req) => {
         asked.push(req.params.message);
         return accept ? { action: "accept", content: { confirm: true } } : { action: "decline" };
       });
@@ -160,7 +159,7 @@ describe("confirm_clusters", () => {
       clusters: ["c1-lax1", "c1-sv5"],
       confirm: true,
     });
-    expect(ok.structuredContent?.summary).toMatch(/2\/2 ok/);
+    expect(structured(ok).summary).toMatch(/2\/2 ok/);
     expect(await statusOf(sv5!, `/api/v1/namespaces/${ns}/pods/fan2`)).toBe(200);
   });
 

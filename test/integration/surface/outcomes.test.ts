@@ -2,7 +2,7 @@
 // Broken clusters are real endpoints: a refusing port, a hanging TCP server, a bad token, a wrong CA.
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { type FleetDir, makeFleetDir } from "../../helpers/fleet.js";
-import { resultText, startTestServer, type TestServer } from "../../helpers/mcp.js";
+import { resultText, startTestServer, structured, type TestServer } from "../../helpers/mcp.js";
 
 const cp = inject("controlplane");
 
@@ -38,7 +38,7 @@ describe("fan-out and audit outcomes", () => {
     expect(resultText(all)).toMatch(/^namespaces_list on 3 clusters: 0\/3 ok, 3 failed/);
     expect(resultText(all)).toMatch(/=== badtoken: error/);
     // The failed call still carries every leg, structured.
-    const legs = all.structuredContent?.results as { cluster: string; status: string }[];
+    const legs = structured(all).results as { cluster: string; status: string }[];
     expect(legs.map((l) => [l.cluster, l.status])).toEqual([
       ["refused", "error"],
       ["badtoken", "error"],
@@ -51,7 +51,7 @@ describe("fan-out and audit outcomes", () => {
       clusters: ["refused", "c1-sv5"],
     });
     expect(some.isError).toBeFalsy();
-    expect(some.structuredContent?.summary).toMatch(/1\/2 ok, 1 failed/);
+    expect(structured(some).summary).toMatch(/1\/2 ok, 1 failed/);
   });
 
   it("a leg cut off by timeout_seconds is recorded as timeout, not error or cancelled", async () => {
@@ -60,9 +60,9 @@ describe("fan-out and audit outcomes", () => {
       clusters: ["hanging", "c1-sv5"],
       timeout_seconds: 0.5,
     });
-    const legs = res.structuredContent?.results as { cluster: string; status: string }[];
+    const legs = structured(res).results as { cluster: string; status: string }[];
     expect(legs.find((l) => l.cluster === "hanging")?.status).toBe("timeout");
-    const fanoutId = res.structuredContent?.fanoutId;
+    const fanoutId = structured(res).fanoutId;
     const leg = await until("the hanging leg's record", () =>
       ts.records.find((r) => r.fanoutId === fanoutId && r.cluster === "hanging"),
     );
@@ -83,10 +83,15 @@ describe("fan-out and audit outcomes", () => {
   it("a call the client cancels is recorded as cancelled", async () => {
     const controller = new AbortController();
     const before = ts.records.length;
-    const pending = ts.client.callTool({ name: "pods_list", arguments: { cluster: "hanging" } }, undefined, {
-      signal: controller.signal,
-    });
-    await until("the connection", () => (fleet.hanging.open() > 0 ? true : undefined));
+    // A connection of this call (an earlier test may have left one open): the call is in flight when aborted.
+    const opened = fleet.hanging.open();
+    const pending = ts.client.callTool(
+      { name: "pods_list", arguments: { cluster: "hanging" } },
+      {
+        signal: controller.signal,
+      },
+    );
+    await until("the connection", () => (fleet.hanging.open() > opened ? true : undefined));
     controller.abort();
     await expect(pending).rejects.toThrow();
     const rec = await until("the record", () => ts.records.slice(before).find((r) => r.tool === "pods_list"));

@@ -1,7 +1,7 @@
 // Explicit outputSchema checks for surface tests, independent of the validation the SDK Client does itself.
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
-import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv-provider.js";
+
+import type { CallToolResult, Client, Tool } from "@modelcontextprotocol/client";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/client/validators/ajv";
 import { expect } from "vitest";
 
 const ajv = new AjvJsonSchemaValidator();

@@ -1,11 +1,11 @@
 // Strict arguments through a real MCP Client: unknown keys are errors naming the closest valid key, for every tool;
 // one spelling per concept, with the reference server's `label_selector` accepted as a documented alias.
-import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { Tool } from "@modelcontextprotocol/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { publishPodMetrics } from "../../harness/metrics.js";
 import { createPods, waitForPodsRunning } from "../../harness/pods.js";
 import { admin, freshNamespace } from "../../helpers/cluster-api.js";
-import { resultText, startTestServer, type TestServer } from "../../helpers/mcp.js";
+import { resultText, startTestServer, structured, type TestServer } from "../../helpers/mcp.js";
 import { declaredTools } from "./schema.js";
 
 const cp = inject("controlplane");
@@ -76,7 +76,7 @@ describe("strict arguments", () => {
     const names = async (args: Record<string, unknown>): Promise<string[]> => {
       const res = await ts.call("pods_top", { namespace: ns, ...args });
       expect(res.isError, resultText(res)).toBeFalsy();
-      return ((res.structuredContent?.pods ?? []) as { name: string }[]).map((p) => p.name).sort();
+      return ((structured(res).pods ?? []) as { name: string }[]).map((p) => p.name).sort();
     };
     expect(await names({ labelSelector: "app=web" })).toEqual(["web-1", "web-2"]);
     expect(await names({ label_selector: "app=web" })).toEqual(["web-1", "web-2"]);
@@ -94,7 +94,7 @@ describe("strict arguments", () => {
       parameters: { namespace: ns, label_selector: "app=db" },
       clusters: ["c1-lax1"],
     });
-    const leg = ((fan.structuredContent?.results ?? []) as { result: { pods: { name: string }[] } }[])[0];
+    const leg = ((structured(fan).results ?? []) as { result: { pods: { name: string }[] } }[])[0];
     expect(leg?.result.pods.map((i) => i.name)).toEqual(["db-1"]);
     // Only where the reference server used that spelling: elsewhere it is an unknown key like any other.
     const elsewhere = await ts.call("pods_list", { label_selector: "app=db" });

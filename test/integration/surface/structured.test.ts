@@ -4,15 +4,9 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import {
-  CallToolRequestSchema,
-  type CallToolResult,
-  ListToolsRequestSchema,
-  type Tool,
-} from "@modelcontextprotocol/sdk/types.js";
+import { Client } from "@modelcontextprotocol/client";
+import type { CallToolResult, Tool } from "@modelcontextprotocol/server";
+import { InMemoryTransport, Server } from "@modelcontextprotocol/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ensureHelm } from "../../harness/helm.js";
 import { logLine } from "../../harness/kubelet.js";
@@ -46,9 +40,9 @@ describe("the SDK Client validates structuredContent against outputSchema (what 
       inputSchema: { type: "object" },
       outputSchema: { type: "object", properties: { n: { type: "number" } }, required: ["n"] },
     };
-    server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [tool] }));
+    server.setRequestHandler("tools/list", async () => ({ tools: [tool] }));
     server.setRequestHandler(
-      CallToolRequestSchema,
+      "tools/call",
       async (): Promise<CallToolResult> => ({ content: [], structuredContent: { n: "not a number" } }),
     );
     const [a, b] = InMemoryTransport.createLinkedPair();

@@ -36,6 +36,7 @@ describe("loadConfig defaults", () => {
       helm_path: "helm",
       log_level: "info",
       host: "127.0.0.1",
+      http_legacy: "sessions",
       session_idle_timeout: "30m",
       http_max_connections: 512,
       http_max_connections_per_client: 256,
