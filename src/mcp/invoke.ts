@@ -74,7 +74,18 @@ export async function callTool(
   const session = deps.sessions.get(meta.sessionId);
   const callId = randomUUID();
   const budget = meta.budget ?? deps.config.max_output_bytes;
-  const ask = meta.ask ?? (async () => false);
+  const askUser = meta.ask ?? (async () => false);
+  // A 2026-07-28 question without an answer yet (NeedsConfirmation) ends the call as an input request, even when
+  // the handler caught it (a per-document apply, a fan-out): nothing was written, the client retries with the answer.
+  let unanswered: NeedsConfirmation | undefined;
+  const ask = async (message: string): Promise<boolean> => {
+    try {
+      return await askUser(message);
+    } catch (err) {
+      if (err instanceof NeedsConfirmation) unanswered = err;
+      throw err;
+    }
+  };
   const valid = validateArgs(tool, rawArgs, deps);
   const { cluster: requested, confirm: confirmedArg, ...args } = valid.ok ? valid.args : {};
   const confirmed = meta.confirmed === true || confirmedArg === true;
@@ -146,12 +157,13 @@ export async function callTool(
     } else {
       out = await tool.handler(valid.args, ctx);
     }
+    if (unanswered) throw unanswered;
     // A direct call's text names its cluster (a fan-out leg's section header already does).
     const fitted =
       clusterName && !meta.fanoutId ? clusterResult(tool, out, clusterName, budget) : fitResult(out, budget);
     result = checkOutput(tool, fitted);
   } catch (err) {
-    if (err instanceof NeedsConfirmation) throw err;
+    if (unanswered || err instanceof NeedsConfirmation) throw unanswered ?? err;
     failure = err;
     const text = deps.logger.scrub(describeError(err, { tool: tool.name, cluster: clusterName }));
     result = errorResult(truncate(text, budget));

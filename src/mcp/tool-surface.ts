@@ -21,7 +21,7 @@ import { z } from "zod";
 import type { Config } from "../config/index.js";
 import { answeringInputRequests, clientNameFor, confirmFor, progressFor } from "./ask.js";
 import type { ServerDeps } from "./deps.js";
-import { callTool } from "./invoke.js";
+import { callTool, validateArgs } from "./invoke.js";
 import { prebuiltSchemas } from "./listing-prebuilt.js";
 import { errorResult } from "./results.js";
 import type { AnyTool } from "./tool.js";
@@ -114,7 +114,12 @@ async function call(
     throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${params.name} not found`);
   }
   const entry = offered(listed, deps.config, schemas);
-  // The one entry (invoke.ts) checks the arguments, runs, fits the budget, checks the output and audits.
+  // Arguments that break the tool's schema are the caller's protocol-level mistake: answered as the SDK words it,
+  // before the one entry (so nothing runs and, as with SDK-validated calls, nothing is audited).
+  const valid = validateArgs(listed, params.arguments ?? {}, deps);
+  if (!valid.ok)
+    return errorResult(`Input validation error: Invalid arguments for tool ${listed.name}: ${valid.message}`);
+  // The one entry (invoke.ts) runs the call, fits the budget, checks the output and audits.
   const result = await answeringInputRequests(() =>
     callTool(deps, listed, params.arguments ?? {}, {
       sessionId: ctx.sessionId ?? fallbackKey,
