@@ -2,16 +2,18 @@
 // round-robin proxy, a real OpenID provider (test/harness/oidc.ts) and real clusters with RBAC. Replicas share
 // nothing: each validates any token on its own, and each serves its callers as themselves.
 import { writeFile } from "node:fs/promises";
-import { createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { ApiTarget } from "../../harness/https.js";
+import { type ApiTarget, apiRequest } from "../../harness/https.js";
 import type { OidcProvider } from "../../harness/oidc.js";
+import { statusOf } from "../../helpers/cluster-api.js";
 import { type RunningHttpCli, startHttpCli } from "../../helpers/http-cli.js";
 import { installedPackage, userEnv } from "../../helpers/installed-package.js";
 import { resultText } from "../../helpers/mcp.js";
-import { connectClient, INITIALIZE_BODY, mcpHeaders, rawRequest } from "../../integration/http/helpers.js";
+import { type RoundRobinProxy, roundRobin } from "../../helpers/round-robin.js";
+import { INITIALIZE_BODY, mcpHeaders, rawRequest } from "../../integration/http/helpers.js";
 import {
   AUDIENCE,
   canaryVersion,
@@ -24,57 +26,19 @@ import {
 } from "../../integration/team/helpers.js";
 
 const cp = inject("controlplane");
-const cluster = cp.clusters[0];
-if (!cluster) throw new Error("the control plane has no cluster");
+const [cluster, other] = cp.clusters;
+if (!cluster || !other) throw new Error("the control plane needs two clusters");
+const c0 = cluster;
+const c1 = other;
 const admin: ApiTarget = { server: cluster.server, ca: cluster.ca, token: cluster.adminToken };
 const CANARY = "replica-canary";
-
-/** A round-robin HTTP proxy: request i goes to upstream i mod n (no stickiness of any kind). */
-async function roundRobin(
-  upstreams: URL[],
-): Promise<{ url: string; served: number[]; close: () => Promise<void> }> {
-  const served = upstreams.map(() => 0);
-  let next = 0;
-  const server: Server = createServer((req, res) => {
-    const i = next++ % upstreams.length;
-    const up = upstreams[i] as URL;
-    served[i] = (served[i] ?? 0) + 1;
-    const fwd = request(
-      {
-        host: up.hostname,
-        port: up.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: up.host },
-        // A new upstream connection per request: nothing ties a client to a replica.
-        agent: false,
-      },
-      (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      },
-    );
-    fwd.on("error", () => res.destroy());
-    req.pipe(fwd);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`,
-    served,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
 
 describe("installed package: two replicas with [oauth] behind a round-robin proxy", () => {
   let idp: OidcProvider;
   let rbac: TeamRbac;
   let version: string;
   const replicas: RunningHttpCli[] = [];
-  let proxy: Awaited<ReturnType<typeof roundRobin>>;
+  let proxy: RoundRobinProxy;
 
   beforeAll(async () => {
     const pkg = await installedPackage(cp.root);
@@ -87,6 +51,8 @@ describe("installed package: two replicas with [oauth] behind a round-robin prox
       [
         `kubeconfig_dir = ${JSON.stringify(cp.kubeconfigDir)}`,
         'cluster_auth = "impersonate"',
+        'http_legacy = "stateless"',
+        `confirm_clusters = [${JSON.stringify(cluster.name)}]`,
         "[oauth]",
         `issuer = ${JSON.stringify(idp.issuer)}`,
         `audience = ${JSON.stringify(AUDIENCE)}`,
@@ -107,6 +73,8 @@ describe("installed package: two replicas with [oauth] behind a round-robin prox
   });
 
   const host = () => new URL(proxy.url).host;
+  const manifest = (name: string, namespace: string) =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\ndata:\n  by: mcp\n`;
 
   it("any replica validates any token on its own: every request through the proxy is judged the same", async () => {
     const alice = await idp.token("alice");
@@ -140,26 +108,118 @@ describe("installed package: two replicas with [oauth] behind a round-robin prox
     expect(proxy.served.map((n, i) => n - (before[i] ?? 0))).toEqual([9, 9]);
   });
 
-  it("each replica serves its callers as themselves (impersonation), and the canary is unchanged", async () => {
-    const [a, b] = replicas;
-    if (!a || !b) throw new Error("two replicas expected");
-    const alice = await connectClient(a.url, await idp.token("alice"));
-    const mallory = await connectClient(b.url, await idp.token("mallory"));
-    const target = {
-      cluster: cluster.name,
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      namespace: rbac.namespace,
-      name: CANARY,
-    };
-    const read = await alice.call("resources_get", target);
-    expect(read.isError, resultText(read)).toBeFalsy();
-    const denied = await mallory.call("resources_delete", target);
-    expect(resultText(denied)).toMatch(/oidc:mallory/);
-    await alice.client.close();
-    await mallory.client.close();
-    expect(await canaryVersion(admin, rbac.namespace, CANARY)).toBe(version);
-    expect(a.stderr()).toMatch(/user=oidc:alice.*as=impersonate|as=impersonate.*user=oidc:alice/);
+  // A whole MCP session through the proxy, in each protocol era: the 2026-07-28 era is stateless by design, the
+  // 2025 era because the replicas run with http_legacy = "stateless". Alice works; mallory's calls are interleaved
+  // on the same replicas, so every request is judged by its own token and nothing else.
+  describe.each([
+    { era: "2026-07-28", mode: { pin: "2026-07-28" } as const },
+    { era: "2025-11-25", mode: "legacy" as const },
+  ])("a whole session in protocol $era, every request on the other replica", ({ era, mode }) => {
+    const tag = era.slice(0, 4);
+    const asked: string[] = [];
+    const userOf = new Map<string | undefined, string>();
+    async function connect(user: string): Promise<Client> {
+      const authorization = `Bearer ${await idp.token(user)}`;
+      userOf.set(authorization, user);
+      const transport = new StreamableHTTPClientTransport(new URL(proxy.url), {
+        requestInit: { headers: { authorization } },
+      });
+      const client = new Client(
+        { name: `team-e2e-${user}`, version: "1.0.0" },
+        { versionNegotiation: { mode }, capabilities: { elicitation: {} } },
+      );
+      client.setRequestHandler("elicitation/create", async (req) => {
+        asked.push(String((req.params as { message?: string }).message));
+        return { action: "accept", content: { confirm: true } };
+      });
+      await client.connect(transport);
+      expect(client.getNegotiatedProtocolVersion()).toBe(era);
+      expect(transport.sessionId).toBeUndefined();
+      return client;
+    }
+    const call = async (client: Client, name: string, args: Record<string, unknown>) =>
+      (await client.callTool({ name, arguments: args })) as CallToolResult;
+
+    it("initialize, tools/list and tool calls (a fan-out, a confirmed write) as the token's user", async () => {
+      const first = proxy.log.length;
+      const alice = await connect("alice");
+      const mallory = await connect("mallory");
+      const names = (await alice.listTools()).tools.map((t) => t.name);
+      expect(names).toContain("clusters_exec_all");
+      expect(names).not.toContain("clusters_switch"); // no session: `cluster` decides
+      const target = { cluster: c0.name, apiVersion: "v1", kind: "ConfigMap", namespace: rbac.namespace };
+
+      const read = await call(alice, "resources_get", { ...target, name: CANARY });
+      expect(read.isError, resultText(read)).toBeFalsy();
+      expect(resultText(read)).toContain("team-a");
+      // Fan-out: each leg acts as alice (her team namespace exists only on the first cluster).
+      const legs = await call(alice, "clusters_exec_all", {
+        operation: "resources_list",
+        parameters: { apiVersion: "v1", kind: "ConfigMap", namespace: rbac.namespace },
+        clusters: [c0.name, c1.name],
+      });
+      const results = (legs.structuredContent as { results: { cluster: string; status: string }[] }).results;
+      expect(results.map((l) => [l.cluster, l.status]).sort()).toEqual(
+        [
+          [c0.name, "ok"],
+          [c1.name, "error"],
+        ].sort(),
+      );
+      expect(resultText(legs)).toContain(CANARY);
+      expect(resultText(legs)).toMatch(/User "oidc:alice" cannot list/);
+      const stolen = await call(mallory, "resources_get", { ...target, name: CANARY });
+      expect(resultText(stolen)).toMatch(/User "oidc:mallory" cannot get/);
+
+      // A write on a confirm_clusters cluster: 2026-07-28 asks through an input request (the retry carrying the
+      // answer reaches the other replica); 2025 stateless cannot ask, so it refuses until confirm: true.
+      const name = `by-alice-${tag}`;
+      const write = { cluster: c0.name, resource: manifest(name, rbac.namespace) };
+      const before = asked.length;
+      if (era === "2026-07-28") {
+        const done = await call(alice, "resources_create_or_update", write);
+        expect(done.isError, resultText(done)).toBeFalsy();
+        expect(asked.slice(before)).toEqual([expect.stringMatching(/resources_create_or_update on cluster/)]);
+      } else {
+        const refused = await call(alice, "resources_create_or_update", write);
+        expect(resultText(refused)).toMatch(/needs confirmation .* not confirmed/);
+        expect(await statusOf(cluster, `/api/v1/namespaces/${rbac.namespace}/configmaps/${name}`)).toBe(404);
+        const done = await call(alice, "resources_create_or_update", { ...write, confirm: true });
+        expect(done.isError, resultText(done)).toBeFalsy();
+      }
+      const written = (
+        await apiRequest(admin, "GET", `/api/v1/namespaces/${rbac.namespace}/configmaps/${name}`)
+      ).json<{ metadata: { managedFields: { manager: string }[] } }>();
+      // The field manager names the token's user (":" is not allowed there), whatever replica wrote it.
+      expect(written.metadata.managedFields.map((f) => f.manager)).toEqual([
+        expect.stringMatching(/^k8s-mcp\/.+\/oidc-alice$/),
+      ]);
+      // Mallory, confirmed and with every scope, is still herself: refused by RBAC, the canary unchanged.
+      const denied = await call(mallory, "resources_delete", { ...target, name: CANARY, confirm: true });
+      expect(resultText(denied)).toMatch(/User "oidc:mallory" cannot delete/);
+      expect(await canaryVersion(admin, rbac.namespace, CANARY)).toBe(version);
+      await alice.close();
+      await mallory.close();
+
+      // Every request of the session alternated between the replicas, and none was refused for lack of state.
+      const session = proxy.log.slice(first);
+      expect(session.map((r) => r.replica)).toEqual(session.map((_, i) => (first + i) % 2));
+      expect(session.filter((r) => r.status === 404 || r.status >= 500)).toEqual([]);
+      const rpcOn = (replica: number) => session.filter((r) => r.replica === replica).flatMap((r) => r.rpc);
+      for (const replica of [0, 1]) expect(rpcOn(replica)).toContain("tools/call");
+      // Alice's own calls reached both replicas (her read and her fan-out went out back to back).
+      const aliceOn = session.filter(
+        (r) => r.rpc.includes("tools/call") && userOf.get(r.authorization) === "alice",
+      );
+      expect(new Set(aliceOn.map((r) => r.replica))).toEqual(new Set([0, 1]));
+      // The write took two requests (asked or refused, then answered or confirmed), one on each replica.
+      const writes = aliceOn.filter((r) => r.tools.includes("resources_create_or_update"));
+      expect(writes.map((r) => r.replica).sort()).toEqual([0, 1]);
+      const methods = session.flatMap((r) => r.rpc);
+      expect(methods).toContain("tools/list");
+      if (era === "2025-11-25") expect(methods).toContain("initialize");
+      // Both replicas name alice (impersonated) in their audit lines for this era's write.
+      for (const r of replicas) expect(r.stderr()).toMatch(/tool call.*user=oidc:alice/);
+    });
   });
 
   it("wrote nothing on stdout and exits 0 on SIGTERM", async () => {
