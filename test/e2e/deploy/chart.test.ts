@@ -178,6 +178,9 @@ describe("the Helm chart (real helm v4, real apiserver)", () => {
     // No volume keeps state: config and kubeconfigs are read-only mounts, /tmp is scratch.
     expect(pod.volumes.map((v: { name: string }) => v.name).sort()).toEqual(["config", "tmp"]);
     expect((await renderedConfig(objs)).read_only).toBe(false);
+    // One replica keeps the server's default: 2025-era clients in sessions.
+    expect(one(objs, "ConfigMap").data["config.toml"]).not.toContain("http_legacy");
+    expect((await renderedConfig(objs)).http_legacy).toBe("sessions");
   });
 
   it("team: replicas with a PDB, the kubeconfig Secret as the directory, opt-in RBAC, Ingress and HTTPRoute", async () => {
@@ -225,6 +228,8 @@ describe("the Helm chart (real helm v4, real apiserver)", () => {
       exclude_clusters: ["*-staging"],
       denied_resources: [{ group: "", kind: "Secret" }],
       in_cluster_name: "home",
+      // Three replicas: any of them answers any request, in both protocol eras.
+      http_legacy: "stateless",
     });
   });
 
@@ -235,6 +240,7 @@ describe("the Helm chart (real helm v4, real apiserver)", () => {
       port: 8080,
       host: "0.0.0.0",
       kubeconfig_dir: "/etc/k8s-mcp/kubeconfigs",
+      http_legacy: "stateless",
       cluster_auth: "impersonate",
       cluster_auth_clusters: { passthrough: ["oidc-*"], impersonate: [], server: ["sandbox"] },
       http_user_rate_limit: 120,
@@ -276,13 +282,36 @@ describe("the Helm chart (real helm v4, real apiserver)", () => {
     await expect(renderedConfig(ok)).resolves.toMatchObject({ oauth });
   });
 
+  it("replicas: http_legacy as chosen, sessions with affinity honoured, and a warning when affinity is missing", async () => {
+    const sessions = { replicaCount: 2, config: { http_legacy: "sessions" } };
+    const sticky = { ...sessions, service: { sessionAffinity: "ClientIP" } };
+    const objs = await renderChart(sticky, ns);
+    expect((await renderedConfig(objs)).http_legacy).toBe("sessions");
+    expect(one(objs, "Service").spec.sessionAffinity).toBe("ClientIP");
+    const single = await renderChart({ config: { http_legacy: "stateless" } }, ns);
+    expect((await renderedConfig(single)).http_legacy).toBe("stateless");
+    // The release notes (helm's client-side dry run prints them) warn only about sessions without affinity.
+    const notes = async (values: Record<string, unknown>) =>
+      (
+        await helm(["install", "rel", CHART_DIR, "--dry-run=client", "--values", await valuesFile(values)])
+      ).stdout.split("NOTES:")[1] ?? "";
+    const warning = 'WARNING: config.http_legacy = "sessions" with 2 replicas';
+    expect(await notes(sessions)).toContain(warning);
+    expect(await notes(sticky)).not.toContain(warning);
+    expect(await notes({ replicaCount: 2 })).not.toContain("http_legacy");
+  });
+
   it("values.schema.json refuses wrong values before anything is rendered", async () => {
     for (const bad of [
       { replicaCount: "three" },
       { kubeconfigDir: { secretName: 7 } },
       { replicaCuont: 2 },
+      { config: { http_legacy: "sticky" } },
+      { config: { cluster_auth: "kubeconfig" } },
     ]) {
-      await expect(renderChart(bad, ns)).rejects.toThrow(/replicaCount|secretName|replicaCuont/);
+      await expect(renderChart(bad, ns)).rejects.toThrow(
+        /replicaCount|secretName|replicaCuont|http_legacy|cluster_auth/,
+      );
     }
   });
 
@@ -317,6 +346,7 @@ describe("the Helm chart (real helm v4, real apiserver)", () => {
       expect((await get(deployPath())).spec.replicas).toBe(1);
       const cm = await get(`/api/v1/namespaces/${ns}/configmaps/rel-k8s-mcp`);
       expect(cm.data["config.toml"]).toContain("read_only = true");
+      expect(cm.data["config.toml"]).not.toContain("http_legacy");
       expect(await statusOf(c, `/api/v1/namespaces/${ns}/serviceaccounts/rel-k8s-mcp`)).toBe(200);
       expect(await statusOf(c, pdbPath())).toBe(404);
       expect(await statusOf(c, bindingPath)).toBe(404);
@@ -330,6 +360,8 @@ describe("the Helm chart (real helm v4, real apiserver)", () => {
       await helm(["upgrade", "rel", CHART_DIR, ...base, "--values", await valuesFile(upgrade)]);
       const deploy = await get(deployPath());
       expect(deploy.spec.replicas).toBe(2);
+      const scaled = await get(`/api/v1/namespaces/${ns}/configmaps/rel-k8s-mcp`);
+      expect(scaled.data["config.toml"]).toContain('http_legacy = "stateless"');
       // A changed configuration changes the pod template, so the pods roll.
       expect(deploy.spec.template.metadata.annotations["checksum/config"]).not.toBe(before);
       expect(await statusOf(c, pdbPath())).toBe(200);
