@@ -1,6 +1,7 @@
-// The INSTALLED package as a team server: two replicas with [oauth] and cluster_auth = "impersonate" behind a
-// round-robin proxy, a real OpenID provider (test/harness/oidc.ts) and real clusters with RBAC. Replicas share
-// nothing: each validates any token on its own, and each serves its callers as themselves.
+// The INSTALLED package as a team server: two replicas with [oauth], cluster_auth = "impersonate" and
+// http_legacy = "stateless" behind a round-robin proxy, a real OpenID provider (test/harness/oidc.ts) and real
+// clusters with RBAC. Replicas share nothing: each validates any token on its own, and a whole session in either
+// protocol era is served with every request on the other replica, each as the user its token names.
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
