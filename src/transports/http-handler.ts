@@ -23,6 +23,8 @@ export interface HandlerContext {
   hostPolicy: () => HostPolicy;
   maxBodyBytes: number;
   maxSessions: number;
+  /** [team] Sessions one signed-in user may hold at once (their least recently used idle one makes room). */
+  maxSessionsPerUser: number;
   isClosing: () => boolean;
   /** [team] Set when [oauth] is configured: metadata, token checks, scopes (src/auth/resource-server.ts). */
   auth?: ResourceServer;
@@ -109,6 +111,20 @@ async function handlePost(
       replyRpcError(res, 503, RPC.serverError, "Service Unavailable: too many sessions; retry later", {
         "retry-after": "5",
       });
+      return;
+    }
+    if (caller && !(await ctx.sessions.makeRoomFor(caller.user, ctx.maxSessionsPerUser))) {
+      ctx.logger.warn("HTTP session refused: the user's sessions are all busy", {
+        user: caller.user,
+        limit: ctx.maxSessionsPerUser,
+      });
+      replyRpcError(
+        res,
+        429,
+        RPC.serverError,
+        `Too many sessions for this user: all ${ctx.maxSessionsPerUser} are busy; close one (DELETE) or retry later`,
+        { "retry-after": "5" },
+      );
       return;
     }
     await runAsCaller(caller, () => ctx.sessions.open(req, res, body.value, caller?.user));

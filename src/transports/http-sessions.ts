@@ -19,6 +19,8 @@ export interface HttpSession {
   readonly transport: NodeStreamableHTTPServerTransport;
   readonly server: McpServer;
   inFlight: number;
+  /** When a POST last began (ms since epoch): the least recently used idle session makes room first. */
+  lastUsed: number;
   timer: NodeJS.Timeout | undefined;
   closed: boolean;
   closeReason: string | undefined;
@@ -34,6 +36,20 @@ export interface SessionRegistryOptions {
   createServer: ServerFactory;
 }
 
+/**
+ * Why: which of a user's sessions to close so one more fits under `perUser`: the least recently used idle ones;
+ * undefined when too few are idle (the new session is refused rather than a busy one cut off).
+ */
+export function sessionsToEvict<T extends Pick<HttpSession, "inFlight" | "lastUsed">>(
+  own: readonly T[],
+  perUser: number,
+): T[] | undefined {
+  const excess = own.length - Math.max(1, perUser) + 1;
+  if (excess <= 0) return [];
+  const idle = own.filter((s) => s.inFlight === 0).sort((a, b) => a.lastUsed - b.lastUsed);
+  return idle.length < excess ? undefined : idle.slice(0, excess);
+}
+
 /** Why: sessions live until DELETE, idle timeout or shutdown; each end frees the session's cluster state. */
 export class HttpSessionRegistry {
   private readonly live = new Map<string, HttpSession>();
@@ -47,6 +63,18 @@ export class HttpSessionRegistry {
   /** The open session with this id, if any. */
   get(id: string): HttpSession | undefined {
     return this.live.get(id);
+  }
+
+  /**
+   * [team] Keeps one user from holding every session: a user at `perUser` sessions gets room by closing their own
+   * least recently used idle session (a client that reconnects re-initializes); false when all of them are busy.
+   */
+  async makeRoomFor(owner: string, perUser: number): Promise<boolean> {
+    const own = [...this.live.values()].filter((s) => s.owner === owner && !s.closed);
+    const evict = sessionsToEvict(own, perUser);
+    if (!evict) return false;
+    for (const s of evict) await this.close(s, "the user's session limit: least recently used");
+    return true;
   }
 
   /** Answers an initialize POST with a new session; the session exists only if initialization succeeds. */
@@ -72,6 +100,7 @@ export class HttpSessionRegistry {
       transport,
       server,
       inFlight: 0,
+      lastUsed: Date.now(),
       timer: undefined,
       closed: false,
       closeReason: undefined,
@@ -90,6 +119,7 @@ export class HttpSessionRegistry {
   /** Marks a POST in flight: an active session is never idle. */
   begin(session: HttpSession): void {
     session.inFlight++;
+    session.lastUsed = Date.now();
     if (session.timer) clearTimeout(session.timer);
     session.timer = undefined;
   }

@@ -24,6 +24,11 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 /** Why: more sessions than this get 503 (a session costs one McpServer until DELETE or idle timeout). */
 export const DEFAULT_MAX_SESSIONS = 10_000;
 
+/** Why: with [oauth], one user may hold a hundredth of the sessions (at least one), so no user locks out the rest. */
+export function sessionsPerUser(maxSessions: number): number {
+  return Math.max(1, Math.floor(maxSessions / 100));
+}
+
 const CLIENT_ERROR_STATUS: Readonly<Record<string, string>> = {
   HPE_HEADER_OVERFLOW: "431 Request Header Fields Too Large",
   ERR_HTTP_REQUEST_TIMEOUT: "408 Request Timeout",
@@ -164,6 +169,7 @@ export async function serveHttp(opts: HttpServeOptions): Promise<HttpServerHandl
       hostPolicy: () => policy,
       maxBodyBytes: opts.maxBodyBytes ?? opts.deps.config.max_request_bytes,
       maxSessions: opts.maxSessions ?? DEFAULT_MAX_SESSIONS,
+      maxSessionsPerUser: sessionsPerUser(opts.maxSessions ?? DEFAULT_MAX_SESSIONS),
       isClosing: () => closing,
       auth,
     }),

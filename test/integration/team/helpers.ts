@@ -36,8 +36,12 @@ export function oauthConfig(idp: OidcProvider): Record<string, unknown> {
 }
 
 /** Why: starts the HTTP server (loopback, ephemeral port) with [oauth] and the given cluster_auth settings. */
-export function startTeamServer(idp: OidcProvider, input: ConfigInput): Promise<HttpTestServer> {
-  return startHttpTestServer({ port: 0, oauth: oauthConfig(idp), ...input });
+export function startTeamServer(
+  idp: OidcProvider,
+  input: ConfigInput,
+  opts: Parameters<typeof startHttpTestServer>[1] = {},
+): Promise<HttpTestServer> {
+  return startHttpTestServer({ port: 0, oauth: oauthConfig(idp), ...input }, opts);
 }
 
 async function must(target: ApiTarget, method: string, path: string, body: unknown): Promise<void> {
