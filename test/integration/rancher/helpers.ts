@@ -124,9 +124,17 @@ export async function startRancherServer(
 
 /** Why: every file in the directory, dotfiles (state, temp files) included. */
 export async function directoryTexts(dir: string): Promise<string[]> {
-  const names = await readdir(dir);
-  // A file that cannot be read fails the search: skipping it would hide a leak.
-  return Promise.all(names.map((n) => readFile(join(dir, n), "utf8")));
+  // A background refresh may rename a temp file into place between readdir and the read (ENOENT): its text is
+  // then in the renamed file, so the whole directory is read again. Any other unreadable file fails the search:
+  // skipping it would hide a leak.
+  for (let attempt = 1; ; attempt++) {
+    const names = await readdir(dir);
+    try {
+      return await Promise.all(names.map((n) => readFile(join(dir, n), "utf8")));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT" || attempt >= 50) throw err;
+    }
+  }
 }
 
 /** Why: the guarantee under test: the Rancher token appears in no output, log, audit record or file. */
