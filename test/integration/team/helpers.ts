@@ -130,3 +130,39 @@ export async function forge(
     .setExpirationTime((claims.exp as number) ?? now + 300)
     .sign(opts.key ?? idp.signingKey);
 }
+
+/** Why: what a team test starts: the IdP, the RBAC, a canary ConfigMap (and its version) and the team server. */
+export interface TeamFixture {
+  idp: OidcProvider;
+  rbac: TeamRbac;
+  /** The canary's resourceVersion right after it was created: what no refused attack may change. */
+  version: string;
+  srv: HttpTestServer;
+  close: () => Promise<void>;
+}
+
+/** Why: the one setup the team tests share: a real IdP, team RBAC, a canary and a server signing in with it. */
+export async function startTeamFixture(
+  admin: ApiTarget,
+  canary: string,
+  input: ConfigInput,
+  opts: Parameters<typeof startHttpTestServer>[1] = {},
+): Promise<TeamFixture> {
+  const idp = await startTeamProvider();
+  let rbac: TeamRbac | undefined;
+  let srv: HttpTestServer | undefined;
+  const close = async () => {
+    await srv?.close();
+    await idp.close();
+    await rbac?.cleanup();
+  };
+  try {
+    rbac = await setupTeamRbac(admin);
+    const version = await createCanary(admin, rbac.namespace, canary);
+    srv = await startTeamServer(idp, input, opts);
+    return { idp, rbac, version, srv, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

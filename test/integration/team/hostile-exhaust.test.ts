@@ -16,10 +16,9 @@ import {
 } from "../http/helpers.js";
 import {
   canaryVersion,
-  createCanary,
-  setupTeamRbac,
-  startTeamProvider,
+  startTeamFixture,
   startTeamServer,
+  type TeamFixture,
   type TeamRbac,
 } from "./helpers.js";
 
@@ -34,21 +33,21 @@ describe("hostile framing and exhaustion against the team server", () => {
   let srv: HttpTestServer;
   let rbac: TeamRbac;
   let version: string;
+  let team: TeamFixture | undefined;
   let alice: TestClient;
   let malloryToken: string;
 
   beforeAll(async () => {
-    idp = await startTeamProvider();
-    rbac = await setupTeamRbac(admin);
-    version = await createCanary(admin, rbac.namespace, CANARY);
-    srv = await startTeamServer(idp, { kubeconfig_dir: cp.kubeconfigDir, cluster_auth: "impersonate" });
+    team = await startTeamFixture(admin, CANARY, {
+      kubeconfig_dir: cp.kubeconfigDir,
+      cluster_auth: "impersonate",
+    });
+    ({ idp, srv, rbac, version } = team);
     alice = await srv.connect(await idp.token("alice"));
     malloryToken = await idp.token("mallory");
   });
   afterAll(async () => {
-    await srv?.close();
-    await idp?.close();
-    await rbac?.cleanup();
+    await team?.close();
   });
 
   const post = (headers: Record<string, string>, body: string | Buffer, url = srv.handle.url) =>

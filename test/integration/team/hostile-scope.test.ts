@@ -14,14 +14,7 @@ import {
   rawRequest,
   type TestClient,
 } from "../http/helpers.js";
-import {
-  canaryVersion,
-  createCanary,
-  setupTeamRbac,
-  startTeamProvider,
-  startTeamServer,
-  type TeamRbac,
-} from "./helpers.js";
+import { canaryVersion, startTeamFixture, type TeamFixture, type TeamRbac } from "./helpers.js";
 
 const cp = inject("controlplane");
 const cluster = cp.clusters[0];
@@ -34,20 +27,20 @@ describe("hostile scope: side doors and other users' sessions", () => {
   let srv: HttpTestServer;
   let rbac: TeamRbac;
   let version: string;
+  let team: TeamFixture | undefined;
   let noScope: TestClient;
 
   beforeAll(async () => {
-    idp = await startTeamProvider();
-    rbac = await setupTeamRbac(admin);
-    version = await createCanary(admin, rbac.namespace, CANARY);
-    srv = await startTeamServer(idp, { kubeconfig_dir: cp.kubeconfigDir, cluster_auth: "impersonate" });
+    team = await startTeamFixture(admin, CANARY, {
+      kubeconfig_dir: cp.kubeconfigDir,
+      cluster_auth: "impersonate",
+    });
+    ({ idp, srv, rbac, version } = team);
     // bob may read everything on the cluster, but this token of his grants no k8s scope at all.
     noScope = await srv.connect(await idp.token("bob", { scope: "" }));
   });
   afterAll(async () => {
-    await srv?.close();
-    await idp?.close();
-    await rbac?.cleanup();
+    await team?.close();
   });
 
   const ref = () => ({ apiVersion: "v1", kind: "ConfigMap", namespace: rbac.namespace, name: CANARY });

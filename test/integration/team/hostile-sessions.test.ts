@@ -6,14 +6,7 @@ import type { ApiTarget } from "../../harness/https.js";
 import type { OidcProvider } from "../../harness/oidc.js";
 import { resultText } from "../../helpers/mcp.js";
 import { type HttpTestServer, INITIALIZE_BODY, LIST_CALL, mcpHeaders, rawRequest } from "../http/helpers.js";
-import {
-  canaryVersion,
-  createCanary,
-  setupTeamRbac,
-  startTeamProvider,
-  startTeamServer,
-  type TeamRbac,
-} from "./helpers.js";
+import { canaryVersion, startTeamFixture, type TeamFixture, type TeamRbac } from "./helpers.js";
 
 const cp = inject("controlplane");
 const cluster = cp.clusters[0];
@@ -26,22 +19,20 @@ describe("one user cannot take every session of the team server", () => {
   let srv: HttpTestServer;
   let rbac: TeamRbac;
   let version: string;
+  let team: TeamFixture | undefined;
 
   beforeAll(async () => {
-    idp = await startTeamProvider();
-    rbac = await setupTeamRbac(admin);
-    version = await createCanary(admin, rbac.namespace, CANARY);
     // A limit of 5 sessions: each signed-in user may hold one.
-    srv = await startTeamServer(
-      idp,
+    team = await startTeamFixture(
+      admin,
+      CANARY,
       { kubeconfig_dir: cp.kubeconfigDir, cluster_auth: "impersonate", http_legacy: "sessions" },
       { maxSessions: 5 },
     );
+    ({ idp, srv, rbac, version } = team);
   });
   afterAll(async () => {
-    await srv?.close();
-    await idp?.close();
-    await rbac?.cleanup();
+    await team?.close();
   });
 
   const post = (headers: Record<string, string>, body: string) =>
