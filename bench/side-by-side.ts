@@ -31,6 +31,7 @@ interface Subject {
   cmd: string;
   args: string[];
   ours: boolean;
+  env?: NodeJS.ProcessEnv;
 }
 
 interface Cold {
@@ -74,7 +75,7 @@ async function listPods(srv: StdioServer, s: Subject): Promise<string> {
 
 /** One MCP host start: spawn, initialize, tools/list, the first pods_list, peak RSS. */
 async function coldOnce(s: Subject): Promise<Cold> {
-  const srv = spawnStdio(s.cmd, s.args);
+  const srv = spawnStdio(s.cmd, s.args, s.env);
   try {
     await srv.initialize();
     await srv.request("tools/list");
@@ -198,6 +199,14 @@ function subjectsFor(
         cmd: node,
         args: [CLI, ...ROOM_FOR_1000_PODS, roomy, "--kubeconfig-dir", bigDir],
         ours: true,
+      },
+      // The same start without start-up answers: what a first start (or K8S_MCP_STARTUP_CACHE=off) costs.
+      {
+        label: `k8s-mcp --kubeconfig-dir, start-up answers off${tag}`,
+        cmd: node,
+        args: [CLI, ...ROOM_FOR_1000_PODS, roomy, "--kubeconfig-dir", cp.kubeconfigDir],
+        ours: true,
+        env: { ...process.env, K8S_MCP_STARTUP_CACHE: "off" },
       },
     ];
   });

@@ -1,6 +1,7 @@
 // Bundles the CLI with esbuild: the bin (CommonJS) and the split ES bundle it loads.
 
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -109,6 +110,18 @@ const lazyClientNodeDeps = {
   },
 };
 
+// What the bundle is made of: the sources, this script and the locked dependencies (same inputs, same id).
+function sourcesHash() {
+  const hash = createHash("sha256");
+  const files = readdirSync("src", { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name))
+    .sort();
+  for (const f of [...files, "package.json", "package-lock.json", "scripts/build.mjs"])
+    hash.update(f).update("\0").update(readFileSync(f)).update("\0");
+  return hash.digest("hex").slice(0, 32);
+}
+
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
 rmSync("dist", { recursive: true, force: true });
@@ -145,6 +158,8 @@ async function toolListing() {
 
 const define = {
   __K8S_MCP_VERSION__: JSON.stringify(pkg.version),
+  // Start-up answers are kept per build: a build of other sources never answers with this one's replies.
+  __K8S_MCP_BUILD_ID__: JSON.stringify(sourcesHash()),
   __K8S_MCP_TOOL_LISTING__: JSON.stringify(JSON.stringify(await toolListing())),
 };
 const result = await build({

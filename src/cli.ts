@@ -1,14 +1,24 @@
 #!/usr/bin/env node
 // Entry point: flags -> config -> deps -> server -> transport. The only module that exits the process.
+import { homedir } from "node:os";
 import { Command } from "commander";
-import * as app from "./app.js";
-import { addConfigOptions, ConfigError, controlFlags, flagOverrides, loadConfig } from "./config/index.js";
+import {
+  addConfigOptions,
+  ConfigError,
+  checkDestinations,
+  controlFlags,
+  flagOverrides,
+  loadConfig,
+} from "./config/index.js";
 import { createLogger } from "./log.js";
-import * as serverMod from "./mcp/server.js";
-import * as stdioMod from "./transports/stdio.js";
+import { openStdin } from "./transports/frame-queue.js";
+import { startupAnswers } from "./transports/startup-answers.js";
 import { VERSION } from "./version.js";
 
-/** Why: the bin entry; the server's modules load with this one (one startup graph), the rarely used ones on demand. */
+/**
+ * Why: the bin entry. It loads only flags, configuration and logging; stdin is read (and start-up requests are
+ * answered, see startup-answers.ts) while the server's modules and the MCP SDK load behind it.
+ */
 export async function main(argv: string[]): Promise<number> {
   const program = addConfigOptions(
     new Command("k8s-mcp")
@@ -40,19 +50,26 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(renderConfigToml(config));
     return 0;
   }
-  const { buildDeps, closeDeps, checkDestinations, killExecPlugins } = app;
-  process.once("exit", killExecPlugins); // plugin process groups never outlive the server, however it ends
   checkDestinations(config);
   const logger = createLogger({ level: config.log_level, file: config.log_file });
+  const stdin =
+    config.port === undefined
+      ? openStdin(config.max_request_bytes, startupAnswers(config, logger, process.env, homedir()))
+      : undefined;
+  await stdin?.frames.needed;
+  const { buildDeps, closeDeps, killExecPlugins } = await import("./app.js");
+  process.once("exit", killExecPlugins); // plugin process groups never outlive the server, however it ends
   const deps = await buildDeps(config, logger, process.env);
   try {
-    if (config.port !== undefined) {
+    if (stdin === undefined) {
       const { runHttp } = await import("./transports/http.js");
       await runHttp(deps, logger);
     } else {
-      const { createServer } = serverMod;
-      const { serveStdio } = stdioMod;
-      await serveStdio(() => createServer(deps), logger, config.max_request_bytes);
+      const [{ createServer }, { serveStdio }] = await Promise.all([
+        import("./mcp/server.js"),
+        import("./transports/stdio.js"),
+      ]);
+      await serveStdio(() => createServer(deps), logger, stdin);
     }
   } finally {
     closeDeps(deps);

@@ -1,4 +1,5 @@
 // Public API of the configuration module. redact.ts is not re-exported: it pulls smol-toml into every start.
+export { checkDestinations } from "./destinations.js";
 export { formatDuration, parseDuration } from "./duration.js";
 export { ENV_SETTINGS } from "./env.js";
 export { ConfigError } from "./errors.js";

@@ -6,62 +6,72 @@
 import type { JSONRPCMessage, McpServer, Transport } from "@modelcontextprotocol/server";
 import { serveStdio as serveStdioEras } from "@modelcontextprotocol/server/stdio";
 import type { Logger } from "../log.js";
+import type { EarlyStdin, FrameQueue } from "./frame-queue.js";
 import { checkJsonRpc, RPC_CODES, type RpcRejection, rejectionMessage } from "./jsonrpc-check.js";
-import { type Frame, LineFramer } from "./line-framer.js";
+import type { Frame } from "./line-framer.js";
+import type { StartupAnswers } from "./startup-answers.js";
 
 /** Why: the limit and its setting, named in the error so the user knows what to raise. */
 export function oversizedMessage(bytes: number, limit: number): string {
   return `Invalid Request: message of ${bytes} bytes exceeds the limit of ${limit} bytes (setting max_request_bytes)`;
 }
 
-/** Why: an MCP transport over any readable/writable pair (process stdio in the CLI, pipes in tests). */
+/** Why: an MCP transport over a frame queue and a writable (process stdio in the CLI, pipes in tests). */
 export class LineTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
-  private readonly framer: LineFramer;
   private closed = false;
+  // Requests read while the SDK loaded: an input that ends right after them still gets their answers.
+  private readonly queuedRequests = new Set<string | number>();
+  private flushing = false;
+  private drainedListener: (() => void) | undefined;
 
   constructor(
-    private readonly input: NodeJS.ReadableStream,
+    private readonly frames: FrameQueue,
     private readonly output: NodeJS.WritableStream,
     private readonly maxBytes: number,
     private readonly logger: Logger,
-  ) {
-    this.framer = new LineFramer(maxBytes);
+    private readonly answers?: StartupAnswers,
+  ) {}
+
+  /** Starts handing frames to the SDK (those queued first); called by the SDK when it connects. */
+  async start(): Promise<void> {
+    this.flushing = true;
+    try {
+      this.frames.attach(
+        (frame) => this.handle(frame),
+        (err) => this.onerror?.(err),
+      );
+    } finally {
+      this.flushing = false;
+    }
   }
 
-  private readonly onData = (chunk: Buffer | string): void => {
-    const buf = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
-    for (const frame of this.framer.push(buf)) this.handle(frame);
-  };
-
-  private readonly onInputError = (err: Error): void => {
-    this.onerror?.(err);
-  };
-
-  /** Starts reading; called by McpServer.connect. */
-  async start(): Promise<void> {
-    this.input.on("data", this.onData);
-    this.input.on("error", this.onInputError);
+  /** Calls `listener` once every request read before `start` has been answered (at once when none waits). */
+  onceDrained(listener: () => void): void {
+    if (this.queuedRequests.size === 0) listener();
+    else this.drainedListener = listener;
   }
 
   /** Writes one message as one line; resolves once the stream accepted it (back-pressure respected). */
-  send(message: JSONRPCMessage): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      if (this.output.write(`${JSON.stringify(message)}\n`)) resolve();
-      else this.output.once("drain", resolve);
-    });
+  async send(message: JSONRPCMessage): Promise<void> {
+    if (!this.closed && (!this.answers || this.answers.outgoing(message))) {
+      await new Promise<void>((resolve) => {
+        if (this.output.write(`${JSON.stringify(message)}\n`)) resolve();
+        else this.output.once("drain", resolve);
+      });
+    }
+    const id = "id" in message && ("result" in message || "error" in message) ? message.id : undefined;
+    if (id !== undefined && id !== null && this.queuedRequests.delete(id) && this.queuedRequests.size === 0)
+      this.drainedListener?.();
   }
 
   /** Stops reading and reports the close once. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.input.off("data", this.onData);
-    this.input.off("error", this.onInputError);
-    this.input.pause();
+    this.frames.stop();
     this.onclose?.();
   }
 
@@ -89,8 +99,14 @@ export class LineTransport implements Transport {
       return;
     }
     const checked = checkJsonRpc(value);
-    if (checked.ok) this.onmessage?.(checked.message);
-    else this.refuse(checked.rejection);
+    if (!checked.ok) {
+      this.refuse(checked.rejection);
+      return;
+    }
+    const message = checked.message;
+    if (this.flushing && "method" in message && "id" in message) this.queuedRequests.add(message.id);
+    this.answers?.incoming(message);
+    this.onmessage?.(message);
   }
 
   private refuse(r: RpcRejection): void {
@@ -104,19 +120,14 @@ export class LineTransport implements Transport {
  * the era from the opening message (initialize: 2025; server/discover or an enveloped request: 2026-07-28) and
  * pins one server from `factory` for the connection; the framing protections are this module's LineTransport.
  */
-export async function serveStdio(
-  factory: () => McpServer,
-  logger: Logger,
-  maxRequestBytes: number,
-): Promise<void> {
-  const transport = new LineTransport(process.stdin, process.stdout, maxRequestBytes, logger);
+export async function serveStdio(factory: () => McpServer, logger: Logger, stdin: EarlyStdin): Promise<void> {
+  const transport = new LineTransport(stdin.frames, process.stdout, stdin.maxBytes, logger, stdin.answers);
   const done = new Promise<void>((resolve) => {
     const stop = (why: string): void => {
       logger.info("shutting down", { reason: why });
       resolve();
     };
-    process.stdin.once("end", () => stop("stdin closed"));
-    process.stdin.once("close", () => stop("stdin closed"));
+    stdin.frames.onceEnded(() => transport.onceDrained(() => stop("stdin closed")));
     process.once("SIGINT", () => stop("SIGINT"));
     process.once("SIGTERM", () => stop("SIGTERM"));
   });

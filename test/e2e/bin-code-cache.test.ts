@@ -85,13 +85,14 @@ function classicKubeconfig(dir: string): string {
 describe("a start that answers initialize and tools/list", () => {
   // A classic kubeconfig is read at start (its contexts are the cluster names) by the one kubeconfig store, which
   // keys that read's single parse on the content's sha256, so node:crypto loads there (about 0.5 ms on this
-  // machine, load and first hash); a directory start reads names only and loads it on first use.
+  // machine, load and first hash); start-up answers key their cache on a sha256 too. A directory start without
+  // them reads names only and loads node:crypto on first use.
   it.each([
-    ["a kubeconfig directory", (_dir: string): string[] => ["--kubeconfig-dir", tempDir()], "crypto|"],
-    ["a classic kubeconfig", (dir: string): string[] => ["--kubeconfig", classicKubeconfig(dir)], ""],
+    ["a kubeconfig directory", (_dir: string): string[] => ["--kubeconfig-dir", tempDir()], "crypto|", "off"],
+    ["a classic kubeconfig", (dir: string): string[] => ["--kubeconfig", classicKubeconfig(dir)], "", ""],
   ])(
     "with %s loads none of child_process, fs/promises, http, https, tls (the bundle takes them on first use)",
-    async (_label, args, crypto) => {
+    async (_label, args, crypto, startupCache) => {
       const dir = tempDir();
       const list = join(dir, "modules.txt");
       const hook = join(dir, "module-list.cjs");
@@ -99,7 +100,12 @@ describe("a start that answers initialize and tools/list", () => {
         hook,
         `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join("\\n")));\n`,
       );
-      const s = await start({ NODE_OPTIONS: `--require ${hook}`, NODE_COMPILE_CACHE: dir }, true, args(dir));
+      const env = {
+        NODE_OPTIONS: `--require ${hook}`,
+        NODE_COMPILE_CACHE: dir,
+        K8S_MCP_STARTUP_CACHE: startupCache,
+      };
+      const s = await start(env, true, args(dir));
       expect(s.toolCount).toBeGreaterThan(10);
       const loaded = readFileSync(list, "utf8").split("\n");
       expect(loaded).toContain("NativeModule net"); // the list is real: stdio pipes are net sockets
