@@ -60,7 +60,7 @@ function build<H, L>(
   // Said once for the answer, not by each leg: what a page's share is, and how to see the rest of a cluster.
   if (shown.some((s) => s.paged))
     lines.push(
-      `Each cluster shows one page, within its share of max_output_bytes (${frame.share} of ${frame.budget} bytes). ` +
+      `Each cluster shows one page for its share of max_output_bytes (${frame.share} of ${frame.budget} bytes). ` +
         `To see more of one: ${frame.operation} with cluster: <name> and continue: <its token>, or narrow the parameters.`,
     );
   if (omitted.length)

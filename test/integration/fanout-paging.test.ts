@@ -24,7 +24,7 @@ const bytesOf = (r: unknown): number => Buffer.byteLength(JSON.stringify(r));
 
 // What the answer says once, and what no leg may say: a leg's share is not max_output_bytes, and a note per leg
 // costs a leg per answer at 120 clusters.
-const ONCE = "Each cluster shows one page, within its share of max_output_bytes";
+const ONCE = "Each cluster shows one page for its share of max_output_bytes";
 const WHOLE_ANSWER_NOTE = "exceeds max_output_bytes";
 function expectSaidOnce(text: string, paged: boolean): void {
   expect(text).not.toContain(WHOLE_ANSWER_NOTE);

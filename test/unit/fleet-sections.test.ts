@@ -52,7 +52,7 @@ describe("packSections", () => {
     const p = packSections(frame(10_000), [paged("a"), paged("b"), section("c")]);
     const said = p.text.split("Each cluster shows one page").length - 1;
     expect(said).toBe(1);
-    expect(p.text).toContain("within its share of max_output_bytes (256 of 10000 bytes)");
+    expect(p.text).toContain("one page for its share of max_output_bytes (256 of 10000 bytes)");
     expect(p.text).toContain("resources_list with cluster: <name> and continue: <its token>");
     // Counted in the budget: a tight answer still fits with it.
     const tight = packSections(
