@@ -7,6 +7,8 @@ export interface Section<L> {
   failed: boolean;
   text: string;
   leg: L;
+  /** Its page ends with a continue token: more of this cluster is one single-cluster call away. */
+  paged?: boolean;
 }
 
 /** Why: what the fan-out puts around the sections (summary lines, structured head, how to reach a cluster). */
@@ -16,6 +18,8 @@ export interface SectionFrame<H> {
   operation: string;
   isError: boolean;
   budget: number;
+  /** Each leg's share of the budget (bytes, text and structuredContent together). */
+  share: number;
 }
 
 // The answer's size as the client receives it: the JSON-RPC result (text escaped, structuredContent, isError).
@@ -53,6 +57,12 @@ function build<H, L>(
   const lines = [...frame.lines];
   if (failed.length) lines.push(`failed (${failed.length}): ${nameList(failed, room)}`);
   lines.push(...shown.map((s) => s.text));
+  // Said once for the answer, not by each leg: what a page's share is, and how to see the rest of a cluster.
+  if (shown.some((s) => s.paged))
+    lines.push(
+      `Each cluster shows one page for its share of max_output_bytes (${frame.share} of ${frame.budget} bytes). ` +
+        `To see more of one: ${frame.operation} with cluster: <name> and continue: <its token>, or narrow the parameters.`,
+    );
   if (omitted.length)
     lines.push(
       `not shown, to fit max_output_bytes (${frame.budget}): ${omitted.length} of ${all.length} clusters: ${nameList(omitted, room)}. ` +

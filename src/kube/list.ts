@@ -171,12 +171,10 @@ export async function listResources(
   if (fit >= count) return first;
   const page = await listPage(client, config, r, { ...p, limit: fit }, narrow);
   const token = page.structured.continue;
-  // A fan-out leg's share is small: its note and token take one short line instead of two long ones.
+  // A fan-out leg's share is small: its note and token take one short line; the fan-out says once why and how
+  // to follow it (fleet/sections.ts).
   if (budget < config.max_output_bytes && token)
-    return {
-      ...page,
-      footer: `\npage shortened to ${fit} of ${count} rows to fit this cluster's share of max_output_bytes; next page: continue="${token}"`,
-    };
+    return { ...page, footer: `\npage shortened to ${fit} of ${count} rows; next page: continue="${token}"` };
   const note = `\npage shortened to ${fit} of ${count} rows to fit max_output_bytes; nothing was skipped`;
   return { ...page, footer: `${note}${page.footer}` };
 }

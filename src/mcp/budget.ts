@@ -23,6 +23,8 @@ const KEEP = new Set([
 const STRING_CAPS = [4096, 1024, 256, 64, 16];
 const SHORTENED =
   "\n... structuredContent shortened to fit max_output_bytes (long values cut); narrow the query";
+// A leg's own note names its own budget; what the whole fan-out answer needs is said once by it (fleet/sections.ts).
+const SHORTENED_LEG = "\n... structuredContent shortened to fit this cluster's share (long values cut)";
 
 const UNCUT =
   "\n... structuredContent exceeds max_output_bytes: its rows are never dropped; narrow the query";
@@ -70,11 +72,16 @@ export function shortenJson(value: Record<string, unknown>, maxBytes: number): R
   return jsonBytes(last) < size ? last : value;
 }
 
+/** Why: whose budget a result is fitted to: a call's max_output_bytes, or a fan-out leg's share of it. */
+export type BudgetScope = "call" | "leg";
+
 /**
  * Why: a handler's output as a CallToolResult within `budget` bytes for text and structuredContent together.
- * The text gets what the structured result leaves (at least half); the paging footer is kept whole.
+ * The text gets what the structured result leaves (at least half); the paging footer is kept whole. A leg's
+ * notes speak of its share only: its structured part over the share is the fan-out's to place (packSections).
  */
-export function fitResult(out: ToolOutput, budget: number): CallToolResult {
+export function fitResult(out: ToolOutput, budget: number, scope: BudgetScope = "call"): CallToolResult {
+  const leg = scope === "leg";
   const footer = out.footer ?? "";
   const structuredBytes = out.structured ? jsonBytes(out.structured) : 0;
   let text = out.text;
@@ -84,16 +91,18 @@ export function fitResult(out: ToolOutput, budget: number): CallToolResult {
     const textRoom = Math.max(Math.floor(budget / 2), budget - structuredBytes) - bytes(footer) - NOTE_BYTES;
     text = truncate(text, Math.max(64, textRoom), out.narrowHint, out.keep);
     if (structured) {
-      const room = budget - bytes(text) - bytes(footer) - bytes(SHORTENED);
+      const shortened = leg ? SHORTENED_LEG : SHORTENED;
+      const room = budget - bytes(text) - bytes(footer) - bytes(shortened);
       const short = shortenJson(structured, Math.max(0, room));
-      if (short !== structured) note = SHORTENED;
+      if (short !== structured) note = shortened;
       structured = short;
       // Still over: a structured part that fits the budget alone leaves the text the rest (at least 64 bytes); one
       // that cannot (rows, documents, legs are never dropped) leaves the text, what an agent reads, up to the whole
       // budget on its own: the total then exceeds, and says why.
       if (bytes(text) + bytes(footer) + bytes(note) + jsonBytes(short) > budget) {
         const rest = budget - jsonBytes(short) - bytes(footer) - bytes(note);
-        const limit = rest >= 0 ? rest - NOTE_BYTES : budget - bytes(footer) - bytes(note) - bytes(UNCUT);
+        const uncut = leg ? "" : UNCUT;
+        const limit = rest >= 0 ? rest - NOTE_BYTES : budget - bytes(footer) - bytes(note) - bytes(uncut);
         text =
           bytes(out.text) <= limit
             ? out.text
@@ -103,8 +112,9 @@ export function fitResult(out: ToolOutput, budget: number): CallToolResult {
                 out.narrowHint,
                 out.keep,
               );
-        // Said when the structured part is the cause (over half the budget; not a leg's long paging footer).
-        if (text === out.text && jsonBytes(short) > budget / 2) note += UNCUT;
+        // Said when the structured part is the cause (over half the budget; not a leg's long paging footer). Never
+        // by a leg: its share is not max_output_bytes, and its fan-out fits or names whole legs (packSections).
+        if (text === out.text && jsonBytes(short) > budget / 2) note += uncut;
       }
     }
   }

@@ -158,9 +158,12 @@ export async function callTool(
       out = await tool.handler(valid.args, ctx);
     }
     if (unanswered) throw unanswered;
-    // A direct call's text names its cluster (a fan-out leg's section header already does).
-    const fitted =
-      clusterName && !meta.fanoutId ? clusterResult(tool, out, clusterName, budget) : fitResult(out, budget);
+    // A direct call's text names its cluster (a fan-out leg's section header already does); a leg fits its share.
+    const fitted = meta.fanoutId
+      ? fitResult(out, budget, "leg")
+      : clusterName
+        ? clusterResult(tool, out, clusterName, budget)
+        : fitResult(out, budget);
     result = checkOutput(tool, fitted);
   } catch (err) {
     if (unanswered || err instanceof NeedsConfirmation) throw unanswered ?? err;

@@ -308,7 +308,14 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
           const head = `=== ${r.cluster}: ${r.status}${r.status === "skipped" ? "" : ` (${r.durationMs} ms)`} ===`;
           const body = output ?? error ?? "";
           const leg = bounded[i] as LegResult;
-          return { cluster: r.cluster, failed: isFailure(leg), text: body ? `${head}\n${body}` : head, leg };
+          const paged = typeof r.result?.continue === "string" && r.result.continue !== "";
+          return {
+            cluster: r.cluster,
+            failed: isFailure(leg),
+            text: body ? `${head}\n${body}` : head,
+            leg,
+            paged,
+          };
         });
         const fleet = op.fleetSummary?.(
           results.flatMap((r) =>
@@ -323,6 +330,7 @@ export function execAllTool(tools: readonly AnyTool[], config: Config): AnyTool 
             operation: op.name,
             isError: failed,
             budget: ctx.budget,
+            share: budget,
           },
           sections,
         );

@@ -22,6 +22,16 @@ interface ListLeg {
 // The answer as the client receives it: the JSON-RPC result (text, structuredContent, isError).
 const bytesOf = (r: unknown): number => Buffer.byteLength(JSON.stringify(r));
 
+// What the answer says once, and what no leg may say: a leg's share is not max_output_bytes, and a note per leg
+// costs a leg per answer at 120 clusters.
+const ONCE = "Each cluster shows one page for its share of max_output_bytes";
+const WHOLE_ANSWER_NOTE = "exceeds max_output_bytes";
+function expectSaidOnce(text: string, paged: boolean): void {
+  expect(text).not.toContain(WHOLE_ANSWER_NOTE);
+  expect(text.split(ONCE).length - 1).toBe(paged ? 1 : 0);
+  if (paged) expect(text).toContain("resources_list with cluster: <name> and continue: <its token>");
+}
+
 describe("fan-out list paging", () => {
   const ns = `fanpage-${Math.random().toString(36).slice(2, 7)}`;
   const expected = new Map<string, string[]>();
@@ -89,6 +99,7 @@ describe("fan-out list paging", () => {
       expect(omitted).toBeUndefined();
       const text = resultText(r);
       expect(text).not.toContain("not shown");
+      expectSaidOnce(text, true);
       const figures: string[] = [];
       for (const leg of legs) {
         expect(leg.status).toBe("ok");
@@ -191,10 +202,13 @@ describe("fan-out list paging", () => {
             expect(bytesOf(r)).toBeLessThanOrEqual(budget);
             expect(legs.length).toBeGreaterThanOrEqual(1);
             const text = resultText(r);
+            // A leg with a next page shows its token; the last, small fan-out may fit a cluster's every row.
+            const paged = legs.filter((l) => l.result?.continue);
+            expectSaidOnce(text, paged.length > 0);
             for (const leg of legs) {
               expect(leg.status).toBe("ok");
               expect(seen.has(leg.cluster)).toBe(false);
-              expect(text).toContain(`continue="${leg.result?.continue}"`);
+              if (leg.result?.continue) expect(text).toContain(`continue="${leg.result.continue}"`);
               const followed = await follow(ts, leg.cluster, leg.result);
               calls += followed.pages - 1;
               pages += followed.pages;
@@ -210,6 +224,9 @@ describe("fan-out list paging", () => {
           } while (rest);
           // Every cluster reached once, each with every object of its apiserver exactly once.
           expect(seen.size).toBe(120);
+          // At the 256-byte minimum share a leg is ~480 bytes: every full answer holds at least 8 (7 when each leg
+          // carried its own budget note and long paging note; 9-10 today).
+          if (budget === 6000) expect(Math.min(...shown.slice(0, -1))).toBeGreaterThanOrEqual(8);
           for (const [cluster, names] of seen) {
             const real = cp.clusters[Number(cluster.slice(1)) % cp.clusters.length]!;
             expect([...names].sort()).toEqual(expected.get(real.name));

@@ -63,6 +63,10 @@ describe("merged fan-out on 120 clusters", () => {
       sections.structuredContent as { results: { result?: { continue: string | null } }[] }
     ).results;
     for (const l of sectionLegs) expect(sectionText).toContain(`continue="${l.result?.continue}"`);
+    // How to see more of a cluster is said once for the answer; no leg repeats a note about max_output_bytes.
+    expect(sectionText.split("Each cluster shows one page").length - 1).toBe(1);
+    expect(sectionText).not.toContain("exceeds max_output_bytes");
+    expect(sectionText.split("max_output_bytes").length - 1).toBe(1);
 
     const merged = await ts.call("clusters_exec_all", {
       operation: "resources_list",

@@ -8,6 +8,7 @@ const frame = (budget: number) => ({
   operation: "resources_list",
   isError: false,
   budget,
+  share: 256,
 });
 const section = (cluster: string, failed = false): Section<{ cluster: string }> => ({
   cluster,
@@ -44,6 +45,24 @@ describe("packSections", () => {
     expect(omitted).toEqual(all.map((s) => s.cluster).filter((c) => !shown.includes(c)));
     expect(p.text).toContain(`${omitted.length} of 60 clusters`);
     expect(p.text).toContain("clusters: [those names]");
+  });
+
+  it("says once, when a shown leg has a next page, how to see more of a cluster", () => {
+    const paged = (c: string) => ({ ...section(c), paged: true });
+    const p = packSections(frame(10_000), [paged("a"), paged("b"), section("c")]);
+    const said = p.text.split("Each cluster shows one page").length - 1;
+    expect(said).toBe(1);
+    expect(p.text).toContain("one page for its share of max_output_bytes (256 of 10000 bytes)");
+    expect(p.text).toContain("resources_list with cluster: <name> and continue: <its token>");
+    // Counted in the budget: a tight answer still fits with it.
+    const tight = packSections(
+      frame(1500),
+      Array.from({ length: 20 }, (_, i) => paged(`c${i}`)),
+    );
+    expect(size(tight)).toBeLessThanOrEqual(1500);
+    expect(tight.text).toContain("Each cluster shows one page");
+    // No leg with a next page shown: nothing said.
+    expect(packSections(frame(10_000), [section("a")]).text).not.toContain("Each cluster shows one page");
   });
 
   it("names a long rest by its ends in the text; structuredContent lists every name", () => {

@@ -47,6 +47,39 @@ describe("fitResult", () => {
     );
   });
 
+  it("never gives a fan-out leg the whole-answer note: its share is not max_output_bytes", () => {
+    // A one-row page at the 256-byte minimum share: the structured part alone is over the share.
+    const page = {
+      cluster: "f000",
+      kind: "ConfigMap",
+      count: 1,
+      continue: "t".repeat(80),
+      columns: ["name", "data", "age"],
+      items: [{ name: "cm-000", data: 2, age: "1s" }],
+    };
+    const out = {
+      text: "NAME     DATA   AGE\ncm-000   2      1s",
+      footer: `\npage shortened to 1 of 81 rows; next page: continue="${page.continue}"`,
+      structured: page,
+    };
+    const call = fitResult(out, 256);
+    expect((call.content[0] as { text: string }).text).toMatch(/structuredContent exceeds max_output_bytes/);
+    const leg = fitResult(out, 256, "leg");
+    const text = (leg.content[0] as { text: string }).text;
+    expect(text).toBe(`${out.text}${out.footer}`);
+    expect(leg.structuredContent).toEqual(page);
+    // A leg's long values cut to its share say so, naming the share, not max_output_bytes.
+    const big = fitResult(
+      { text: "x", structured: { cluster: "c", object: { data: "y".repeat(5000) } } },
+      1000,
+      "leg",
+    );
+    expect(size(big)).toBeLessThanOrEqual(1000);
+    const said = (big.content[0] as { text: string }).text;
+    expect(said).toMatch(/structuredContent shortened to fit this cluster's share/);
+    expect(said).not.toMatch(/max_output_bytes/);
+  });
+
   it("marks failed outputs as errors", () => {
     expect(fitResult({ text: "x", failed: true }, 100).isError).toBe(true);
   });
