@@ -32,6 +32,8 @@ interface Subject {
   args: string[];
   ours: boolean;
   env?: NodeJS.ProcessEnv;
+  /** The Node that runs it (the Go binary: none); its ratios are to the Go npm launcher on the same Node. */
+  node?: string;
 }
 
 interface Cold {
@@ -163,14 +165,16 @@ function subjectsFor(
   bigDir: string,
   roomy: string,
 ) {
+  // The npm launcher is a Node script: it runs on each Node measured, so every ratio compares like with like.
   const gos: Subject[] = go
     ? [
-        {
-          label: `Go ${go.version} (npm launcher)`,
-          cmd: go.launcher,
-          args: ["--kubeconfig", cp.classicKubeconfig],
+        ...nodes.map((node, i) => ({
+          label: `Go ${go.version} (npm launcher)${i === 0 ? "" : ` [${node}]`}`,
+          cmd: node,
+          args: [go.launcher, "--kubeconfig", cp.classicKubeconfig],
           ours: false,
-        },
+          node,
+        })),
         {
           label: `Go ${go.version} (bare binary)`,
           cmd: go.binary,
@@ -187,18 +191,21 @@ function subjectsFor(
         cmd: node,
         args: [CLI, ...ROOM_FOR_1000_PODS, roomy, "--kubeconfig-dir", cp.kubeconfigDir],
         ours: true,
+        node,
       },
       {
         label: `k8s-mcp --kubeconfig${tag}`,
         cmd: node,
         args: [CLI, ...ROOM_FOR_1000_PODS, roomy, "--kubeconfig", cp.classicKubeconfig],
         ours: true,
+        node,
       },
       {
         label: `k8s-mcp --kubeconfig-dir (${BIG_DIR} files)${tag}`,
         cmd: node,
         args: [CLI, ...ROOM_FOR_1000_PODS, roomy, "--kubeconfig-dir", bigDir],
         ours: true,
+        node,
       },
       // The same start without start-up answers: what a first start (or K8S_MCP_STARTUP_CACHE=off) costs.
       {
@@ -206,6 +213,7 @@ function subjectsFor(
         cmd: node,
         args: [CLI, ...ROOM_FOR_1000_PODS, roomy, "--kubeconfig-dir", cp.kubeconfigDir],
         ours: true,
+        node,
         env: { ...process.env, K8S_MCP_STARTUP_CACHE: "off" },
       },
     ];
@@ -238,7 +246,10 @@ export const scenario: BenchScenario = {
           for (const [i, s] of all.entries()) cold[i]?.push(await coldOnce(s));
           kubectl.push(await kubectlOnce(cp.classicKubeconfig));
         }
-        const warmSubjects = [...gos, ...ours.slice(0, 1)];
+        const warmSubjects = [
+          ...gos.filter((g) => g.node === undefined || g.node === nodes[0]),
+          ...ours.slice(0, 1),
+        ];
         const warm = await warmAll(warmSubjects);
         report(print, { all, cold, kubectl, warmSubjects, warm, hasGo: Boolean(go), versions, nodes });
       } finally {
@@ -274,15 +285,22 @@ interface Results {
 
 function report(print: (l: string) => void, r: Results): void {
   const med = (i: number, f: (c: Cold) => number): number => median((r.cold[i] ?? []).map(f));
-  const anchorTl = r.hasGo ? med(0, (c) => c.toolsList) : Number.NaN;
+  // Each row's anchor: the Go npm launcher on the same Node (the bare binary and kubectl: the first Node's).
+  const anchorOf = (s: Subject): number => {
+    if (!r.hasGo) return -1;
+    const i = r.all.findIndex((g) => !g.ours && g.node !== undefined && g.node === s.node);
+    return Math.max(i, 0);
+  };
+  const anchor = (s: Subject, f: (c: Cold) => number): number => {
+    const i = anchorOf(s);
+    return i < 0 ? Number.NaN : med(i, f);
+  };
   const anchorFirst = r.hasGo ? med(0, (c) => c.firstPods) : Number.NaN;
-  const anchorCpu = r.hasGo ? med(0, (c) => c.cpuMs) : Number.NaN;
-  const anchorRss = r.hasGo ? med(0, (c) => c.rssKb) : Number.NaN;
   const kubectl = median(r.kubectl);
   const ratio = (x: number, anchor: number): string =>
     Number.isNaN(anchor) ? "" : ` (${(x / anchor).toFixed(2)}x)`;
   print(
-    `Node: ${r.versions.map((v, i) => `${v} = ${r.nodes[i]}`).join(", ")}; ${r.hasGo ? "ratios are to the Go npm launcher" : "no Go baseline, so no ratios"}`,
+    `Node: ${r.versions.map((v, i) => `${v} = ${r.nodes[i]}`).join(", ")}; ${r.hasGo ? "ratios are to the Go npm launcher on the same Node" : "no Go baseline, so no ratios"}`,
   );
   print("");
   print(
@@ -297,7 +315,19 @@ function report(print: (l: string) => void, r: Results): void {
     const tree = med(i, (c) => c.treeKb) / 1024;
     const treeNote = tree - rss > 1 ? `, ${tree.toFixed(0)} MB with the launcher` : "";
     print(
-      `| ${s.label} | ${tl.toFixed(0)} ms${ratio(tl, anchorTl)} | ${first.toFixed(0)} ms${ratio(first, anchorFirst)}, ${(first / kubectl).toFixed(2)}x kubectl | ${cpu.toFixed(0)} ms${ratio(cpu, anchorCpu)} | ${rss.toFixed(0)} MB${ratio(rss * 1024, anchorRss)}${treeNote} |`,
+      `| ${s.label} | ${tl.toFixed(0)} ms${ratio(
+        tl,
+        anchor(s, (c) => c.toolsList),
+      )} | ${first.toFixed(0)} ms${ratio(
+        first,
+        anchor(s, (c) => c.firstPods),
+      )}, ${(first / kubectl).toFixed(2)}x kubectl | ${cpu.toFixed(0)} ms${ratio(
+        cpu,
+        anchor(s, (c) => c.cpuMs),
+      )} | ${rss.toFixed(0)} MB${ratio(
+        rss * 1024,
+        anchor(s, (c) => c.rssKb),
+      )}${treeNote} |`,
     );
   }
   print(

@@ -11,8 +11,8 @@ import {
   loadConfig,
 } from "./config/index.js";
 import { createLogger } from "./log.js";
-import { openStdin } from "./transports/frame-queue.js";
 import { startupAnswers } from "./transports/startup-answers.js";
+import { openStdin } from "./transports/stdio-open.js";
 import { VERSION } from "./version.js";
 
 /**
@@ -56,7 +56,14 @@ export async function main(argv: string[]): Promise<number> {
     config.port === undefined
       ? openStdin(config.max_request_bytes, startupAnswers(config, logger, process.env, homedir()))
       : undefined;
-  await stdin?.frames.needed;
+  if (stdin) {
+    // A signal before anything needed the SDK (the opening requests answered early): nothing to close.
+    const signal = await Promise.race([stdin.frames.needed.then(() => undefined), stdin.stopped]);
+    if (signal !== undefined) {
+      logger.info("shutting down", { reason: signal });
+      return 0;
+    }
+  }
   const { buildDeps, closeDeps, killExecPlugins } = await import("./app.js");
   process.once("exit", killExecPlugins); // plugin process groups never outlive the server, however it ends
   const deps = await buildDeps(config, logger, process.env);

@@ -1,7 +1,6 @@
 // stdin read from the first moment of start-up: frames queue here while the MCP SDK loads, so start-up answers can
 // reply meanwhile and the transport later receives every frame, in order.
 import { type Frame, LineFramer } from "./line-framer.js";
-import type { StartupAnswers } from "./startup-answers.js";
 
 /**
  * Why: the stdio transport needs the SDK, which takes tens of milliseconds to load; reading starts before it, and
@@ -89,19 +88,4 @@ export class FrameQueue {
     this.input.off("error", this.onError);
     this.input.pause();
   }
-}
-
-/** Why: what the CLI opens before loading the SDK and hands to the stdio transport. */
-export interface EarlyStdin {
-  frames: FrameQueue;
-  maxBytes: number;
-  answers?: StartupAnswers;
-}
-
-/** Why: starts reading the process's stdin now; with `answers`, start-up requests are answered before the SDK loads. */
-export function openStdin(maxBytes: number, answers?: StartupAnswers): EarlyStdin {
-  const early = answers
-    ? (frame: Frame): boolean => answers.answerEarly(frame, (line) => process.stdout.write(line))
-    : undefined;
-  return { frames: new FrameQueue(process.stdin, maxBytes, early), maxBytes, answers };
 }

@@ -6,10 +6,11 @@
 import type { JSONRPCMessage, McpServer, Transport } from "@modelcontextprotocol/server";
 import { serveStdio as serveStdioEras } from "@modelcontextprotocol/server/stdio";
 import type { Logger } from "../log.js";
-import type { EarlyStdin, FrameQueue } from "./frame-queue.js";
+import type { FrameQueue } from "./frame-queue.js";
 import { checkJsonRpc, RPC_CODES, type RpcRejection, rejectionMessage } from "./jsonrpc-check.js";
 import type { Frame } from "./line-framer.js";
 import type { StartupAnswers } from "./startup-answers.js";
+import type { EarlyStdin } from "./stdio-open.js";
 
 /** Why: the limit and its setting, named in the error so the user knows what to raise. */
 export function oversizedMessage(bytes: number, limit: number): string {
@@ -128,8 +129,7 @@ export async function serveStdio(factory: () => McpServer, logger: Logger, stdin
       resolve();
     };
     stdin.frames.onceEnded(() => transport.onceDrained(() => stop("stdin closed")));
-    process.once("SIGINT", () => stop("SIGINT"));
-    process.once("SIGTERM", () => stop("SIGTERM"));
+    void stdin.stopped.then(stop);
   });
   const handle = serveStdioEras(factory, {
     transport,

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { CLI_PATH, spawnServer } from "../helpers/stdio-process.js";
 
 const roots: string[] = [];
@@ -138,5 +138,22 @@ describe("start-up answers on a closed stdin", () => {
     expect(await run()).toEqual({ ids: [1, 2, 3], code: 0 });
     expect(readdirSync(cache).length).toBeGreaterThanOrEqual(2);
     expect(await run()).toEqual({ ids: [1, 2, 3], code: 0 });
+  });
+
+  it("exits 0 on SIGTERM after an opening answered before the SDK loaded", async () => {
+    const cache = join(tempDir(), "startup");
+    const args = ["--kubeconfig-dir", tempDir(), "--log-level", "debug"];
+    const init = { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "sig", version: "1" } };
+    const first = spawnServer(args, { K8S_MCP_STARTUP_CACHE: cache });
+    expect((await first.request("initialize", init)).result).toBeDefined();
+    first.child.stdin?.end();
+    expect((await first.exited).code).toBe(0);
+    const p = spawnServer(args, { K8S_MCP_STARTUP_CACHE: cache });
+    const answer = await p.request("initialize", init);
+    expect(answer.result).toEqual((JSON.parse(first.stdoutLines[0] ?? "{}") as { result: unknown }).result);
+    await vi.waitFor(() => expect(p.stderr()).toContain("answered from the start-up cache"));
+    p.child.kill("SIGTERM");
+    expect(await p.exited).toEqual({ code: 0, signal: null });
+    expect(p.stderr()).toMatch(/shutting down reason="?SIGTERM/);
   });
 });
