@@ -163,7 +163,7 @@ const define = {
   __K8S_MCP_TOOL_LISTING__: JSON.stringify(JSON.stringify(await toolListing())),
 };
 const result = await build({
-  entryPoints: { main: "src/cli.ts", prelude: "src/zod-config.ts" },
+  entryPoints: { main: "src/cli.ts", prelude: "src/zod-config.ts", early: "src/boot/early.ts" },
   outdir: "dist",
   bundle: true,
   splitting: true,

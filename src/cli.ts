@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Entry point: flags -> config -> deps -> server -> transport. The only module that exits the process.
-import { homedir } from "node:os";
 import { Command } from "commander";
+import { type EarlyStart, type Invocation, rememberStart } from "./boot/early.js";
 import {
   addConfigOptions,
   ConfigError,
@@ -11,15 +11,16 @@ import {
   loadConfig,
 } from "./config/index.js";
 import { createLogger } from "./log.js";
-import { startupAnswers } from "./transports/startup-answers.js";
-import { openStdin } from "./transports/stdio-open.js";
-import { VERSION } from "./version.js";
+import { startupAnswers, startupCacheDir, startupKey } from "./transports/startup-answers.js";
+import { type EarlyStdin, openStdin } from "./transports/stdio-open.js";
+import { BUILD_ID, VERSION } from "./version.js";
 
 /**
- * Why: the bin entry. It loads only flags, configuration and logging; stdin is read (and start-up requests are
- * answered, see startup-answers.ts) while the server's modules and the MCP SDK load behind it.
+ * Why: the bin's entry. It loads only flags, configuration and logging; stdin is read (and start-up requests are
+ * answered, see startup-answers.ts) while the server's modules and the MCP SDK load behind it. `early`: the bin
+ * already opened stdin from the start memo (boot/early.ts), before this module loaded.
  */
-export async function main(argv: string[]): Promise<number> {
+export async function main(inv: Invocation, early?: EarlyStart): Promise<number> {
   const program = addConfigOptions(
     new Command("k8s-mcp")
       .description(
@@ -34,17 +35,19 @@ export async function main(argv: string[]): Promise<number> {
   });
   program.exitOverride();
   try {
-    program.parse(argv);
+    program.parse(inv.argv as string[]);
   } catch (err) {
     const code = (err as { exitCode?: number }).exitCode;
     return typeof code === "number" ? code : 2;
   }
   const control = controlFlags(program);
-  const { config } = await loadConfig({
+  const loaded = await loadConfig({
     configPath: control.configPath,
-    env: process.env,
+    env: inv.env as Record<string, string | undefined>,
     flags: flagOverrides(program),
+    homedir: inv.home,
   });
+  const { config } = loaded;
   if (control.printConfig) {
     const { renderConfigToml } = await import("./config/redact.js");
     process.stderr.write(renderConfigToml(config));
@@ -52,18 +55,34 @@ export async function main(argv: string[]): Promise<number> {
   }
   checkDestinations(config);
   const logger = createLogger({ level: config.log_level, file: config.log_file });
-  const stdin =
-    config.port === undefined
-      ? openStdin(config.max_request_bytes, startupAnswers(config, logger, process.env, homedir()))
-      : undefined;
-  if (stdin) {
+  let stdin: EarlyStdin | undefined;
+  if (config.port === undefined) {
+    const key =
+      BUILD_ID && startupCacheDir(inv.env, inv.home) !== undefined ? startupKey(BUILD_ID, config) : undefined;
+    if (early && early.memo.key !== key)
+      logger.warn("the start memo named another configuration; it is replaced");
+    stdin =
+      early?.stdin ?? openStdin(config.max_request_bytes, startupAnswers(key, logger, inv.env, inv.home));
+    if (key) {
+      const configFile =
+        loaded.configPath && loaded.configSha256
+          ? { path: loaded.configPath, sha256: loaded.configSha256 }
+          : undefined;
+      const memo = {
+        key,
+        maxBytes: config.max_request_bytes,
+        logLevel: config.log_level,
+        logFile: config.log_file,
+      };
+      rememberStart(inv, configFile ? { ...memo, configFile } : memo, early?.memo);
+    }
     // A signal before anything needed the SDK (the opening requests answered early): nothing to close.
     const signal = await Promise.race([stdin.frames.needed.then(() => undefined), stdin.stopped]);
     if (signal !== undefined) {
       logger.info("shutting down", { reason: signal });
       return 0;
     }
-  }
+  } else early?.stdin.frames.stop();
   const { buildDeps, closeDeps, killExecPlugins } = await import("./app.js");
   process.once("exit", killExecPlugins); // plugin process groups never outlive the server, however it ends
   const deps = await buildDeps(config, logger, process.env);
@@ -84,16 +103,19 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    const msg =
-      err instanceof ConfigError
-        ? `configuration error:\n${err.message}`
-        : err instanceof Error
-          ? err.message
-          : String(err);
-    process.stderr.write(`k8s-mcp: ${msg}\n`);
-    process.exit(err instanceof ConfigError ? 2 : 1);
-  },
-);
+/** Why: the bin's call (after the early start, if any): runs the server and exits with its code. */
+export function runCli(inv: Invocation, early?: EarlyStart): void {
+  main(inv, early).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      const msg =
+        err instanceof ConfigError
+          ? `configuration error:\n${err.message}`
+          : err instanceof Error
+            ? err.message
+            : String(err);
+      process.stderr.write(`k8s-mcp: ${msg}\n`);
+      process.exit(err instanceof ConfigError ? 2 : 1);
+    },
+  );
+}

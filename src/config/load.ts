@@ -1,4 +1,5 @@
 // defaults < TOML file < environment < command-line flags, validated by ConfigSchema.
+import { createHash } from "node:crypto";
 import { homedir as osHomedir } from "node:os";
 import { resolve } from "node:path";
 import { ConfigError } from "./errors.js";
@@ -41,6 +42,8 @@ export interface LoadedConfig {
   sources: Record<string, ConfigSource>;
   /** absolute path of the file that was read */
   configPath?: string;
+  /** sha256 (hex) of that file's content as read */
+  configSha256?: string;
 }
 
 const HOME_PATH_KEYS: readonly string[] = ["kubeconfig_dir", "nsk.config_dir", "log_file", "audit_log"];
@@ -121,6 +124,9 @@ export async function loadConfig(input: LoadInput): Promise<LoadedConfig> {
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(formatIssues(result.error.issues, raw, locator(merged, file)));
   const loaded: LoadedConfig = { config: result.data, sources: collectSources(result.data, merged) };
-  if (file !== undefined) loaded.configPath = file.path;
+  if (file !== undefined) {
+    loaded.configPath = file.path;
+    loaded.configSha256 = createHash("sha256").update(file.text).digest("hex");
+  }
   return loaded;
 }

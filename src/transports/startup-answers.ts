@@ -1,10 +1,9 @@
 // Start-up answers: the replies this server gave to the requests a host sends first (initialize or server/discover,
 // tools/list...), kept per build and configuration, so the next start answers them before the MCP SDK has loaded.
 import { createHash } from "node:crypto";
-import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "../log.js";
-import { BUILD_ID } from "../version.js";
+import { PrivateDir } from "../util/private-dir.js";
 import type { Frame } from "./line-framer.js";
 
 /**
@@ -18,8 +17,6 @@ export const STARTUP_METHODS: ReadonlySet<string> = new Set([
   "prompts/list",
   "resources/templates/list",
 ]);
-
-const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
 type Id = string | number;
 interface Call {
@@ -87,16 +84,17 @@ export function startupKey(buildId: string, config: unknown): string {
  * one already answered is checked against the answer given and not sent twice.
  */
 export class StartupAnswers {
-  private usable: boolean | undefined;
   private blocked = false;
   private readonly answered = new Map<Id, { file: string; text: string }>();
   private readonly pending = new Map<Id, string>();
   private readonly seen = new Set<string>();
 
+  /** `keyedBy`: how the key was found, named in debug lines ("start memo" before the configuration loaded). */
   constructor(
-    private readonly dir: string,
+    private readonly dir: PrivateDir,
     private readonly key: string,
     private readonly logger: Logger,
+    private readonly keyedBy: "configuration" | "start memo" = "configuration",
   ) {}
 
   /**
@@ -116,7 +114,7 @@ export class StartupAnswers {
       return false;
     }
     this.answered.set(call.id, { file, text });
-    this.logger.debug("answered from the start-up cache", { method: call.method });
+    this.logger.debug("answered from the start-up cache", { method: call.method, keyed_by: this.keyedBy });
     write(`{"result":${text},"jsonrpc":"2.0","id":${JSON.stringify(call.id)}}\n`);
     return call.method !== "tools/list";
   }
@@ -162,61 +160,33 @@ export class StartupAnswers {
   }
 
   private fileOf(call: Call): string | undefined {
-    if (!this.ready()) return undefined;
+    if (!this.dir.ready()) {
+      this.logger.debug("start-up answers off", { dir: this.dir.path, reason: this.dir.problem });
+      return undefined;
+    }
     const name = createHash("sha256")
       .update(`${this.key}\0${call.method}\0${JSON.stringify(call.params ?? null)}`)
       .digest("hex")
       .slice(0, 40);
-    return join(this.dir, `${name}.json`);
-  }
-
-  // The directory must be this user's and writable by no one else: its answers reach the agent as they are.
-  private ready(): boolean {
-    if (this.usable !== undefined) return this.usable;
-    try {
-      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      const st = lstatSync(this.dir);
-      const uid = process.getuid?.();
-      this.usable = st.isDirectory() && (uid === undefined || st.uid === uid) && (st.mode & 0o022) === 0;
-      if (!this.usable) this.logger.debug("start-up answers off: directory not private", { dir: this.dir });
-    } catch (err) {
-      this.usable = false;
-      this.logger.debug("start-up answers off", { dir: this.dir, error: (err as Error).message });
-    }
-    return this.usable;
+    return `${name}.json`;
   }
 
   private read(file: string): string | undefined {
-    try {
-      const text = readFileSync(file, "utf8");
-      if (text.length > MAX_ANSWER_BYTES) return undefined;
-      const value: unknown = JSON.parse(text);
-      return typeof value === "object" && value !== null && !Array.isArray(value) ? text : undefined;
-    } catch {
-      return undefined;
-    }
+    return this.dir.readJson(file);
   }
 
-  // Atomic: a reader sees the old answer or the new one, never half of one.
   private write(file: string, text: string): void {
-    if (text.length > MAX_ANSWER_BYTES) return;
-    const tmp = `${file}.${process.pid}.tmp`;
-    try {
-      writeFileSync(tmp, text, { mode: 0o600 });
-      renameSync(tmp, file);
-    } catch (err) {
-      this.logger.debug("start-up answer not kept", { error: (err as Error).message });
-    }
+    if (!this.dir.write(file, text)) this.logger.debug("start-up answer not kept", { file });
   }
 }
 
-/** Why: the CLI's start-up answers for `config`, or none (a source run has no build id; the cache may be off). */
+/** Why: the CLI's start-up answers for the configuration keyed `key`, or none (no build id, or the cache is off). */
 export function startupAnswers(
-  config: unknown,
+  key: string | undefined,
   logger: Logger,
   env: Readonly<Record<string, string | undefined>>,
   home: string,
 ): StartupAnswers | undefined {
   const dir = startupCacheDir(env, home);
-  return BUILD_ID && dir ? new StartupAnswers(dir, startupKey(BUILD_ID, config), logger) : undefined;
+  return key && dir ? new StartupAnswers(new PrivateDir(dir), key, logger) : undefined;
 }

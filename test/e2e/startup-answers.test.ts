@@ -1,6 +1,6 @@
 // The built bin's start-up answers, driven by the SDK v2 client in both eras: the second start with the same
 // configuration answers the opening requests before the SDK loads, and the client cannot tell the difference.
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
@@ -39,11 +39,17 @@ async function session(
   cache: string,
   args: string[],
   cacheSetting: string = cache,
+  extraEnv: Record<string, string> = {},
 ): Promise<Seen> {
   const transport = new InPlaceStdioTransport({
     command: process.execPath,
     args: [CLI_PATH, "--log-level", "debug", ...args],
-    env: { ...(process.env as Record<string, string>), KUBECONFIG: "", K8S_MCP_STARTUP_CACHE: cacheSetting },
+    env: {
+      ...(process.env as Record<string, string>),
+      KUBECONFIG: "",
+      K8S_MCP_STARTUP_CACHE: cacheSetting,
+      ...extraEnv,
+    },
     stderr: "pipe",
   });
   let stderr = "";
@@ -59,9 +65,10 @@ async function session(
     const tools = await client.listTools();
     const call = await client.callTool({ name: "clusters_list", arguments: {} });
     expect(call.isError).not.toBe(true);
-    const early = [...stderr.matchAll(/answered from the start-up cache.*?method="?([\w/]+)/g)].map(
-      (m) => m[1] ?? "",
+    const lines = stderr.matchAll(
+      /answered from the start-up cache method="?([\w/]+)"? keyed_by="?(start memo|configuration)/g,
     );
+    const early = [...lines].map((m) => `${m[1]} (${m[2]})`);
     return {
       tools,
       instructions: client.getInstructions(),
@@ -82,7 +89,8 @@ describe.each(ERAS)("start-up answers, $era", ({ mode, opening, era }) => {
     expect(cold.early).toEqual([]);
     expect(readdirSync(cache).length).toBeGreaterThanOrEqual(2);
     const warm = await session(mode, cache, args);
-    expect(warm.early).toEqual([opening, "tools/list"]);
+    // The same invocation: the bin answers from its start memo, before flags and configuration load.
+    expect(warm.early).toEqual([`${opening} (start memo)`, "tools/list (start memo)"]);
     expect(warm.tools).toEqual(cold.tools);
     expect(warm.instructions).toEqual(cold.instructions);
     expect(warm.capabilities).toEqual(cold.capabilities);
@@ -101,6 +109,29 @@ describe.each(ERAS)("start-up answers, $era", ({ mode, opening, era }) => {
     const names = (s: Seen): string[] => (s.tools as { tools: { name: string }[] }).tools.map((t) => t.name);
     expect(names(readOnly).length).toBeLessThan(names(writable).length);
     expect(names(readOnly)).not.toContain("resources_delete");
+  });
+
+  it("a changed invocation or config file is resolved again before it is answered", async () => {
+    const cache = join(tempDir(), "startup");
+    const file = join(tempDir(), "k8s-mcp.toml");
+    writeFileSync(file, `kubeconfig_dir = ${JSON.stringify(tempDir())}\n`);
+    const args = ["--config", file];
+    const cold = await session(mode, cache, args);
+    const byMemo = [`${opening} (start memo)`, "tools/list (start memo)"];
+    const byConfig = [`${opening} (configuration)`, "tools/list (configuration)"];
+    expect((await session(mode, cache, args)).early).toEqual(byMemo);
+    // Another environment: the memo does not apply; the configuration it resolves to is the same one.
+    expect((await session(mode, cache, args, cache, { K8S_MCP_E2E_EXTRA: "1" })).early).toEqual(byConfig);
+    // The file edited without a change of setting: resolved again, then the memo is current again.
+    appendFileSync(file, "# edited\n");
+    expect((await session(mode, cache, args)).early).toEqual(byConfig);
+    expect((await session(mode, cache, args)).early).toEqual(byMemo);
+    // A changed setting: nothing answered early, and the answers follow the file.
+    appendFileSync(file, "read_only = true\n");
+    const readOnly = await session(mode, cache, args);
+    expect(readOnly.early).toEqual([]);
+    expect(JSON.stringify(readOnly.tools)).not.toContain("resources_delete");
+    expect(JSON.stringify(cold.tools)).toContain("resources_delete");
   });
 
   it("K8S_MCP_STARTUP_CACHE=off keeps and answers nothing", async () => {
@@ -143,7 +174,11 @@ describe("start-up answers on a closed stdin", () => {
   it("exits 0 on SIGTERM after an opening answered before the SDK loaded", async () => {
     const cache = join(tempDir(), "startup");
     const args = ["--kubeconfig-dir", tempDir(), "--log-level", "debug"];
-    const init = { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "sig", version: "1" } };
+    const init = {
+      protocolVersion: "2025-06-18",
+      capabilities: {},
+      clientInfo: { name: "sig", version: "1" },
+    };
     const first = spawnServer(args, { K8S_MCP_STARTUP_CACHE: cache });
     expect((await first.request("initialize", init)).result).toBeDefined();
     first.child.stdin?.end();

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../../src/log.js";
 import type { Frame } from "../../../src/transports/line-framer.js";
 import { StartupAnswers, startupCacheDir, startupKey } from "../../../src/transports/startup-answers.js";
+import { PrivateDir } from "../../../src/util/private-dir.js";
 
 const roots: string[] = [];
 afterAll(() => {
@@ -22,7 +23,7 @@ function cacheDir(): string {
 function answers(dir: string, key = "k1"): { sa: StartupAnswers; logs: string[] } {
   const logs: string[] = [];
   const logger = createLogger({ level: "debug", write: (l) => logs.push(l) });
-  return { sa: new StartupAnswers(dir, key, logger), logs };
+  return { sa: new StartupAnswers(new PrivateDir(dir), key, logger), logs };
 }
 
 const INIT = {
