@@ -40,11 +40,20 @@ export class FrameQueue {
     for (const frame of this.framer.push(buf)) {
       if (this.consumer) this.consumer(frame);
       else {
-        if (this.early?.(frame) !== true) this.wake();
+        if (!this.keepWaiting(frame)) this.wake();
         this.queued.push(frame);
       }
     }
   };
+
+  // Answering early is an optimisation: if it fails, the frame simply waits for the SDK like any other.
+  private keepWaiting(frame: Frame): boolean {
+    try {
+      return this.early?.(frame) === true;
+    } catch {
+      return false;
+    }
+  }
 
   private readonly onError = (err: Error): void => {
     this.wake();

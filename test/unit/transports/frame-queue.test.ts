@@ -42,6 +42,21 @@ describe("FrameQueue", () => {
     await expect(new FrameQueue(new PassThrough(), 64).needed).resolves.toBeUndefined();
   });
 
+  it("hands on a frame whose early handling failed, and wakes the SDK for it", async () => {
+    const input = new PassThrough();
+    const q = new FrameQueue(input, 64, () => {
+      throw new Error("cache unreadable");
+    });
+    input.write('{"x":1}\n');
+    await q.needed;
+    const got: string[] = [];
+    q.attach(
+      (f) => got.push(text(f)),
+      () => {},
+    );
+    expect(got).toEqual(['{"x":1}']);
+  });
+
   it("reports the end only after every frame read before it was handed over", async () => {
     const input = new PassThrough();
     const q = new FrameQueue(input, 64, () => true);
