@@ -1,7 +1,7 @@
-#!/usr/bin/env node
-// Entry point: flags -> config -> deps -> server -> transport. The only module that exits the process.
+// Entry point (called by the bin, src/boot/bin.ts): flags -> config -> deps -> server -> transport. The only module
+// that exits the process.
 import { Command } from "commander";
-import { type EarlyStart, type Invocation, rememberStart } from "./boot/early.js";
+import { type EarlyStart, type Invocation, openStdio } from "./boot/early.js";
 import {
   addConfigOptions,
   ConfigError,
@@ -11,9 +11,8 @@ import {
   loadConfig,
 } from "./config/index.js";
 import { createLogger } from "./log.js";
-import { startupAnswers, startupCacheDir, startupKey } from "./transports/startup-answers.js";
-import { type EarlyStdin, openStdin } from "./transports/stdio-open.js";
-import { BUILD_ID, VERSION } from "./version.js";
+import type { EarlyStdin } from "./transports/stdio-open.js";
+import { VERSION } from "./version.js";
 
 /**
  * Why: the bin's entry. It loads only flags, configuration and logging; stdin is read (and start-up requests are
@@ -57,25 +56,7 @@ export async function main(inv: Invocation, early?: EarlyStart): Promise<number>
   const logger = createLogger({ level: config.log_level, file: config.log_file });
   let stdin: EarlyStdin | undefined;
   if (config.port === undefined) {
-    const key =
-      BUILD_ID && startupCacheDir(inv.env, inv.home) !== undefined ? startupKey(BUILD_ID, config) : undefined;
-    if (early && early.memo.key !== key)
-      logger.warn("the start memo named another configuration; it is replaced");
-    stdin =
-      early?.stdin ?? openStdin(config.max_request_bytes, startupAnswers(key, logger, inv.env, inv.home));
-    if (key) {
-      const configFile =
-        loaded.configPath && loaded.configSha256
-          ? { path: loaded.configPath, sha256: loaded.configSha256 }
-          : undefined;
-      const memo = {
-        key,
-        maxBytes: config.max_request_bytes,
-        logLevel: config.log_level,
-        logFile: config.log_file,
-      };
-      rememberStart(inv, configFile ? { ...memo, configFile } : memo, early?.memo);
-    }
+    stdin = openStdio(inv, loaded, logger, early);
     // A signal before anything needed the SDK (the opening requests answered early): nothing to close.
     const signal = await Promise.race([stdin.frames.needed.then(() => undefined), stdin.stopped]);
     if (signal !== undefined) {

@@ -3,8 +3,14 @@
 // opens and start-up answers reply before flags, configuration and zod are loaded.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import type { LoadedConfig } from "../config/index.js";
 import { createLogger, type Logger, type LogLevel } from "../log.js";
-import { StartupAnswers, startupCacheDir } from "../transports/startup-answers.js";
+import {
+  StartupAnswers,
+  startupAnswers,
+  startupCacheDir,
+  startupKey,
+} from "../transports/startup-answers.js";
 import { type EarlyStdin, openStdin } from "../transports/stdio-open.js";
 import { PrivateDir } from "../util/private-dir.js";
 import { BUILD_ID } from "../version.js";
@@ -93,9 +99,39 @@ export async function openingDone(start: EarlyStart): Promise<boolean> {
   return signal === undefined;
 }
 
-/** Why: keeps what this stdio start resolved for the next identical one (written only when it changed). */
-export function rememberStart(inv: Invocation, memo: StartMemo, previous: StartMemo | undefined): void {
+// Keeps what this stdio start resolved for the next identical one (written only when it changed).
+function rememberStart(inv: Invocation, memo: StartMemo, previous: StartMemo | undefined): void {
   const path = startupCacheDir(inv.env, inv.home);
   if (!BUILD_ID || !path || JSON.stringify(memo) === JSON.stringify(previous)) return;
   new PrivateDir(path).write(memoName(BUILD_ID, inv), JSON.stringify(memo));
+}
+
+/**
+ * Why: stdin for a stdio start once its configuration is resolved: the one the bin opened early, or a new one
+ * with start-up answers keyed on the configuration; the start memo is brought up to date either way.
+ */
+export function openStdio(
+  inv: Invocation,
+  loaded: LoadedConfig,
+  logger: Logger,
+  early?: EarlyStart,
+): EarlyStdin {
+  const { config } = loaded;
+  const key = BUILD_ID && startupCacheDir(inv.env, inv.home) ? startupKey(BUILD_ID, config) : undefined;
+  if (early && early.memo.key !== key)
+    logger.warn("the start memo named another configuration; it is replaced");
+  const stdin =
+    early?.stdin ?? openStdin(config.max_request_bytes, startupAnswers(key, logger, inv.env, inv.home));
+  if (key) {
+    const memo: StartMemo = {
+      key,
+      maxBytes: config.max_request_bytes,
+      logLevel: config.log_level,
+      logFile: config.log_file,
+    };
+    if (loaded.configPath && loaded.configSha256)
+      memo.configFile = { path: loaded.configPath, sha256: loaded.configSha256 };
+    rememberStart(inv, memo, early?.memo);
+  }
+  return stdin;
 }
