@@ -2,7 +2,7 @@
 // directory) and config file content, the resolved settings the stdio start needs; when the memo matches, stdin
 // opens and start-up answers reply before flags, configuration and zod are loaded.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import type { LoadedConfig } from "../config/index.js";
 import { createLogger, type Logger, type LogLevel } from "../log.js";
 import {
@@ -53,9 +53,10 @@ function memoName(buildId: string, inv: Invocation): string {
   return `start-${sha256(material).slice(0, 40)}.json`;
 }
 
+// Only a regular file is read here: a pipe (`--config <(...)`) read now would be empty when the CLI reads it.
 function fileSha256(path: string): string | undefined {
   try {
-    return sha256(readFileSync(path));
+    return statSync(path).isFile() ? sha256(readFileSync(path)) : undefined;
   } catch {
     return undefined;
   }
@@ -64,7 +65,15 @@ function fileSha256(path: string): string | undefined {
 function parseMemo(text: string): StartMemo | undefined {
   const m = JSON.parse(text) as Partial<StartMemo>;
   const levels: readonly string[] = ["error", "warn", "info", "debug"];
-  if (typeof m.key !== "string" || typeof m.maxBytes !== "number" || !levels.includes(m.logLevel as string))
+  const file = m.configFile;
+  if (
+    typeof m.key !== "string" ||
+    !Number.isSafeInteger(m.maxBytes) ||
+    (m.maxBytes as number) <= 0 ||
+    !levels.includes(m.logLevel as string) ||
+    (m.logFile !== undefined && typeof m.logFile !== "string") ||
+    (file !== undefined && (typeof file?.path !== "string" || typeof file.sha256 !== "string"))
+  )
     return undefined;
   return m as StartMemo;
 }
@@ -118,8 +127,10 @@ export function openStdio(
 ): EarlyStdin {
   const { config } = loaded;
   const key = BUILD_ID && startupCacheDir(inv.env, inv.home) ? startupKey(BUILD_ID, config) : undefined;
-  if (early && early.memo.key !== key)
+  if (early && early.memo.key !== key) {
     logger.warn("the start memo named another configuration; it is replaced");
+    if (key) early.stdin.answers?.rekey(key); // the answers still to give and to keep are this configuration's
+  }
   const stdin =
     early?.stdin ?? openStdin(config.max_request_bytes, startupAnswers(key, logger, inv.env, inv.home));
   if (key) {

@@ -19,6 +19,7 @@ export const STARTUP_METHODS: ReadonlySet<string> = new Set([
 ]);
 
 type Id = string | number;
+type Era = "legacy" | "modern";
 interface Call {
   id: Id;
   method: string;
@@ -29,33 +30,37 @@ interface Reply {
   result?: unknown;
 }
 
-function asCall(value: unknown): Call | undefined {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  const v = value as Record<string, unknown>;
-  const id = v.id;
-  if (v.jsonrpc !== "2.0" || typeof v.method !== "string") return undefined;
-  if (typeof id !== "string" && !(typeof id === "number" && Number.isFinite(id))) return undefined;
-  return { id, method: v.method, params: v.params };
+// What the SDK accepts (its JSON-RPC schemas are strict): these members only, an integer or string id, object params.
+const MEMBERS: ReadonlySet<string> = new Set(["jsonrpc", "id", "method", "params"]);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+function asMessage(value: unknown): { id?: Id; method: string; params: unknown } | undefined {
+  if (!isRecord(value) || value.jsonrpc !== "2.0" || typeof value.method !== "string") return undefined;
+  if (Object.keys(value).some((k) => !MEMBERS.has(k))) return undefined;
+  if (value.params !== undefined && !isRecord(value.params)) return undefined;
+  const { id } = value;
+  if ("id" in value && typeof id !== "string" && !Number.isSafeInteger(id)) return undefined;
+  return { id: id as Id | undefined, method: value.method, params: value.params };
 }
 
-// A request this layer may answer, "notification" for a well-formed notification, else undefined (the SDK's to judge).
-function parseCall(text: string): Call | "notification" | undefined {
-  let value: unknown;
+// The SDK picks a connection's era from its opening (a 2026-07-28 envelope claim in `_meta`, or none), and an
+// answer holds only in that era. `undefined`, when the SDK's answer depends on more than the era: an initialize
+// with a claim (judged by the claim's validity) or a claim of another revision (refused at the opening only).
+function eraOf(m: { method: string; params: unknown }): Era | undefined {
+  const meta = isRecord(m.params) ? m.params._meta : undefined;
+  const claim = "io.modelcontextprotocol/protocolVersion";
+  if (!isRecord(meta) || !(claim in meta)) return "legacy";
+  return m.method !== "initialize" && meta[claim] === "2026-07-28" ? "modern" : undefined;
+}
+
+// A request or notification as the SDK would take it; undefined for anything else (the SDK's to judge).
+function parseMessage(text: string): { id?: Id; method: string; params: unknown } | undefined {
   try {
-    value = JSON.parse(text);
+    return asMessage(JSON.parse(text));
   } catch {
     return undefined;
   }
-  const call = asCall(value);
-  if (call) return call;
-  const v = value as Record<string, unknown> | null;
-  return typeof v === "object" &&
-    v !== null &&
-    !("id" in v) &&
-    v.jsonrpc === "2.0" &&
-    typeof v.method === "string"
-    ? "notification"
-    : undefined;
 }
 
 /**
@@ -85,14 +90,17 @@ export function startupKey(buildId: string, config: unknown): string {
  */
 export class StartupAnswers {
   private blocked = false;
-  private readonly answered = new Map<Id, { file: string; text: string }>();
+  /** The era of the connection's first message; `mixed` once one speaks another or is unclear: then no answer. */
+  private era: Era | undefined;
+  private mixed = false;
+  private readonly answered = new Map<Id, { call: Call; text: string }>();
   private readonly pending = new Map<Id, string>();
   private readonly seen = new Set<string>();
 
   /** `keyedBy`: how the key was found, named in debug lines ("start memo" before the configuration loaded). */
   constructor(
     private readonly dir: PrivateDir,
-    private readonly key: string,
+    private key: string,
     private readonly logger: Logger,
     private readonly keyedBy: "configuration" | "start memo" = "configuration",
   ) {}
@@ -104,8 +112,10 @@ export class StartupAnswers {
    */
   answerEarly(frame: Frame, write: (line: string) => void): boolean {
     if (this.blocked) return false;
-    const call = frame.kind === "line" ? parseCall(frame.text) : undefined;
-    if (call === "notification") return true;
+    const message = frame.kind === "line" ? parseMessage(frame.text) : undefined;
+    const sameEra = message !== undefined && this.note(message);
+    if (sameEra && message.id === undefined) return true; // a notification
+    const call = sameEra ? (message as Call) : undefined;
     const file =
       call && STARTUP_METHODS.has(call.method) && !this.answered.has(call.id) ? this.fileOf(call) : undefined;
     const text = file === undefined ? undefined : this.read(file);
@@ -113,18 +123,31 @@ export class StartupAnswers {
       this.blocked = true; // answers keep the order of requests: nothing overtakes one that waits
       return false;
     }
-    this.answered.set(call.id, { file, text });
+    this.answered.set(call.id, { call, text });
     this.logger.debug("answered from the start-up cache", { method: call.method, keyed_by: this.keyedBy });
     write(`{"result":${text},"jsonrpc":"2.0","id":${JSON.stringify(call.id)}}\n`);
     return call.method !== "tools/list";
   }
 
-  /** Notes a request the transport hands to the SDK, so that its reply can be kept. */
-  incoming(message: unknown): void {
-    const call = asCall(message);
-    if (!call || !STARTUP_METHODS.has(call.method) || this.answered.has(call.id)) return;
-    const file = this.fileOf(call);
-    if (file !== undefined && !this.seen.has(file)) this.pending.set(call.id, file);
+  /**
+   * Notes a message the transport hands to the SDK, so that its reply can be kept. False for a cancellation of a
+   * request already answered: that request is over for the client, and the SDK's reply must still come (it is
+   * the one not sent twice), or a later request reusing the id would lose its own.
+   */
+  incoming(message: unknown): boolean {
+    const m = asMessage(message);
+    if (m === undefined) return true;
+    const sameEra = this.note(m);
+    if (m.id === undefined)
+      return !(
+        m.method === "notifications/cancelled" &&
+        isRecord(m.params) &&
+        this.answered.has(m.params.requestId as Id)
+      );
+    if (!sameEra || !STARTUP_METHODS.has(m.method) || this.answered.has(m.id)) return true;
+    const file = this.fileOf(m as Call);
+    if (file !== undefined && !this.seen.has(file)) this.pending.set(m.id, file);
+    return true;
   }
 
   /** Whether the transport should send `message`: false for the SDK's reply to a request already answered. */
@@ -137,13 +160,14 @@ export class StartupAnswers {
       this.answered.delete(id);
       const text = "result" in reply ? JSON.stringify(reply.result) : undefined;
       if (text !== early.text) {
+        const file = this.fileOf(early.call);
         this.logger.warn(
           "a start-up answer differed from the server's; kept the server's for the next start",
           {
-            file: early.file,
+            file,
           },
         );
-        if (text !== undefined) this.write(early.file, text);
+        if (text !== undefined && file !== undefined) this.write(file, text);
       }
       return false;
     }
@@ -159,13 +183,26 @@ export class StartupAnswers {
     return true;
   }
 
+  /** From now on, answers are those of `key`: the configuration resolved to another key than the start memo named. */
+  rekey(key: string): void {
+    this.key = key;
+  }
+
+  // Whether every message so far speaks the era of the first one.
+  private note(m: { method: string; params: unknown }): boolean {
+    const era = eraOf(m);
+    this.era ??= era;
+    if (era === undefined || era !== this.era) this.mixed = true;
+    return !this.mixed;
+  }
+
   private fileOf(call: Call): string | undefined {
     if (!this.dir.ready()) {
       this.logger.debug("start-up answers off", { dir: this.dir.path, reason: this.dir.problem });
       return undefined;
     }
     const name = createHash("sha256")
-      .update(`${this.key}\0${call.method}\0${JSON.stringify(call.params ?? null)}`)
+      .update(`${this.key}\0${this.era}\0${call.method}\0${JSON.stringify(call.params ?? null)}`)
       .digest("hex")
       .slice(0, 40);
     return `${name}.json`;

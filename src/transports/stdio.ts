@@ -23,9 +23,8 @@ export class LineTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
   private closed = false;
-  // Requests read while the SDK loaded: an input that ends right after them still gets their answers.
+  // Requests handed to the SDK and not answered yet: an input that ends right after them still gets their answers.
   private readonly queuedRequests = new Set<string | number>();
-  private flushing = false;
   private drainedListener: (() => void) | undefined;
 
   constructor(
@@ -38,18 +37,13 @@ export class LineTransport implements Transport {
 
   /** Starts handing frames to the SDK (those queued first); called by the SDK when it connects. */
   async start(): Promise<void> {
-    this.flushing = true;
-    try {
-      this.frames.attach(
-        (frame) => this.handle(frame),
-        (err) => this.onerror?.(err),
-      );
-    } finally {
-      this.flushing = false;
-    }
+    this.frames.attach(
+      (frame) => this.handle(frame),
+      (err) => this.onerror?.(err),
+    );
   }
 
-  /** Calls `listener` once every request read before `start` has been answered (at once when none waits). */
+  /** Calls `listener` once every request read has been answered or cancelled (at once when none waits). */
   onceDrained(listener: () => void): void {
     if (this.queuedRequests.size === 0) listener();
     else this.drainedListener = listener;
@@ -64,8 +58,7 @@ export class LineTransport implements Transport {
       });
     }
     const id = "id" in message && ("result" in message || "error" in message) ? message.id : undefined;
-    if (id !== undefined && id !== null && this.queuedRequests.delete(id) && this.queuedRequests.size === 0)
-      this.drainedListener?.();
+    if (id !== undefined && id !== null) this.settled(id);
   }
 
   /** Stops reading and reports the close once. */
@@ -105,9 +98,16 @@ export class LineTransport implements Transport {
       return;
     }
     const message = checked.message;
-    if (this.flushing && "method" in message && "id" in message) this.queuedRequests.add(message.id);
-    this.answers?.incoming(message);
+    if ("method" in message && "id" in message) this.queuedRequests.add(message.id);
+    // A cancelled request gets no answer from the SDK: it no longer holds the exit.
+    else if ("method" in message && message.method === "notifications/cancelled")
+      this.settled(message.params?.requestId as string | number);
+    if (this.answers && !this.answers.incoming(message)) return;
     this.onmessage?.(message);
+  }
+
+  private settled(id: string | number): void {
+    if (this.queuedRequests.delete(id) && this.queuedRequests.size === 0) this.drainedListener?.();
   }
 
   private refuse(r: RpcRejection): void {

@@ -1,5 +1,15 @@
 // A directory of small files only this user can have written: what is read from it is trusted as this user's own.
-import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -31,22 +41,33 @@ export class PrivateDir {
     return this.usable;
   }
 
-  /** The text of `name` when it is a JSON object within 4 MiB; undefined otherwise (missing, unreadable, other). */
+  /**
+   * The text of `name`, as one line, when it is this user's regular file of at most 4 MiB holding a JSON object;
+   * undefined otherwise (missing, another user's, a FIFO or a device, too big, not such JSON). Read through one
+   * descriptor, so a file replaced meanwhile is read whole, old or new.
+   */
   readJson(name: string): string | undefined {
     if (!this.ready()) return undefined;
+    let fd: number | undefined;
     try {
-      const text = readFileSync(join(this.path, name), "utf8");
-      if (text.length > MAX_FILE_BYTES) return undefined;
-      const value: unknown = JSON.parse(text);
-      return typeof value === "object" && value !== null && !Array.isArray(value) ? text : undefined;
+      fd = openSync(join(this.path, name), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+      const st = fstatSync(fd);
+      const uid = process.getuid?.();
+      if (!st.isFile() || st.size > MAX_FILE_BYTES || (uid !== undefined && st.uid !== uid)) return undefined;
+      const value: unknown = JSON.parse(readFileSync(fd, "utf8"));
+      return typeof value === "object" && value !== null && !Array.isArray(value)
+        ? JSON.stringify(value)
+        : undefined;
     } catch {
       return undefined;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
   }
 
   /** Replaces `name` atomically (a reader sees the old text or the new, never half); false when it could not. */
   write(name: string, text: string): boolean {
-    if (!this.ready() || text.length > MAX_FILE_BYTES) return false;
+    if (!this.ready() || Buffer.byteLength(text) > MAX_FILE_BYTES) return false;
     const file = join(this.path, name);
     const tmp = `${file}.${process.pid}.tmp`;
     try {
