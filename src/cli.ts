@@ -87,8 +87,7 @@ export async function main(inv: Invocation, early?: EarlyStart): Promise<number>
 /** Why: the bin's call (after the early start, if any): runs the server and exits with its code. */
 export function runCli(inv: Invocation, early?: EarlyStart): void {
   main(inv, early).then(
-    // Exits once stdout has written out every answer (an exit with lines still buffered would cut them).
-    (code) => process.stdout.write("", () => process.exit(code)),
+    (code) => process.exit(code),
     (err: unknown) => {
       const msg =
         err instanceof ConfigError

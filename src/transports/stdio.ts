@@ -128,7 +128,9 @@ export async function serveStdio(factory: () => McpServer, logger: Logger, stdin
       logger.info("shutting down", { reason: why });
       resolve();
     };
-    stdin.frames.onceEnded(() => transport.onceDrained(() => stop("stdin closed")));
+    // Once every answer is written out: an exit with lines still buffered would cut them (a signal stops at once).
+    const flushed = (): void => void process.stdout.write("", () => stop("stdin closed"));
+    stdin.frames.onceEnded(() => transport.onceDrained(flushed));
     void stdin.stopped.then(stop);
   });
   const handle = serveStdioEras(factory, {

@@ -123,7 +123,7 @@ describe("start-up answers and a hostile client", () => {
   });
 });
 
-describe("start-up answers and a closed stdin", () => {
+describe("start-up answers and the end of a session", () => {
   it("answers every request written before stdin closed, however large the answers, cold and warm", async () => {
     const cache = join(tempDir(), "startup");
     const args = ["--kubeconfig-dir", tempDir()];
@@ -142,6 +142,16 @@ describe("start-up answers and a closed stdin", () => {
       });
       expect(await srv.exited).toEqual({ code: 0, signal: null });
     }
+  });
+
+  it("exits 0 on SIGTERM while a client that stopped reading leaves answers unwritten", async () => {
+    const srv = spawnServer(["--kubeconfig-dir", tempDir()], { K8S_MCP_STARTUP_CACHE: "off" });
+    srv.child.stdout?.pause();
+    const lists = Array.from({ length: 20 }, (_, i) => rpc(i + 2, "tools/list"));
+    srv.child.stdin?.write([LEGACY[0] as object, ...lists].map((m) => `${JSON.stringify(m)}\n`).join(""));
+    await vi.waitFor(() => expect(srv.stderr()).toContain("serving MCP on stdio"));
+    srv.child.kill("SIGTERM");
+    expect(await srv.exited).toEqual({ code: 0, signal: null });
   });
 });
 
