@@ -23,8 +23,9 @@ export class LineTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
   private closed = false;
-  // Requests handed to the SDK and not answered yet: an input that ends right after them still gets their answers.
+  // Requests read while the SDK loaded: an input that ends right after them still gets their answers.
   private readonly queuedRequests = new Set<string | number>();
+  private flushing = false;
   private drainedListener: (() => void) | undefined;
 
   constructor(
@@ -37,13 +38,18 @@ export class LineTransport implements Transport {
 
   /** Starts handing frames to the SDK (those queued first); called by the SDK when it connects. */
   async start(): Promise<void> {
-    this.frames.attach(
-      (frame) => this.handle(frame),
-      (err) => this.onerror?.(err),
-    );
+    this.flushing = true;
+    try {
+      this.frames.attach(
+        (frame) => this.handle(frame),
+        (err) => this.onerror?.(err),
+      );
+    } finally {
+      this.flushing = false;
+    }
   }
 
-  /** Calls `listener` once every request read has been answered or cancelled (at once when none waits). */
+  /** Calls `listener` once every request read before `start` is answered or cancelled (at once when none waits). */
   onceDrained(listener: () => void): void {
     if (this.queuedRequests.size === 0) listener();
     else this.drainedListener = listener;
@@ -98,7 +104,7 @@ export class LineTransport implements Transport {
       return;
     }
     const message = checked.message;
-    if ("method" in message && "id" in message) this.queuedRequests.add(message.id);
+    if (this.flushing && "method" in message && "id" in message) this.queuedRequests.add(message.id);
     // A cancelled request gets no answer from the SDK: it no longer holds the exit.
     else if ("method" in message && message.method === "notifications/cancelled")
       this.settled(message.params?.requestId as string | number);

@@ -144,6 +144,19 @@ describe("start-up answers and the end of a session", () => {
     }
   });
 
+  it("takes its shutdown path when stdin closes after a request it was waiting for was cancelled", async () => {
+    const cache = join(tempDir(), "startup");
+    const args = ["--kubeconfig-dir", tempDir(), "--log-level", "debug"];
+    await exchange(cache, args, [LEGACY[0] as object], [1]);
+    // Warm: stdin is read from the start, so all three wait for the SDK, which answers no cancelled request.
+    const srv = spawnServer(args, { K8S_MCP_STARTUP_CACHE: cache });
+    const call = rpc(3, "tools/call", { name: "clusters_status", arguments: {} });
+    const cancel = { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 3 } };
+    srv.child.stdin?.end([LEGACY[0] as object, call, cancel].map((m) => `${JSON.stringify(m)}\n`).join(""));
+    expect(await srv.exited).toEqual({ code: 0, signal: null });
+    expect(srv.stderr()).toMatch(/shutting down reason="?stdin closed/);
+  });
+
   it("exits 0 on SIGTERM while a client that stopped reading leaves answers unwritten", async () => {
     const srv = spawnServer(["--kubeconfig-dir", tempDir()], { K8S_MCP_STARTUP_CACHE: "off" });
     srv.child.stdout?.pause();
