@@ -199,6 +199,24 @@ describe("start-up answers and a tampered cache or config", () => {
     }
   });
 
+  it("ignores a start memo whose max_request_bytes is not a positive integer", async () => {
+    const cache = join(tempDir(), "startup");
+    const args = ["--kubeconfig-dir", tempDir()];
+    const opening = [
+      LEGACY[0] as object,
+      { jsonrpc: "2.0", method: "notifications/initialized" },
+      LEGACY[1] as object,
+    ];
+    await exchange(cache, args, opening, [1, 2]);
+    const memo = readdirSync(cache).find((f) => f.startsWith("start-")) as string;
+    const edited = { ...(JSON.parse(readFileSync(join(cache, memo), "utf8")) as object), maxBytes: 0 };
+    writeFileSync(join(cache, memo), JSON.stringify(edited));
+    const warm = await exchange(cache, args, opening, [1, 2]);
+    // Every line of the session within the resolved limit: no request or notification refused as oversized.
+    expect(warm.lines).toHaveLength(2);
+    expect(warm.byId.get(2)?.[0]?.result?.tools?.length).toBeGreaterThan(0);
+  });
+
   it("answers a hand-formatted cache file as one JSON-RPC line, and neither waits on nor reads a FIFO", async () => {
     const cache = join(tempDir(), "startup");
     const args = ["--kubeconfig-dir", tempDir()];
