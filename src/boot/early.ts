@@ -5,12 +5,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import type { LoadedConfig } from "../config/index.js";
 import { createLogger, type Logger, type LogLevel } from "../log.js";
-import {
-  StartupAnswers,
-  startupAnswers,
-  startupCacheDir,
-  startupKey,
-} from "../transports/startup-answers.js";
+import { StartupAnswers, startupCacheDir, startupKey } from "../transports/startup-answers.js";
 import { type EarlyStdin, openStdin } from "../transports/stdio-open.js";
 import { PrivateDir } from "../util/private-dir.js";
 import { BUILD_ID } from "../version.js";
@@ -108,16 +103,10 @@ export async function openingDone(start: EarlyStart): Promise<boolean> {
   return signal === undefined;
 }
 
-// Keeps what this stdio start resolved for the next identical one (written only when it changed).
-function rememberStart(inv: Invocation, memo: StartMemo, previous: StartMemo | undefined): void {
-  const path = startupCacheDir(inv.env, inv.home);
-  if (!BUILD_ID || !path || JSON.stringify(memo) === JSON.stringify(previous)) return;
-  new PrivateDir(path).write(memoName(BUILD_ID, inv), JSON.stringify(memo));
-}
-
 /**
  * Why: stdin for a stdio start once its configuration is resolved: the one the bin opened early, or a new one
- * with start-up answers keyed on the configuration; the start memo is brought up to date either way.
+ * with start-up answers keyed on the configuration; the start memo is brought up to date (written only when it
+ * changed).
  */
 export function openStdio(
   inv: Invocation,
@@ -126,23 +115,24 @@ export function openStdio(
   early?: EarlyStart,
 ): EarlyStdin {
   const { config } = loaded;
-  const key = BUILD_ID && startupCacheDir(inv.env, inv.home) ? startupKey(BUILD_ID, config) : undefined;
+  const path = startupCacheDir(inv.env, inv.home);
+  if (!BUILD_ID || !path) return early?.stdin ?? openStdin(config.max_request_bytes);
+  const key = startupKey(BUILD_ID, config);
   if (early && early.memo.key !== key) {
     logger.warn("the start memo named another configuration; it is replaced");
-    if (key) early.stdin.answers?.rekey(key); // the answers still to give and to keep are this configuration's
+    early.stdin.answers?.rekey(key); // the answers still to give and to keep are this configuration's
   }
-  const stdin =
-    early?.stdin ?? openStdin(config.max_request_bytes, startupAnswers(key, logger, inv.env, inv.home));
-  if (key) {
-    const memo: StartMemo = {
-      key,
-      maxBytes: config.max_request_bytes,
-      logLevel: config.log_level,
-      logFile: config.log_file,
-    };
-    if (loaded.configPath && loaded.configSha256)
-      memo.configFile = { path: loaded.configPath, sha256: loaded.configSha256 };
-    rememberStart(inv, memo, early?.memo);
-  }
+  const dir = new PrivateDir(path);
+  const stdin = early?.stdin ?? openStdin(config.max_request_bytes, new StartupAnswers(dir, key, logger));
+  const memo: StartMemo = {
+    key,
+    maxBytes: config.max_request_bytes,
+    logLevel: config.log_level,
+    logFile: config.log_file,
+  };
+  if (loaded.configPath && loaded.configSha256)
+    memo.configFile = { path: loaded.configPath, sha256: loaded.configSha256 };
+  if (JSON.stringify(memo) !== JSON.stringify(early?.memo))
+    dir.write(memoName(BUILD_ID, inv), JSON.stringify(memo));
   return stdin;
 }

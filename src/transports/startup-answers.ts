@@ -3,7 +3,8 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { Logger } from "../log.js";
-import { PrivateDir } from "../util/private-dir.js";
+import { isObj } from "../redact/secret.js";
+import type { PrivateDir } from "../util/private-dir.js";
 import type { Frame } from "./line-framer.js";
 
 /**
@@ -32,13 +33,11 @@ interface Reply {
 
 // What the SDK accepts (its JSON-RPC schemas are strict): these members only, an integer or string id, object params.
 const MEMBERS: ReadonlySet<string> = new Set(["jsonrpc", "id", "method", "params"]);
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 function asMessage(value: unknown): { id?: Id; method: string; params: unknown } | undefined {
-  if (!isRecord(value) || value.jsonrpc !== "2.0" || typeof value.method !== "string") return undefined;
+  if (!isObj(value) || value.jsonrpc !== "2.0" || typeof value.method !== "string") return undefined;
   if (Object.keys(value).some((k) => !MEMBERS.has(k))) return undefined;
-  if (value.params !== undefined && !isRecord(value.params)) return undefined;
+  if (value.params !== undefined && !isObj(value.params)) return undefined;
   const { id } = value;
   if ("id" in value && typeof id !== "string" && !Number.isSafeInteger(id)) return undefined;
   return { id: id as Id | undefined, method: value.method, params: value.params };
@@ -48,9 +47,9 @@ function asMessage(value: unknown): { id?: Id; method: string; params: unknown }
 // answer holds only in that era. `undefined`, when the SDK's answer depends on more than the era: an initialize
 // with a claim (judged by the claim's validity) or a claim of another revision (refused at the opening only).
 function eraOf(m: { method: string; params: unknown }): Era | undefined {
-  const meta = isRecord(m.params) ? m.params._meta : undefined;
+  const meta = isObj(m.params) ? m.params._meta : undefined;
   const claim = "io.modelcontextprotocol/protocolVersion";
-  if (!isRecord(meta) || !(claim in meta)) return "legacy";
+  if (!isObj(meta) || !(claim in meta)) return "legacy";
   return m.method !== "initialize" && meta[claim] === "2026-07-28" ? "modern" : undefined;
 }
 
@@ -118,7 +117,7 @@ export class StartupAnswers {
     const call = sameEra ? (message as Call) : undefined;
     const file =
       call && STARTUP_METHODS.has(call.method) && !this.answered.has(call.id) ? this.fileOf(call) : undefined;
-    const text = file === undefined ? undefined : this.read(file);
+    const text = file === undefined ? undefined : this.dir.readJson(file);
     if (!call || file === undefined || text === undefined) {
       this.blocked = true; // answers keep the order of requests: nothing overtakes one that waits
       return false;
@@ -141,7 +140,7 @@ export class StartupAnswers {
     if (m.id === undefined)
       return !(
         m.method === "notifications/cancelled" &&
-        isRecord(m.params) &&
+        isObj(m.params) &&
         this.answered.has(m.params.requestId as Id)
       );
     if (!sameEra || !STARTUP_METHODS.has(m.method) || this.answered.has(m.id)) return true;
@@ -177,7 +176,7 @@ export class StartupAnswers {
       this.seen.add(file);
       if ("result" in reply) {
         const text = JSON.stringify(reply.result);
-        if (this.read(file) !== text) this.write(file, text);
+        if (this.dir.readJson(file) !== text) this.write(file, text);
       }
     }
     return true;
@@ -208,22 +207,7 @@ export class StartupAnswers {
     return `${name}.json`;
   }
 
-  private read(file: string): string | undefined {
-    return this.dir.readJson(file);
-  }
-
   private write(file: string, text: string): void {
     if (!this.dir.write(file, text)) this.logger.debug("start-up answer not kept", { file });
   }
-}
-
-/** Why: the CLI's start-up answers for the configuration keyed `key`, or none (no build id, or the cache is off). */
-export function startupAnswers(
-  key: string | undefined,
-  logger: Logger,
-  env: Readonly<Record<string, string | undefined>>,
-  home: string,
-): StartupAnswers | undefined {
-  const dir = startupCacheDir(env, home);
-  return key && dir ? new StartupAnswers(new PrivateDir(dir), key, logger) : undefined;
 }
